@@ -1,0 +1,1 @@
+//! The `.tf-elbcheck.toml` configuration file: disabled rules, severity overrides, excluded paths.

@@ -1,0 +1,6 @@
+//! Terraform evaluation: variables, locals, count/for_each, modules and functions, with unknown
+//! values and resource references kept as symbols.
+
+pub mod value;
+
+pub use value::Value;

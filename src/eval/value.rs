@@ -1,0 +1,180 @@
+//! Values of the evaluator: known values, values unknown before apply (with why and where), and
+//! references to resources kept as symbols.
+
+use crate::source::Span;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+/// Why a value cannot be known before apply, and where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unknown {
+    pub reason: Arc<str>,
+    pub origin: Option<Span>,
+}
+
+/// A resource attribute that exists only after apply (`aws_security_group.lb.id`), kept as a
+/// symbol: the model matches it to the resource it names.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Reference {
+    /// Full instance address, e.g. `module.web.aws_security_group.app[0]`.
+    pub address: String,
+    /// The attribute read from it, e.g. `id`.
+    pub attribute: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(String),
+    /// Lists, tuples and sets.
+    List(Vec<Value>),
+    /// Objects and maps (keys sorted, as Terraform iterates them).
+    Object(BTreeMap<String, Value>),
+    Unknown(Unknown),
+    Reference(Reference),
+}
+
+impl Value {
+    pub fn unknown(reason: impl Into<String>, origin: Option<Span>) -> Value {
+        Value::Unknown(Unknown {
+            reason: Arc::from(reason.into()),
+            origin,
+        })
+    }
+
+    pub fn string(s: impl Into<String>) -> Value {
+        Value::String(s.into())
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Value::Unknown(_))
+    }
+
+    /// The first unknown found anywhere inside this value.
+    pub fn find_unknown(&self) -> Option<&Unknown> {
+        match self {
+            Value::Unknown(u) => Some(u),
+            Value::List(items) => items.iter().find_map(Value::find_unknown),
+            Value::Object(map) => map.values().find_map(Value::find_unknown),
+            _ => None,
+        }
+    }
+
+    /// True when the value and everything inside it is known (references count as known).
+    pub fn is_wholly_known(&self) -> bool {
+        self.find_unknown().is_none()
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Number(n) => Some(*n),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// A whole number, converting numeric strings as Terraform does.
+    pub fn as_i64(&self) -> Option<i64> {
+        let n = self.as_f64()?;
+        (n.fract() == 0.0 && n.abs() < 9.0e15).then_some(n as i64)
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            Value::String(s) if s == "true" => Some(true),
+            Value::String(s) if s == "false" => Some(false),
+            _ => None,
+        }
+    }
+
+    pub fn as_list(&self) -> Option<&[Value]> {
+        match self {
+            Value::List(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn as_object(&self) -> Option<&BTreeMap<String, Value>> {
+        match self {
+            Value::Object(map) => Some(map),
+            _ => None,
+        }
+    }
+
+    /// The string form Terraform uses in templates, for primitive values only.
+    pub fn to_template_string(&self) -> Option<String> {
+        match self {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(format_number(*n)),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
+    /// Terraform's type name, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "bool",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::List(_) => "list",
+            Value::Object(_) => "object",
+            Value::Unknown(_) => "unknown",
+            Value::Reference(_) => "reference",
+        }
+    }
+}
+
+/// Numbers print without a trailing `.0` when whole, as Terraform does.
+pub fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e16 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Null => write!(f, "null"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Number(n) => write!(f, "{}", format_number(*n)),
+            Value::String(s) => write!(f, "{s:?}"),
+            Value::List(items) => {
+                write!(f, "[")?;
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, ", ")?;
+                    }
+                    write!(f, "{v}")?;
+                }
+                write!(f, "]")
+            }
+            Value::Object(map) => {
+                write!(f, "{{")?;
+                for (i, (k, v)) in map.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, ", ")?;
+                    }
+                    write!(f, "{k} = {v}")?;
+                }
+                write!(f, "}}")
+            }
+            Value::Unknown(u) => write!(f, "(unknown: {})", u.reason),
+            Value::Reference(r) => write!(f, "{}.{}", r.address, r.attribute),
+        }
+    }
+}

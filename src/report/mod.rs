@@ -1,0 +1,1 @@
+//! Renderers for findings: human, compact, json, sarif and github.

@@ -1,0 +1,194 @@
+//! The source table: every file the run read, its text, and the one place where a byte offset
+//! becomes a 1-based line and column.
+
+use std::path::{Path, PathBuf};
+
+/// Index of a file in the [`SourceTable`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct FileId(pub u32);
+
+/// A byte range in one source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Span {
+    pub file: FileId,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(file: FileId, start: usize, end: usize) -> Span {
+        Span {
+            file,
+            start: start as u32,
+            end: end.max(start) as u32,
+        }
+    }
+
+    /// The smallest span covering both (same file assumed; otherwise `self`).
+    pub fn to(self, other: Span) -> Span {
+        if self.file != other.file {
+            return self;
+        }
+        Span {
+            file: self.file,
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+}
+
+/// A resolved 1-based position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// One file that was read.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as the user should see it (relative to the working directory when possible).
+    pub display: String,
+    /// The path on disk.
+    pub path: PathBuf,
+    /// The text with a leading UTF-8 BOM removed.
+    pub text: String,
+    /// Byte length of the removed BOM (0 or 3): offsets in `text` are shifted by it on disk.
+    pub bom: usize,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(path: PathBuf, display: String, text: String) -> SourceFile {
+        let (text, bom) = match text.strip_prefix('\u{feff}') {
+            Some(rest) => (rest.to_string(), 3),
+            None => (text, 0),
+        };
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceFile {
+            display,
+            path,
+            text,
+            bom,
+            line_starts,
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn position(&self, offset: usize) -> Position {
+        let offset = offset.min(self.text.len());
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line];
+        let mut end = offset;
+        while !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let column = self.text[start..end].chars().count() + 1;
+        Position {
+            line: line + 1,
+            column,
+        }
+    }
+
+    /// The text of 1-based line `line` without its line ending.
+    pub fn line_text(&self, line: usize) -> &str {
+        let Some(&start) = self.line_starts.get(line.wrapping_sub(1)) else {
+            return "";
+        };
+        let end = self
+            .line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len());
+        self.text[start..end].trim_end_matches(['\n', '\r'])
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+}
+
+/// All files of a run, indexed by [`FileId`].
+#[derive(Debug, Default)]
+pub struct SourceTable {
+    files: Vec<SourceFile>,
+}
+
+impl SourceTable {
+    pub fn new() -> SourceTable {
+        SourceTable::default()
+    }
+
+    pub fn add(&mut self, path: PathBuf, text: String) -> FileId {
+        let display = display_path(&path);
+        let id = FileId(self.files.len() as u32);
+        self.files.push(SourceFile::new(path, display, text));
+        id
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
+    }
+
+    /// Start and end positions of a span.
+    pub fn range(&self, span: Span) -> (Position, Position) {
+        let f = self.get(span.file);
+        (
+            f.position(span.start as usize),
+            f.position(span.end as usize),
+        )
+    }
+
+    /// The source text a span covers.
+    pub fn snippet(&self, span: Span) -> &str {
+        let f = self.get(span.file);
+        let s = (span.start as usize).min(f.text.len());
+        let e = (span.end as usize).min(f.text.len());
+        f.text.get(s..e).unwrap_or("")
+    }
+}
+
+/// A path relative to the current directory when it lies below it, with `/` separators.
+pub fn display_path(path: &Path) -> String {
+    let rel = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf());
+    let s = rel.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based_and_count_characters() {
+        let f = SourceFile::new("a.tf".into(), "a.tf".into(), "ab\né x\r\nz".into());
+        assert_eq!(f.position(0), Position { line: 1, column: 1 });
+        assert_eq!(f.position(3), Position { line: 2, column: 1 });
+        // 'é' is two bytes, so byte 6 is the third character of line 2.
+        assert_eq!(f.position(6), Position { line: 2, column: 3 });
+        assert_eq!(f.line_text(2), "é x");
+        assert_eq!(f.position(9), Position { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn bom_is_stripped() {
+        let f = SourceFile::new("a.tf".into(), "a.tf".into(), "\u{feff}x = 1".into());
+        assert_eq!(f.text, "x = 1");
+        assert_eq!(f.bom, 3);
+        assert_eq!(f.position(0), Position { line: 1, column: 1 });
+    }
+}
