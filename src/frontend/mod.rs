@@ -1,1 +1,27 @@
 //! Discovery of Terraform roots and modules, reading files, and parsing them into the syntax tree.
+//!
+//! A directory with `.tf` or `.tf.json` files is a module; a module that no other module calls
+//! (through a local `source`) is a root. `.terraform/` is skipped, except that a root's
+//! `.terraform/modules/modules.json` is read to find initialised remote modules.
+
+mod discover;
+pub mod json;
+pub mod lower;
+mod read;
+
+pub use discover::{discover, Project};
+pub use read::{parse_hcl, read_source, Limits};
+
+use crate::syntax::Body;
+use std::path::PathBuf;
+
+/// One module directory: its files merged into one body, in file-name order.
+#[derive(Debug, Default)]
+pub struct ModuleDir {
+    pub dir: PathBuf,
+    pub body: Body,
+    /// `terraform.tfvars` and `*.auto.tfvars` (lexical order) bodies, for a root.
+    pub tfvars: Vec<Body>,
+    /// Remote modules initialised under `.terraform/modules`, by module key (`vpc`, `vpc.sub`).
+    pub installed: Vec<(String, PathBuf)>,
+}

@@ -1,0 +1,341 @@
+//! Finding module directories under the given paths, parsing them, and deciding which are roots.
+
+use super::read::{parse_hcl, read_source, Limits};
+use super::{json, ModuleDir};
+use crate::diagnostic::Finding;
+use crate::source::SourceTable;
+use crate::syntax::{Body, ExprKind};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Component, Path, PathBuf};
+
+/// Everything read from the given paths.
+#[derive(Debug, Default)]
+pub struct Project {
+    /// The canonical scanned paths; nothing outside them is read.
+    pub scope: Vec<PathBuf>,
+    pub modules: BTreeMap<PathBuf, ModuleDir>,
+    pub roots: Vec<PathBuf>,
+    pub findings: Vec<Finding>,
+}
+
+impl Project {
+    /// True when `path` lies inside one of the scanned paths.
+    pub fn in_scope(&self, path: &Path) -> bool {
+        self.scope.iter().any(|s| path.starts_with(s))
+    }
+}
+
+fn is_tf(name: &str) -> bool {
+    (name.ends_with(".tf") || name.ends_with(".tf.json")) && !is_override(name)
+}
+
+fn is_override(name: &str) -> bool {
+    let stem = name.trim_end_matches(".json").trim_end_matches(".tf");
+    stem == "override" || stem.ends_with("_override")
+}
+
+/// Lexically normalises `a/b/../c` to `a/c` (no file system access).
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// Walks `paths`, reads and parses every module directory, and picks the roots.
+pub fn discover(
+    paths: &[PathBuf],
+    sources: &mut SourceTable,
+    limits: &Limits,
+    excluded: &dyn Fn(&Path) -> bool,
+) -> Project {
+    let mut project = Project::default();
+    let mut dirs: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    for path in paths {
+        let abs = match std::fs::canonicalize(path) {
+            Ok(p) => p,
+            Err(e) => {
+                let id = sources.add(path.clone(), String::new());
+                project.findings.push(Finding::new(
+                    "TF001",
+                    crate::diagnostic::Severity::Error,
+                    crate::source::Span::new(id, 0, 0),
+                    format!("cannot read path: {e}"),
+                ));
+                continue;
+            }
+        };
+        project.scope.push(abs.clone());
+        if abs.is_file() {
+            if let Some(parent) = abs.parent() {
+                dirs.entry(parent.to_path_buf()).or_default().push(abs.clone());
+            }
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(&abs)
+            .standard_filters(false)
+            .follow_links(true)
+            .sort_by_file_name(|a, b| a.cmp(b))
+            .filter_entry(|e| {
+                let name = e.file_name().to_string_lossy();
+                !(e.file_type().is_some_and(|t| t.is_dir())
+                    && (name == ".terraform" || name == ".git"))
+            })
+            .build();
+        for entry in walker {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    // Symlink loops and unreadable directories: report, keep going.
+                    let id = sources.add(abs.clone(), String::new());
+                    project.findings.push(Finding::new(
+                        "TF001",
+                        crate::diagnostic::Severity::Error,
+                        crate::source::Span::new(id, 0, 0),
+                        format!("cannot read directory entry: {}", loop_message(&e)),
+                    ));
+                    continue;
+                }
+            };
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            let name = entry.file_name().to_string_lossy();
+            if is_tf(&name) && !excluded(entry.path()) {
+                if let Some(parent) = entry.path().parent() {
+                    dirs.entry(parent.to_path_buf())
+                        .or_default()
+                        .push(entry.path().to_path_buf());
+                }
+            }
+        }
+    }
+    for (dir, files) in dirs {
+        let module = load_dir(&dir, &files, sources, limits, &mut project.findings);
+        project.modules.insert(dir, module);
+    }
+    project.roots = pick_roots(&project.modules);
+    for root in project.roots.clone() {
+        load_installed(&root, &mut project, sources, limits);
+    }
+    project
+}
+
+fn loop_message(e: &ignore::Error) -> String {
+    let s = e.to_string();
+    if s.contains("loop") {
+        format!("{s} (a symbolic link loop; the loop was not followed)")
+    } else {
+        s
+    }
+}
+
+/// Reads and parses the given files of one directory, plus its tfvars files.
+pub fn load_dir(
+    dir: &Path,
+    files: &[PathBuf],
+    sources: &mut SourceTable,
+    limits: &Limits,
+    findings: &mut Vec<Finding>,
+) -> ModuleDir {
+    let mut module = ModuleDir {
+        dir: dir.to_path_buf(),
+        ..ModuleDir::default()
+    };
+    let mut files = files.to_vec();
+    files.sort();
+    files.dedup();
+    for file in &files {
+        if let Some(body) = parse_file(file, sources, limits, findings) {
+            merge(&mut module.body, body);
+        }
+    }
+    let mut tfvars: Vec<PathBuf> = Vec::new();
+    if let Ok(read) = std::fs::read_dir(dir) {
+        let mut autos: Vec<PathBuf> = read
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| {
+                let n = p.file_name().unwrap_or_default().to_string_lossy();
+                n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json")
+            })
+            .collect();
+        autos.sort();
+        for base in ["terraform.tfvars", "terraform.tfvars.json"] {
+            let p = dir.join(base);
+            if p.is_file() {
+                tfvars.push(p);
+            }
+        }
+        tfvars.extend(autos);
+    }
+    for file in tfvars {
+        if let Some(body) = parse_file(&file, sources, limits, findings) {
+            module.tfvars.push(body);
+        }
+    }
+    module
+}
+
+/// Reads and parses one `.tf`, `.tf.json`, `.tfvars` or `.tfvars.json` file.
+pub fn parse_file(
+    file: &Path,
+    sources: &mut SourceTable,
+    limits: &Limits,
+    findings: &mut Vec<Finding>,
+) -> Option<Body> {
+    let id = match read_source(file, sources, limits) {
+        Ok(id) => id,
+        Err(f) => {
+            findings.push(f);
+            return None;
+        }
+    };
+    let parsed = if file.to_string_lossy().ends_with(".json") {
+        json::parse_json(id, sources)
+    } else {
+        parse_hcl(id, sources)
+    };
+    match parsed {
+        Ok(body) => Some(body),
+        Err(f) => {
+            findings.push(f);
+            None
+        }
+    }
+}
+
+fn merge(into: &mut Body, body: Body) {
+    into.attributes.extend(body.attributes);
+    into.blocks.extend(body.blocks);
+}
+
+/// The literal `source` of each `module` block of a body.
+pub fn module_sources(body: &Body) -> Vec<(String, String)> {
+    body.blocks_of("module")
+        .filter_map(|b| {
+            let name = b.labels.first()?.clone();
+            let attr = b.body.attribute("source")?;
+            match &attr.expr.kind {
+                ExprKind::String(s) => Some((name, s.clone())),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// True for `./x` and `../x` sources, which Terraform reads from disk.
+pub fn is_local_source(source: &str) -> bool {
+    source.starts_with("./") || source.starts_with("../") || source == "." || source == ".."
+}
+
+fn pick_roots(modules: &BTreeMap<PathBuf, ModuleDir>) -> Vec<PathBuf> {
+    let mut called: BTreeMap<PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
+    for (dir, module) in modules {
+        for (_, source) in module_sources(&module.body) {
+            if is_local_source(&source) {
+                let target = normalize(&dir.join(&source));
+                if &target != dir {
+                    called.entry(target).or_default().insert(dir.clone());
+                }
+            }
+        }
+    }
+    let mut roots: Vec<PathBuf> = modules
+        .keys()
+        .filter(|d| !called.contains_key(*d))
+        .cloned()
+        .collect();
+    // Modules only reachable through a cycle of calls have no caller outside the cycle: check
+    // them as roots so that the cycle is reported rather than silently skipped.
+    let mut reached: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut stack = roots.clone();
+    while let Some(d) = stack.pop() {
+        if !reached.insert(d.clone()) {
+            continue;
+        }
+        if let Some(m) = modules.get(&d) {
+            for (_, source) in module_sources(&m.body) {
+                if is_local_source(&source) {
+                    stack.push(normalize(&d.join(&source)));
+                }
+            }
+        }
+    }
+    for d in modules.keys() {
+        if !reached.contains(d) {
+            roots.push(d.clone());
+            reached.insert(d.clone());
+            let mut stack = vec![d.clone()];
+            while let Some(x) = stack.pop() {
+                if let Some(m) = modules.get(&x) {
+                    for (_, source) in module_sources(&m.body) {
+                        if is_local_source(&source) {
+                            let t = normalize(&x.join(&source));
+                            if reached.insert(t.clone()) {
+                                stack.push(t);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    roots.sort();
+    roots
+}
+
+/// Reads `.terraform/modules/modules.json` of a root and loads the remote modules it lists.
+fn load_installed(root: &Path, project: &mut Project, sources: &mut SourceTable, limits: &Limits) {
+    let manifest = root.join(".terraform/modules/modules.json");
+    let Ok(text) = std::fs::read_to_string(&manifest) else {
+        return;
+    };
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return;
+    };
+    let Some(list) = value.get("Modules").and_then(|m| m.as_array()) else {
+        return;
+    };
+    let mut installed = Vec::new();
+    for m in list {
+        let (Some(key), Some(dir)) = (
+            m.get("Key").and_then(|k| k.as_str()),
+            m.get("Dir").and_then(|d| d.as_str()),
+        ) else {
+            continue;
+        };
+        if key.is_empty() {
+            continue;
+        }
+        let path = normalize(&root.join(dir));
+        if !project.in_scope(&path) || !path.is_dir() {
+            continue;
+        }
+        if !project.modules.contains_key(&path) {
+            let files: Vec<PathBuf> = std::fs::read_dir(&path)
+                .map(|r| {
+                    r.filter_map(Result::ok)
+                        .map(|e| e.path())
+                        .filter(|p| is_tf(&p.file_name().unwrap_or_default().to_string_lossy()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let module = load_dir(&path, &files, sources, limits, &mut project.findings);
+            project.modules.insert(path.clone(), module);
+        }
+        installed.push((key.to_string(), path));
+    }
+    if let Some(m) = project.modules.get_mut(root) {
+        m.installed = installed;
+    }
+}
