@@ -3,8 +3,10 @@
 
 use crate::config::Config;
 use crate::diagnostic::Finding;
-use crate::suppress;
+use crate::eval::{evaluate_root, Inputs, RootEval};
+use crate::frontend::{self, Limits};
 use crate::source::SourceTable;
+use crate::suppress;
 use std::path::PathBuf;
 
 /// What a run needs to know beyond the paths.
@@ -53,14 +55,74 @@ pub fn check(options: &Options) -> Outcome {
             return outcome;
         }
     };
-    let findings = Vec::new();
+    let loaded = load(options, &config, &mut outcome.sources);
+    let mut findings = loaded.findings;
+    for root in &loaded.roots {
+        findings.extend(root.findings.iter().cloned());
+    }
     let findings = config.apply(findings);
     outcome.findings = suppress::apply(findings, &outcome.sources, &options.today);
+    sort(&mut outcome.findings, &outcome.sources);
     outcome
 }
 
 /// Loads the paths and renders the resolved reference graph as DOT.
 pub fn graph(options: &Options) -> (String, Outcome) {
-    let _ = options;
-    (String::from("digraph terraform {\n}\n"), Outcome::default())
+    let mut outcome = Outcome::default();
+    let config = Config::load_for(
+        &options.paths,
+        options.config.as_deref(),
+        &mut outcome.sources,
+    )
+    .unwrap_or_default();
+    let loaded = load(options, &config, &mut outcome.sources);
+    let mut dot = String::new();
+    for root in &loaded.roots {
+        let name = crate::source::display_path(&root.root);
+        dot.push_str(&root.graph.to_dot(&name, &outcome.sources));
+        outcome.findings.extend(root.findings.iter().cloned());
+    }
+    outcome.findings.extend(loaded.findings);
+    sort(&mut outcome.findings, &outcome.sources);
+    (dot, outcome)
+}
+
+/// Every root found under the paths, evaluated.
+pub struct Loaded {
+    pub roots: Vec<RootEval>,
+    /// Findings from discovery, reading and parsing.
+    pub findings: Vec<Finding>,
+}
+
+/// Discovers, parses and evaluates every root under the paths.
+pub fn load(options: &Options, config: &Config, sources: &mut SourceTable) -> Loaded {
+    let limits = Limits::default();
+    let project = frontend::discover(&options.paths, sources, &limits, &|p| config.is_excluded(p));
+    let mut findings = project.findings.clone();
+    let mut inputs = Inputs {
+        var_files: Vec::new(),
+        vars: options.vars.clone(),
+        env_vars: options.env_vars.clone(),
+    };
+    for file in &options.var_files {
+        if let Some(body) = frontend::discover::parse_file(file, sources, &limits, &mut findings) {
+            inputs.var_files.push(body);
+        }
+    }
+    let roots = project
+        .roots
+        .iter()
+        .map(|root| evaluate_root(&project, root, &inputs))
+        .collect();
+    Loaded { roots, findings }
+}
+
+/// Sorts findings by file, line, column and code, and drops exact duplicates.
+pub fn sort(findings: &mut Vec<Finding>, sources: &SourceTable) {
+    findings.sort_by(|a, b| {
+        let fa = &sources.get(a.span.file).display;
+        let fb = &sources.get(b.span.file).display;
+        (fa, a.span.start, &a.code, &a.message).cmp(&(fb, b.span.start, &b.code, &b.message))
+    });
+    findings.dedup();
 }

@@ -1,6 +1,110 @@
 //! Terraform evaluation: variables, locals, count/for_each, modules and functions, with unknown
 //! values and resource references kept as symbols.
+//!
+//! Evaluation is lazy and memoised per module instance, the way Terraform walks its graph: a
+//! value is computed when something refers to it, and a cycle among references is reported
+//! (TF003) instead of recursing. The output is every resource instance with its evaluated
+//! arguments (each keeping the span of the expression it came from) and the reference graph.
 
+mod decls;
+mod evaluator;
+mod expr;
+pub mod graph;
+mod types;
 pub mod value;
 
-pub use value::Value;
+pub use evaluator::{evaluate_root, Inputs};
+pub use value::{Reference, Unknown, Value};
+
+use crate::diagnostic::Finding;
+use crate::source::Span;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Evaluated arguments and nested blocks of a resource (with `dynamic` blocks expanded).
+#[derive(Debug, Clone, Default)]
+pub struct EvalBody {
+    pub attributes: BTreeMap<String, EvalAttr>,
+    pub blocks: Vec<EvalBlock>,
+}
+
+impl EvalBody {
+    pub fn get(&self, name: &str) -> Option<&EvalAttr> {
+        self.attributes.get(name)
+    }
+
+    pub fn blocks_of<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a EvalBlock> + 'a {
+        self.blocks.iter().filter(move |b| b.kind == kind)
+    }
+
+    /// The body as an object value, nested blocks becoming lists of objects.
+    pub fn to_value(&self) -> Value {
+        let mut map: BTreeMap<String, Value> = self
+            .attributes
+            .iter()
+            .map(|(k, a)| (k.clone(), a.value.clone()))
+            .collect();
+        for b in &self.blocks {
+            let entry = map
+                .entry(b.kind.clone())
+                .or_insert_with(|| Value::List(vec![]));
+            if let Value::List(items) = entry {
+                items.push(b.body.to_value());
+            }
+        }
+        Value::Object(map)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct EvalAttr {
+    pub value: Value,
+    /// The expression that produced the value.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct EvalBlock {
+    pub kind: String,
+    pub body: EvalBody,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Mode {
+    Managed,
+    Data,
+}
+
+/// One instance of a resource or data source after `count`/`for_each` expansion.
+#[derive(Debug, Clone)]
+pub struct ResourceInstance {
+    /// Full address: `module.web.aws_security_group.app[0]`.
+    pub address: String,
+    /// Address without the instance key: `module.web.aws_security_group.app`.
+    pub resource: String,
+    pub mode: Mode,
+    pub rtype: String,
+    pub name: String,
+    pub body: EvalBody,
+    /// The block header (`resource "aws_elb" "web"`).
+    pub span: Span,
+    /// The module call blocks that led here, outermost first.
+    pub call_sites: Vec<Span>,
+}
+
+/// The result of evaluating one root module.
+#[derive(Debug)]
+pub struct RootEval {
+    pub root: PathBuf,
+    pub resources: Vec<ResourceInstance>,
+    pub graph: graph::RefGraph,
+    pub findings: Vec<Finding>,
+}
+
+impl RootEval {
+    /// The instance with this address.
+    pub fn resource(&self, address: &str) -> Option<&ResourceInstance> {
+        self.resources.iter().find(|r| r.address == address)
+    }
+}

@@ -77,7 +77,9 @@ pub fn discover(
         project.scope.push(abs.clone());
         if abs.is_file() {
             if let Some(parent) = abs.parent() {
-                dirs.entry(parent.to_path_buf()).or_default().push(abs.clone());
+                dirs.entry(parent.to_path_buf())
+                    .or_default()
+                    .push(abs.clone());
             }
             continue;
         }

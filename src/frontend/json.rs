@@ -112,12 +112,18 @@ impl Reader<'_> {
             b'n' => self.word("null", JKind::Null)?,
             b'-' | b'0'..=b'9' => {
                 while self.pos < self.text.len()
-                    && matches!(self.text[self.pos], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                    && matches!(
+                        self.text[self.pos],
+                        b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9'
+                    )
                 {
                     self.pos += 1;
                 }
                 let s = std::str::from_utf8(&self.text[start..self.pos]).unwrap_or("");
-                JKind::Number(s.parse().map_err(|_| (start, format!("invalid number {s:?}")))?)
+                JKind::Number(
+                    s.parse()
+                        .map_err(|_| (start, format!("invalid number {s:?}")))?,
+                )
             }
             _ => return Err((self.pos, "expected a JSON value".into())),
         };
@@ -169,7 +175,10 @@ impl Reader<'_> {
                     return Ok(JKind::String(out, content));
                 }
                 b'\\' => {
-                    let e = *self.text.get(self.pos + 1).ok_or((self.pos, "bad escape".into()))?;
+                    let e = *self
+                        .text
+                        .get(self.pos + 1)
+                        .ok_or((self.pos, "bad escape".into()))?;
                     self.pos += 2;
                     match e {
                         b'n' => out.push('\n'),
@@ -220,10 +229,16 @@ pub fn parse_json(id: FileId, sources: &SourceTable) -> Result<Body, Finding> {
     let root = reader.value().map_err(err)?;
     reader.ws();
     if reader.pos != text.len() {
-        return Err(err((reader.pos, "unexpected content after the JSON value".into())));
+        return Err(err((
+            reader.pos,
+            "unexpected content after the JSON value".into(),
+        )));
     }
     let JKind::Object(members) = &root.kind else {
-        return Err(err((root.start, "the top level must be a JSON object".into())));
+        return Err(err((
+            root.start,
+            "the top level must be a JSON object".into(),
+        )));
     };
     let l = JsonLowerer {
         low: Lowerer { file: id, base: 0 },

@@ -69,7 +69,9 @@ impl Lowerer {
             Expression::Bool(b) => ExprKind::Bool(*b.value()),
             Expression::Number(n) => ExprKind::Number(n.value().as_f64().unwrap_or(f64::NAN)),
             Expression::String(s) => ExprKind::String(s.value().to_string()),
-            Expression::Array(items) => ExprKind::Tuple(items.iter().map(|e| self.expr(e)).collect()),
+            Expression::Array(items) => {
+                ExprKind::Tuple(items.iter().map(|e| self.expr(e)).collect())
+            }
             Expression::Object(obj) => ExprKind::Object(
                 obj.iter()
                     .map(|(k, v)| {

@@ -4,10 +4,11 @@
 //! (through a local `source`) is a root. `.terraform/` is skipped, except that a root's
 //! `.terraform/modules/modules.json` is read to find initialised remote modules.
 
-mod discover;
+pub mod discover;
 pub mod json;
 pub mod lower;
 mod read;
+pub use discover::{is_local_source, normalize};
 
 pub use discover::{discover, Project};
 pub use read::{parse_hcl, read_source, Limits};

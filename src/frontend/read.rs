@@ -41,7 +41,14 @@ pub fn read_source(
     };
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
-        Err(e) => return Err(fail(sources, 0, String::new(), format!("cannot read file: {e}"))),
+        Err(e) => {
+            return Err(fail(
+                sources,
+                0,
+                String::new(),
+                format!("cannot read file: {e}"),
+            ))
+        }
     };
     if meta.len() > limits.max_file_bytes {
         return Err(fail(
@@ -57,7 +64,14 @@ pub fn read_source(
     }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
-        Err(e) => return Err(fail(sources, 0, String::new(), format!("cannot read file: {e}"))),
+        Err(e) => {
+            return Err(fail(
+                sources,
+                0,
+                String::new(),
+                format!("cannot read file: {e}"),
+            ))
+        }
     };
     if let Some(nul) = bytes.iter().position(|&b| b == 0) {
         let valid = String::from_utf8_lossy(&bytes[..nul]).into_owned();

@@ -1,0 +1,98 @@
+//! The declarations of one module directory, indexed by name: variables, locals, resources,
+//! data sources, module calls and outputs. Duplicates are reported here.
+
+use crate::diagnostic::{Finding, Severity};
+use crate::syntax::{Attribute, Block, Body};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Default)]
+pub struct Decls<'p> {
+    pub variables: BTreeMap<&'p str, &'p Block>,
+    pub locals: BTreeMap<&'p str, &'p Attribute>,
+    /// Keyed by `type.name`.
+    pub resources: BTreeMap<String, &'p Block>,
+    /// Keyed by `type.name`.
+    pub data: BTreeMap<String, &'p Block>,
+    pub modules: BTreeMap<&'p str, &'p Block>,
+    pub outputs: BTreeMap<&'p str, &'p Block>,
+    /// Resource types declared in this module (for telling `aws_x.y` from an undeclared name).
+    pub resource_types: BTreeMap<&'p str, ()>,
+}
+
+impl<'p> Decls<'p> {
+    pub fn new(body: &'p Body, findings: &mut Vec<Finding>) -> Decls<'p> {
+        let mut d = Decls::default();
+        let dup = |what: &str, name: &str, block: &Block, findings: &mut Vec<Finding>| {
+            findings.push(Finding::new(
+                "TF001",
+                Severity::Error,
+                block.header_span,
+                format!(
+                    "duplicate {what} \"{name}\": each name can be declared only once in a module"
+                ),
+            ));
+        };
+        for block in &body.blocks {
+            let labels: Vec<&str> = block.labels.iter().map(String::as_str).collect();
+            match (block.kind.as_str(), labels.as_slice()) {
+                ("variable", [name]) => {
+                    if d.variables.insert(name, block).is_some() {
+                        dup("variable", name, block, findings);
+                    }
+                }
+                ("output", [name]) => {
+                    if d.outputs.insert(name, block).is_some() {
+                        dup("output", name, block, findings);
+                    }
+                }
+                ("module", [name]) => {
+                    if d.modules.insert(name, block).is_some() {
+                        dup("module call", name, block, findings);
+                    }
+                }
+                ("resource", [t, n]) => {
+                    let key = format!("{t}.{n}");
+                    d.resource_types.insert(t, ());
+                    if d.resources.insert(key.clone(), block).is_some() {
+                        dup("resource", &key, block, findings);
+                    }
+                }
+                ("data", [t, n]) => {
+                    let key = format!("{t}.{n}");
+                    if d.data.insert(key.clone(), block).is_some() {
+                        dup("data source", &key, block, findings);
+                    }
+                }
+                ("locals", []) => {
+                    for attr in &block.body.attributes {
+                        if d.locals.insert(attr.name.as_str(), attr).is_some() {
+                            findings.push(Finding::new(
+                                "TF001",
+                                Severity::Error,
+                                attr.name_span,
+                                format!("duplicate local value \"{}\"", attr.name),
+                            ));
+                        }
+                    }
+                }
+                ("resource" | "data", _) => findings.push(Finding::new(
+                    "TF001",
+                    Severity::Error,
+                    block.header_span,
+                    format!(
+                        "a {} block needs exactly two labels: type and name",
+                        block.kind
+                    ),
+                )),
+                ("variable" | "output" | "module", _) => findings.push(Finding::new(
+                    "TF001",
+                    Severity::Error,
+                    block.header_span,
+                    format!("a {} block needs exactly one label: its name", block.kind),
+                )),
+                _ => {}
+            }
+        }
+        d
+    }
+}

@@ -1,0 +1,920 @@
+//! The evaluator's state: module instances, memoised values, cycle detection, and the walk that
+//! expands and evaluates every resource of a root.
+
+use super::decls::Decls;
+use super::graph::RefGraph;
+use super::types::{convert, parse_type};
+use super::value::{Unknown, Value};
+use super::{EvalAttr, EvalBlock, EvalBody, Mode, ResourceInstance, RootEval};
+use crate::diagnostic::{Finding, Severity};
+use crate::frontend::{self, Project};
+use crate::source::Span;
+use crate::syntax::{Block, Body, Expr};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Values given from outside the configuration for the root's variables.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    /// Parsed `--var-file` bodies, in order.
+    pub var_files: Vec<Body>,
+    /// `--var name=value`, in order.
+    pub vars: Vec<(String, String)>,
+    /// `TF_VAR_name=value` from the environment.
+    pub env_vars: Vec<(String, String)>,
+}
+
+/// Most instances one `count` or `for_each` may create.
+pub const MAX_INSTANCES: usize = 10_000;
+/// Deepest chain of references followed before giving up.
+const MAX_DEPTH: usize = 200;
+
+/// An evaluation failure inside an expression. At attribute level it becomes an unknown value
+/// with this message; `try()` and `can()` catch it.
+#[derive(Debug, Clone)]
+pub struct EvalError {
+    pub message: String,
+    pub span: Span,
+}
+
+pub type EvalResult = Result<Value, EvalError>;
+
+/// Where an expression is evaluated: a module instance plus the bindings of `count`,
+/// `for_each`, `for` expressions and `dynamic` iterators.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    pub inst: usize,
+    pub count: Option<Value>,
+    pub each: Option<(Value, Value)>,
+    pub bound: Vec<(String, Value)>,
+}
+
+impl Scope {
+    pub fn lookup(&self, name: &str) -> Option<&Value> {
+        self.bound
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Node {
+    Var(usize, String),
+    Local(usize, String),
+    Output(usize, String),
+    Expand(usize, String),
+    Body(String),
+}
+
+/// How many instances a resource or module call has.
+#[derive(Debug, Clone)]
+pub enum Expansion {
+    Single,
+    Count(usize),
+    ForEach(BTreeMap<String, Value>),
+    Unknown(Unknown),
+}
+
+impl Expansion {
+    /// (address suffix, count.index, each) per instance. An unknown expansion yields one
+    /// representative instance `[*]` whose index or key is unknown.
+    pub fn keys(&self) -> Vec<(String, Option<Value>, Option<(Value, Value)>)> {
+        match self {
+            Expansion::Single => vec![(String::new(), None, None)],
+            Expansion::Count(n) => (0..*n)
+                .map(|i| (format!("[{i}]"), Some(Value::Number(i as f64)), None))
+                .collect(),
+            Expansion::ForEach(map) => map
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        format!("[{k:?}]"),
+                        None,
+                        Some((Value::String(k.clone()), v.clone())),
+                    )
+                })
+                .collect(),
+            Expansion::Unknown(u) => {
+                let v = Value::Unknown(u.clone());
+                vec![("[*]".into(), Some(v.clone()), Some((v.clone(), v)))]
+            }
+        }
+    }
+}
+
+/// One instance of a module: the root, or a child created by a `module` block.
+#[derive(Debug)]
+pub struct ModInst<'p> {
+    pub dir: PathBuf,
+    /// Address prefix of everything inside, e.g. `module.web[0].` (empty for the root).
+    pub prefix: String,
+    /// The calling instance, the call block, and the scope of the call (count/each).
+    pub parent: Option<(usize, &'p Block, Scope)>,
+    pub call_sites: Vec<Span>,
+    /// Module key path as in `modules.json` (`vpc.subnets`).
+    pub key_path: String,
+    /// Set when the module's source could not be loaded: every output is unknown for this reason.
+    pub missing: Option<String>,
+}
+
+pub struct Evaluator<'p> {
+    pub project: &'p Project,
+    pub root: PathBuf,
+    pub inputs: &'p Inputs,
+    pub decls: HashMap<PathBuf, Decls<'p>>,
+    pub insts: Vec<ModInst<'p>>,
+    pub memo: HashMap<Node, Value>,
+    pub expansions: HashMap<(usize, String), Expansion>,
+    pub children: HashMap<(usize, String), Vec<usize>>,
+    pub bodies: HashMap<String, Arc<EvalBody>>,
+    pub stack: Vec<Node>,
+    reported: HashSet<(Span, String)>,
+    pub findings: Vec<Finding>,
+    pub graph: RefGraph,
+    root_inputs: Option<BTreeMap<String, (Value, Option<Span>)>>,
+}
+
+/// Evaluates one root module and every module it calls.
+pub fn evaluate_root(project: &Project, root: &Path, inputs: &Inputs) -> RootEval {
+    let mut ev = Evaluator {
+        project,
+        root: root.to_path_buf(),
+        inputs,
+        decls: HashMap::new(),
+        insts: vec![ModInst {
+            dir: root.to_path_buf(),
+            prefix: String::new(),
+            parent: None,
+            call_sites: vec![],
+            key_path: String::new(),
+            missing: None,
+        }],
+        memo: HashMap::new(),
+        expansions: HashMap::new(),
+        children: HashMap::new(),
+        bodies: HashMap::new(),
+        stack: Vec::new(),
+        reported: HashSet::new(),
+        findings: Vec::new(),
+        graph: RefGraph::default(),
+        root_inputs: None,
+    };
+    let mut resources = Vec::new();
+    ev.walk(0, &mut resources);
+    resources.sort_by(|a: &ResourceInstance, b| a.address.cmp(&b.address));
+    RootEval {
+        root: root.to_path_buf(),
+        resources,
+        graph: ev.graph,
+        findings: ev.findings,
+    }
+}
+
+impl<'p> Evaluator<'p> {
+    /// Declarations of a module directory, indexed on first use.
+    pub fn decls(&mut self, inst: usize) -> Option<&Decls<'p>> {
+        let dir = self.insts[inst].dir.clone();
+        if !self.decls.contains_key(&dir) {
+            let module = self.project.modules.get(&dir)?;
+            let mut findings = Vec::new();
+            let d = Decls::new(&module.body, &mut findings);
+            // Duplicates are reported once per directory, not per instance.
+            self.findings.extend(findings);
+            self.decls.insert(dir.clone(), d);
+        }
+        self.decls.get(&dir)
+    }
+
+    /// Reports a finding once per (span, code).
+    pub fn report(&mut self, finding: Finding) {
+        if self.reported.insert((finding.span, finding.code.clone())) {
+            self.findings.push(finding);
+        }
+    }
+
+    /// The display address of a node, for the graph and for cycle messages.
+    pub fn node_name(&self, node: &Node) -> String {
+        let p = |i: &usize| self.insts[*i].prefix.clone();
+        match node {
+            Node::Var(i, n) => format!("{}var.{n}", p(i)),
+            Node::Local(i, n) => format!("{}local.{n}", p(i)),
+            Node::Output(i, n) => format!("{}output.{n}", p(i)),
+            Node::Expand(i, n) => format!("{}{}", p(i), n.trim_start_matches("resource.")),
+            Node::Body(a) => a.clone(),
+        }
+    }
+
+    /// Records a reference from whatever is being evaluated to `target`.
+    pub fn edge_to(&mut self, target: &str, span: Span) {
+        if let Some(top) = self.stack.last() {
+            let from = self.node_name(top);
+            self.graph.edge(&from, target, span);
+        }
+    }
+
+    /// Runs `f` as the evaluation of `node`, memoised, with cycle detection.
+    pub fn enter(&mut self, node: Node, span: Span, f: impl FnOnce(&mut Self) -> Value) -> Value {
+        if let Some(v) = self.memo.get(&node) {
+            return v.clone();
+        }
+        let name = self.node_name(&node);
+        self.edge_to(&name, span);
+        if let Some(pos) = self.stack.iter().position(|n| *n == node) {
+            let mut chain: Vec<String> = self.stack[pos..]
+                .iter()
+                .map(|n| self.node_name(n))
+                .collect();
+            chain.push(name.clone());
+            self.report(Finding::new(
+                "TF003",
+                Severity::Error,
+                span,
+                format!("cycle among references: {}", chain.join(" → ")),
+            ));
+            return Value::unknown(format!("{name} depends on itself"), Some(span));
+        }
+        if self.stack.len() >= MAX_DEPTH {
+            self.report(Finding::new(
+                "TF004",
+                Severity::Error,
+                span,
+                format!(
+                    "references nest more than {MAX_DEPTH} levels deep; evaluation stopped here"
+                ),
+            ));
+            return Value::unknown("references nest too deeply", Some(span));
+        }
+        self.graph.node(&name);
+        self.stack.push(node.clone());
+        let v = f(self);
+        self.stack.pop();
+        self.memo.insert(node, v.clone());
+        v
+    }
+
+    /// Evaluates an attribute expression; errors become unknown values.
+    pub fn eval_attr(&mut self, expr: &Expr, scope: &Scope) -> Value {
+        match self.eval(expr, scope) {
+            Ok(v) => v,
+            Err(e) => Value::unknown(e.message, Some(e.span)),
+        }
+    }
+
+    // ----- variables ---------------------------------------------------------------------
+
+    /// The value of `var.name` in an instance.
+    pub fn variable(&mut self, inst: usize, name: &str, span: Span) -> Value {
+        let node = Node::Var(inst, name.to_string());
+        self.enter(node, span, |ev| ev.compute_variable(inst, name))
+    }
+
+    fn compute_variable(&mut self, inst: usize, name: &str) -> Value {
+        let Some(block) = self
+            .decls(inst)
+            .and_then(|d| d.variables.get(name).copied())
+        else {
+            return Value::unknown(format!("var.{name} is not declared"), None);
+        };
+        let ty = block
+            .body
+            .attribute("type")
+            .and_then(|a| parse_type(&a.expr));
+        let default = block.body.attribute("default");
+        let given: Option<(Value, Span)> = match &self.insts[inst].parent {
+            None => self
+                .root_input(name, ty.as_ref())
+                .map(|(v, s)| (v, s.unwrap_or(block.header_span))),
+            Some((parent, call, scope)) => {
+                let (parent, call, scope) = (*parent, *call, scope.clone());
+                let _ = parent;
+                call.body
+                    .attribute(name)
+                    .map(|a| (self.eval_attr(&a.expr, &scope), a.expr.span))
+            }
+        };
+        let (value, span) = match given {
+            Some((v, s)) if !(v == Value::Null && default.is_some() && is_non_nullable(block)) => {
+                (v, s)
+            }
+            _ => match default {
+                Some(d) => {
+                    let scope = Scope {
+                        inst,
+                        ..Scope::default()
+                    };
+                    (self.eval_attr(&d.expr, &scope), d.expr.span)
+                }
+                None => {
+                    let why = if self.insts[inst].parent.is_none() {
+                        format!("variable \"{name}\" has no default and no value was given (tfvars, --var or TF_VAR_{name})")
+                    } else {
+                        format!("module input \"{name}\" is not set by the module call")
+                    };
+                    return Value::unknown(why, Some(block.header_span));
+                }
+            },
+        };
+        match ty {
+            Some(ty) => match convert(value, &ty) {
+                Ok(v) => v,
+                Err(e) => {
+                    self.report(
+                        Finding::new(
+                            "TF004",
+                            Severity::Error,
+                            span,
+                            format!("invalid value for variable \"{name}\": {e}"),
+                        )
+                        .label(
+                            block.header_span,
+                            format!("\"{name}\" is declared with type {ty}"),
+                        ),
+                    );
+                    Value::unknown(format!("var.{name} has an invalid value"), Some(span))
+                }
+            },
+            None => value,
+        }
+    }
+
+    /// A root variable's value from tfvars, `--var-file`, `--var` or `TF_VAR_*`, in
+    /// Terraform's precedence (later sources win).
+    fn root_input(
+        &mut self,
+        name: &str,
+        ty: Option<&super::types::Type>,
+    ) -> Option<(Value, Option<Span>)> {
+        if self.root_inputs.is_none() {
+            let mut map: BTreeMap<String, (Value, Option<Span>)> = BTreeMap::new();
+            let scope = Scope::default();
+            for (k, v) in &self.inputs.env_vars {
+                map.insert(k.clone(), (Value::String(v.clone()), None));
+            }
+            let module = self.project.modules.get(&self.root);
+            let tfvars: Vec<&Body> = module
+                .map(|m| m.tfvars.iter().collect())
+                .unwrap_or_default();
+            let files: Vec<&Body> = tfvars
+                .into_iter()
+                .chain(self.inputs.var_files.iter())
+                .collect();
+            for body in files {
+                for attr in &body.attributes {
+                    let v = self.eval_attr(&attr.expr, &scope);
+                    map.insert(attr.name.clone(), (v, Some(attr.expr.span)));
+                }
+            }
+            for (k, v) in &self.inputs.vars {
+                map.insert(k.clone(), (Value::String(v.clone()), None));
+            }
+            self.root_inputs = Some(map);
+        }
+        let (value, span) = self.root_inputs.as_ref()?.get(name)?.clone();
+        // Command-line and environment strings are HCL expressions for non-string types.
+        let value = match (&value, span, ty) {
+            (Value::String(s), None, Some(t))
+                if !matches!(
+                    t,
+                    super::types::Type::String
+                        | super::types::Type::Number
+                        | super::types::Type::Bool
+                ) =>
+            {
+                match hcl_edit::parser::parse_expr(s) {
+                    Ok(e) => {
+                        let e = crate::frontend::lower::Lowerer {
+                            file: Default::default(),
+                            base: 0,
+                        }
+                        .expr(&e);
+                        self.eval(&e, &Scope::default()).unwrap_or(value.clone())
+                    }
+                    Err(_) => value.clone(),
+                }
+            }
+            _ => value,
+        };
+        Some((value, span))
+    }
+
+    pub fn local(&mut self, inst: usize, name: &str, span: Span) -> Option<Value> {
+        let attr = self.decls(inst).and_then(|d| d.locals.get(name).copied())?;
+        let node = Node::Local(inst, name.to_string());
+        Some(self.enter(node, span, |ev| {
+            let scope = Scope {
+                inst,
+                ..Scope::default()
+            };
+            ev.eval_attr(&attr.expr, &scope)
+        }))
+    }
+
+    pub fn output(&mut self, inst: usize, name: &str, span: Span) -> Option<Value> {
+        if let Some(why) = &self.insts[inst].missing {
+            return Some(Value::unknown(why.clone(), Some(span)));
+        }
+        let block = self
+            .decls(inst)
+            .and_then(|d| d.outputs.get(name).copied())?;
+        let node = Node::Output(inst, name.to_string());
+        Some(self.enter(node, span, |ev| {
+            let scope = Scope {
+                inst,
+                ..Scope::default()
+            };
+            match block.body.attribute("value") {
+                Some(a) => ev.eval_attr(&a.expr, &scope),
+                None => Value::Null,
+            }
+        }))
+    }
+
+    // ----- expansion ----------------------------------------------------------------------
+
+    /// Evaluates `count`/`for_each` of a resource, data source or module call block.
+    pub fn expansion(&mut self, inst: usize, key: &str, block: &'p Block, span: Span) -> Expansion {
+        if let Some(e) = self.expansions.get(&(inst, key.to_string())) {
+            return e.clone();
+        }
+        let scope = Scope {
+            inst,
+            ..Scope::default()
+        };
+        let node = Node::Expand(inst, key.to_string());
+        let mut result = Expansion::Single;
+        let count = block.body.attribute("count");
+        let for_each = block.body.attribute("for_each");
+        let v = self.enter(node, span, |ev| {
+            if let Some(a) = count.or(for_each) {
+                ev.eval_attr(&a.expr, &scope)
+            } else {
+                Value::Null
+            }
+        });
+        if let Some(a) = count {
+            result = match &v {
+                Value::Unknown(u) => Expansion::Unknown(u.clone()),
+                _ => match v.as_f64() {
+                    Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= MAX_INSTANCES as f64 => {
+                        Expansion::Count(n as usize)
+                    }
+                    Some(n) if n > MAX_INSTANCES as f64 => {
+                        self.report(Finding::new(
+                            "TF004",
+                            Severity::Error,
+                            a.expr.span,
+                            format!("count is {}, more than the limit of {MAX_INSTANCES} instances; this resource was not expanded", super::value::format_number(n)),
+                        ));
+                        Expansion::Unknown(Unknown {
+                            reason: "count exceeds the instance limit".into(),
+                            origin: Some(a.expr.span),
+                        })
+                    }
+                    _ => {
+                        self.report(Finding::new(
+                            "TF004",
+                            Severity::Error,
+                            a.expr.span,
+                            format!("count must be a whole number of zero or more, but it is {v}"),
+                        ));
+                        Expansion::Unknown(Unknown {
+                            reason: "invalid count".into(),
+                            origin: Some(a.expr.span),
+                        })
+                    }
+                },
+            };
+        } else if let Some(a) = for_each {
+            result = match &v {
+                Value::Unknown(u) => Expansion::Unknown(u.clone()),
+                Value::Object(map) if map.len() <= MAX_INSTANCES => Expansion::ForEach(map.clone()),
+                Value::List(items) if items.len() <= MAX_INSTANCES => {
+                    if let Some(u) = v.find_unknown() {
+                        Expansion::Unknown(u.clone())
+                    } else {
+                        let mut map = BTreeMap::new();
+                        for item in items {
+                            match item {
+                                Value::String(s) => {
+                                    map.insert(s.clone(), item.clone());
+                                }
+                                Value::Number(_) | Value::Bool(_) => {
+                                    let s = item.to_template_string().unwrap_or_default();
+                                    map.insert(s.clone(), Value::String(s));
+                                }
+                                other => {
+                                    return self.bad_for_each(a.expr.span, inst, key, format!("for_each over a set needs strings, but an element is {}", other.type_name()));
+                                }
+                            }
+                        }
+                        Expansion::ForEach(map)
+                    }
+                }
+                Value::Object(_) | Value::List(_) => {
+                    self.report(Finding::new(
+                        "TF004",
+                        Severity::Error,
+                        a.expr.span,
+                        format!("for_each creates more than the limit of {MAX_INSTANCES} instances; this resource was not expanded"),
+                    ));
+                    Expansion::Unknown(Unknown {
+                        reason: "for_each exceeds the instance limit".into(),
+                        origin: Some(a.expr.span),
+                    })
+                }
+                Value::Null => Expansion::ForEach(BTreeMap::new()),
+                other => {
+                    let msg = format!(
+                        "for_each needs a map or a set of strings, but it is {}",
+                        other.type_name()
+                    );
+                    return self.bad_for_each(a.expr.span, inst, key, msg);
+                }
+            };
+        }
+        self.expansions
+            .insert((inst, key.to_string()), result.clone());
+        result
+    }
+
+    fn bad_for_each(&mut self, span: Span, inst: usize, key: &str, msg: String) -> Expansion {
+        self.report(Finding::new("TF004", Severity::Error, span, msg));
+        let e = Expansion::Unknown(Unknown {
+            reason: "invalid for_each".into(),
+            origin: Some(span),
+        });
+        self.expansions.insert((inst, key.to_string()), e.clone());
+        e
+    }
+
+    // ----- resources ----------------------------------------------------------------------
+
+    /// The declared block of `type.name` (or `data.type.name`) in an instance.
+    pub fn resource_block(&mut self, inst: usize, mode: Mode, key: &str) -> Option<&'p Block> {
+        let d = self.decls(inst)?;
+        match mode {
+            Mode::Managed => d.resources.get(key).copied(),
+            Mode::Data => d.data.get(key).copied(),
+        }
+    }
+
+    /// The resource address prefix for a `type.name` in an instance.
+    pub fn resource_address(&self, inst: usize, mode: Mode, key: &str) -> String {
+        let p = &self.insts[inst].prefix;
+        match mode {
+            Mode::Managed => format!("{p}{key}"),
+            Mode::Data => format!("{p}data.{key}"),
+        }
+    }
+
+    fn expand_key(mode: Mode, key: &str) -> String {
+        match mode {
+            Mode::Managed => format!("resource.{key}"),
+            Mode::Data => format!("data.{key}"),
+        }
+    }
+
+    /// The expansion of a resource.
+    pub fn resource_expansion(
+        &mut self,
+        inst: usize,
+        mode: Mode,
+        key: &str,
+        block: &'p Block,
+        span: Span,
+    ) -> Expansion {
+        self.expansion(inst, &Self::expand_key(mode, key), block, span)
+    }
+
+    /// The evaluated body of one resource instance, memoised by address.
+    pub fn instance_body(
+        &mut self,
+        inst: usize,
+        block: &'p Block,
+        address: &str,
+        count: Option<Value>,
+        each: Option<(Value, Value)>,
+        span: Span,
+    ) -> Arc<EvalBody> {
+        if let Some(b) = self.bodies.get(address) {
+            return b.clone();
+        }
+        let node = Node::Body(address.to_string());
+        if self.stack.contains(&node) {
+            // A resource referring to its own attributes: report the cycle, return what we have.
+            self.enter(node, span, |_| Value::Null);
+            return Arc::new(EvalBody::default());
+        }
+        self.edge_to(address, span);
+        self.graph.node(address);
+        self.stack.push(node);
+        let scope = Scope {
+            inst,
+            count,
+            each,
+            bound: vec![],
+        };
+        let body = Arc::new(self.eval_body(&block.body, &scope, true));
+        self.stack.pop();
+        self.bodies.insert(address.to_string(), body.clone());
+        body
+    }
+
+    /// Evaluates a body: attributes, nested blocks and `dynamic` blocks.
+    pub fn eval_body(&mut self, body: &'p Body, scope: &Scope, top: bool) -> EvalBody {
+        let mut out = EvalBody::default();
+        for attr in &body.attributes {
+            if top
+                && matches!(
+                    attr.name.as_str(),
+                    "count" | "for_each" | "provider" | "depends_on"
+                )
+            {
+                continue;
+            }
+            let value = self.eval_attr(&attr.expr, scope);
+            out.attributes.insert(
+                attr.name.clone(),
+                EvalAttr {
+                    value,
+                    span: attr.expr.span,
+                },
+            );
+        }
+        for block in &body.blocks {
+            match block.kind.as_str() {
+                "lifecycle" | "provisioner" | "connection" if top => {}
+                "dynamic" => self.expand_dynamic(block, scope, &mut out),
+                _ => {
+                    let inner = self.eval_body(&block.body, scope, false);
+                    out.blocks.push(EvalBlock {
+                        kind: block.kind.clone(),
+                        body: inner,
+                        span: block.span,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    fn expand_dynamic(&mut self, block: &'p Block, scope: &Scope, out: &mut EvalBody) {
+        let Some(kind) = block.labels.first() else {
+            return;
+        };
+        let iterator = block
+            .body
+            .attribute("iterator")
+            .and_then(|a| match &a.expr.kind {
+                crate::syntax::ExprKind::Variable(n) => Some(n.clone()),
+                crate::syntax::ExprKind::String(n) => Some(n.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| kind.clone());
+        let Some(content) = block.body.blocks_of("content").next() else {
+            return;
+        };
+        let items: Vec<(Value, Value)> = match block.body.attribute("for_each") {
+            None => vec![],
+            Some(a) => match self.eval_attr(&a.expr, scope) {
+                Value::List(items) => items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| (Value::Number(i as f64), v))
+                    .collect(),
+                Value::Object(map) => map
+                    .into_iter()
+                    .map(|(k, v)| (Value::String(k), v))
+                    .collect(),
+                Value::Null => vec![],
+                other => {
+                    // Unknown (or unusable) collection: one block whose iterator is unknown, so
+                    // every rule it produces is undecided rather than missing.
+                    let u = match other {
+                        Value::Unknown(u) => Value::Unknown(u),
+                        o => Value::unknown(
+                            format!("dynamic \"{kind}\" for_each is a {}", o.type_name()),
+                            Some(a.expr.span),
+                        ),
+                    };
+                    vec![(u.clone(), u)]
+                }
+            },
+        };
+        for (k, v) in items.into_iter().take(MAX_INSTANCES) {
+            let mut inner = scope.clone();
+            let mut obj = BTreeMap::new();
+            obj.insert("key".to_string(), k);
+            obj.insert("value".to_string(), v);
+            inner.bound.push((iterator.clone(), Value::Object(obj)));
+            let body = self.eval_body(&content.body, &inner, false);
+            out.blocks.push(EvalBlock {
+                kind: kind.clone(),
+                body,
+                span: block.span,
+            });
+        }
+    }
+
+    // ----- modules ------------------------------------------------------------------------
+
+    /// The child instances of a module call, created on first use.
+    pub fn module_instances(
+        &mut self,
+        inst: usize,
+        name: &str,
+        span: Span,
+    ) -> Option<(Expansion, Vec<usize>)> {
+        let block = self
+            .decls(inst)
+            .and_then(|d| d.modules.get(name).copied())?;
+        let expansion = self.expansion(inst, &format!("module.{name}"), block, span);
+        let call_name = format!("{}module.{name}", self.insts[inst].prefix);
+        self.edge_to(&call_name, span);
+        if let Some(c) = self.children.get(&(inst, name.to_string())) {
+            return Some((expansion, c.clone()));
+        }
+        let mut ids = Vec::new();
+        let source = block
+            .body
+            .attribute("source")
+            .and_then(|a| match &a.expr.kind {
+                crate::syntax::ExprKind::String(s) => Some((s.clone(), a.expr.span)),
+                _ => None,
+            });
+        let key_path = if self.insts[inst].key_path.is_empty() {
+            name.to_string()
+        } else {
+            format!("{}.{name}", self.insts[inst].key_path)
+        };
+        let (dir, missing) = self.resolve_source(inst, source, block, &key_path);
+        for (suffix, count, each) in expansion.keys() {
+            let scope = Scope {
+                inst,
+                count,
+                each,
+                bound: vec![],
+            };
+            let mut call_sites = self.insts[inst].call_sites.clone();
+            call_sites.push(block.header_span);
+            let id = self.insts.len();
+            self.insts.push(ModInst {
+                dir: dir.clone(),
+                prefix: format!("{}module.{name}{suffix}.", self.insts[inst].prefix),
+                parent: Some((inst, block, scope)),
+                call_sites,
+                key_path: key_path.clone(),
+                missing: missing.clone(),
+            });
+            ids.push(id);
+        }
+        self.children.insert((inst, name.to_string()), ids.clone());
+        Some((expansion, ids))
+    }
+
+    /// Finds the directory of a module call; returns why it is missing when it cannot be read.
+    fn resolve_source(
+        &mut self,
+        inst: usize,
+        source: Option<(String, Span)>,
+        block: &Block,
+        key_path: &str,
+    ) -> (PathBuf, Option<String>) {
+        let Some((source, span)) = source else {
+            self.report(Finding::new(
+                "TF001",
+                Severity::Error,
+                block.header_span,
+                "module call has no literal \"source\" argument",
+            ));
+            return (PathBuf::new(), Some("the module has no source".into()));
+        };
+        if frontend::discover::is_local_source(&source) {
+            let dir = frontend::discover::normalize(&self.insts[inst].dir.join(&source));
+            let mut ancestor = Some(inst);
+            while let Some(a) = ancestor {
+                if self.insts[a].dir == dir {
+                    self.report(Finding::new(
+                        "TF003",
+                        Severity::Error,
+                        span,
+                        format!(
+                            "module \"{}\" calls itself (source {source:?}); it was not expanded",
+                            block.labels.first().cloned().unwrap_or_default()
+                        ),
+                    ));
+                    return (dir, Some("the module calls itself".into()));
+                }
+                ancestor = self.insts[a].parent.as_ref().map(|p| p.0);
+            }
+            if self.project.modules.contains_key(&dir) {
+                return (dir, None);
+            }
+            if self.project.in_scope(&dir) || !dir.exists() {
+                self.report(Finding::new(
+                    "TF001",
+                    Severity::Error,
+                    span,
+                    format!(
+                        "module source {source:?} has no Terraform files (looked in {})",
+                        crate::source::display_path(&dir)
+                    ),
+                ));
+                return (dir, Some(format!("module source {source:?} was not found")));
+            }
+            return (
+                dir,
+                Some(format!(
+                    "module source {source:?} lies outside the scanned paths and was not read"
+                )),
+            );
+        }
+        let root = self.project.modules.get(&self.root);
+        if let Some((_, dir)) = root.and_then(|m| m.installed.iter().find(|(k, _)| k == key_path)) {
+            return (dir.clone(), None);
+        }
+        (PathBuf::new(), Some(format!("module.{key_path} comes from {source:?}, which is not installed locally (run `terraform init` to make it available); it was not fetched")))
+    }
+
+    // ----- the walk -----------------------------------------------------------------------
+
+    /// Expands and evaluates every resource and data source of an instance and its children.
+    fn walk(&mut self, inst: usize, out: &mut Vec<ResourceInstance>) {
+        if self.insts[inst].missing.is_some() || self.decls(inst).is_none() {
+            return;
+        }
+        let (resources, data, modules, variables, locals, outputs) = {
+            let d = self.decls(inst).expect("checked above");
+            (
+                d.resources
+                    .iter()
+                    .map(|(k, b)| (k.clone(), *b))
+                    .collect::<Vec<_>>(),
+                d.data
+                    .iter()
+                    .map(|(k, b)| (k.clone(), *b))
+                    .collect::<Vec<_>>(),
+                d.modules
+                    .iter()
+                    .map(|(k, b)| (k.to_string(), *b))
+                    .collect::<Vec<_>>(),
+                d.variables
+                    .keys()
+                    .map(|k| k.to_string())
+                    .collect::<Vec<_>>(),
+                d.locals.keys().map(|k| k.to_string()).collect::<Vec<_>>(),
+                d.outputs.keys().map(|k| k.to_string()).collect::<Vec<_>>(),
+            )
+        };
+        for (mode, list) in [(Mode::Managed, resources), (Mode::Data, data)] {
+            for (key, block) in list {
+                let base = self.resource_address(inst, mode, &key);
+                let expansion = self.resource_expansion(inst, mode, &key, block, block.header_span);
+                for (suffix, count, each) in expansion.keys() {
+                    let address = format!("{base}{suffix}");
+                    let body =
+                        self.instance_body(inst, block, &address, count, each, block.header_span);
+                    let (rtype, name) = key.split_once('.').unwrap_or((&key, ""));
+                    out.push(ResourceInstance {
+                        address,
+                        resource: base.clone(),
+                        mode,
+                        rtype: rtype.to_string(),
+                        name: name.to_string(),
+                        body: (*body).clone(),
+                        span: block.header_span,
+                        call_sites: self.insts[inst].call_sites.clone(),
+                    });
+                }
+            }
+        }
+        // Everything declared is evaluated once, so that cycles and bad references are reported
+        // even where no resource uses them.
+        for name in variables {
+            self.variable(inst, &name, Span::default());
+        }
+        for name in locals {
+            self.local(inst, &name, Span::default());
+        }
+        for name in outputs {
+            self.output(inst, &name, Span::default());
+        }
+        for (name, block) in modules {
+            if let Some((_, ids)) = self.module_instances(inst, &name, block.header_span) {
+                for id in ids {
+                    self.walk(id, out);
+                }
+            }
+        }
+    }
+}
+
+fn is_non_nullable(block: &Block) -> bool {
+    block
+        .body
+        .attribute("nullable")
+        .is_some_and(|a| matches!(a.expr.kind, crate::syntax::ExprKind::Bool(false)))
+}

@@ -1,0 +1,938 @@
+//! Expression evaluation: literals, templates, operators, conditionals, `for` expressions,
+//! splats, function calls, and the resolution of references (`var.`, `local.`, `module.`,
+//! `data.`, resources) into values or symbols.
+
+use super::evaluator::{EvalError, EvalResult, Evaluator, Expansion, Scope};
+use super::value::{Reference, Value};
+use super::Mode;
+use crate::diagnostic::{Finding, Severity};
+use crate::source::Span;
+use crate::syntax::*;
+use std::collections::BTreeMap;
+
+fn err(span: Span, message: impl Into<String>) -> EvalError {
+    EvalError {
+        message: message.into(),
+        span,
+    }
+}
+
+/// Largest collection a `for` expression or template loop may build.
+const MAX_ELEMENTS: usize = 100_000;
+
+impl<'p> Evaluator<'p> {
+    pub fn eval(&mut self, expr: &Expr, scope: &Scope) -> EvalResult {
+        let span = expr.span;
+        match &expr.kind {
+            ExprKind::Null => Ok(Value::Null),
+            ExprKind::Bool(b) => Ok(Value::Bool(*b)),
+            ExprKind::Number(n) => Ok(Value::Number(*n)),
+            ExprKind::String(s) => Ok(Value::String(s.clone())),
+            ExprKind::Parens(e) => self.eval(e, scope),
+            ExprKind::Template(parts) => {
+                if let [TemplatePart::Interpolation(e)] = parts.as_slice() {
+                    // `"${x}"` is `x` itself, whatever its type (Terraform 0.11 style).
+                    return self.eval(e, scope);
+                }
+                self.template(parts, scope, span)
+            }
+            ExprKind::Tuple(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for i in items {
+                    out.push(self.eval(i, scope)?);
+                }
+                Ok(Value::List(out))
+            }
+            ExprKind::Object(items) => {
+                let mut map = BTreeMap::new();
+                for (k, v) in items {
+                    let key = match k {
+                        ObjectKey::Ident(s) => s.clone(),
+                        ObjectKey::Expr(e) => match self.eval(e, scope)? {
+                            Value::Unknown(u) => return Ok(Value::Unknown(u)),
+                            other => other.to_template_string().ok_or_else(|| {
+                                err(
+                                    e.span,
+                                    format!(
+                                        "an object key must be a string, not {}",
+                                        other.type_name()
+                                    ),
+                                )
+                            })?,
+                        },
+                    };
+                    map.insert(key, self.eval(v, scope)?);
+                }
+                Ok(Value::Object(map))
+            }
+            ExprKind::Variable(name) => self.traversal(expr, name, &[], scope),
+            ExprKind::Traversal(root, ops) => match &root.kind {
+                ExprKind::Variable(name) => self.traversal(root, name, ops, scope),
+                _ => {
+                    let v = self.eval(root, scope)?;
+                    self.apply_ops(v, ops, scope)
+                }
+            },
+            ExprKind::Conditional(c, t, f) => {
+                let cond = self.eval(c, scope)?;
+                match cond {
+                    Value::Unknown(u) => {
+                        let a = self.eval(t, scope);
+                        let b = self.eval(f, scope);
+                        match (a, b) {
+                            (Ok(a), Ok(b)) if a == b => Ok(a),
+                            _ => Ok(Value::Unknown(u)),
+                        }
+                    }
+                    other => match other.as_bool() {
+                        Some(true) => self.eval(t, scope),
+                        Some(false) => self.eval(f, scope),
+                        None => Err(err(
+                            c.span,
+                            format!("a condition must be a bool, not {}", other.type_name()),
+                        )),
+                    },
+                }
+            }
+            ExprKind::Unary(op, e) => {
+                let v = self.eval(e, scope)?;
+                if let Value::Unknown(_) = v {
+                    return Ok(v);
+                }
+                match op {
+                    UnaryOp::Neg => v
+                        .as_f64()
+                        .map(|n| Value::Number(-n))
+                        .ok_or_else(|| err(span, "'-' needs a number")),
+                    UnaryOp::Not => v
+                        .as_bool()
+                        .map(|b| Value::Bool(!b))
+                        .ok_or_else(|| err(span, "'!' needs a bool")),
+                }
+            }
+            ExprKind::Binary(op, a, b) => {
+                let x = self.eval(a, scope)?;
+                let y = self.eval(b, scope)?;
+                binary(*op, x, y, span)
+            }
+            ExprKind::For(f) => self.for_expr(f, scope, span),
+            ExprKind::Call {
+                name,
+                args,
+                expand_final,
+            } => self.call(name, args, *expand_final, scope, span),
+        }
+    }
+
+    fn template(&mut self, parts: &[TemplatePart], scope: &Scope, span: Span) -> EvalResult {
+        let mut out = String::new();
+        for part in parts {
+            match part {
+                TemplatePart::Literal(s) => out.push_str(s),
+                TemplatePart::Interpolation(e) => {
+                    let v = self.eval(e, scope)?;
+                    match v {
+                        Value::Unknown(u) => return Ok(Value::Unknown(u)),
+                        Value::Reference(r) => {
+                            return Ok(Value::unknown(
+                                format!("the value of {} is known only after apply", ref_name(&r)),
+                                Some(e.span),
+                            ))
+                        }
+                        Value::Null => return Err(err(e.span, "a template cannot include null")),
+                        other => out.push_str(&other.to_template_string().ok_or_else(|| {
+                            err(
+                                e.span,
+                                format!("a template cannot include a {}", other.type_name()),
+                            )
+                        })?),
+                    }
+                }
+                TemplatePart::If {
+                    cond,
+                    then,
+                    otherwise,
+                } => {
+                    let c = self.eval(cond, scope)?;
+                    let branch = match c {
+                        Value::Unknown(u) => return Ok(Value::Unknown(u)),
+                        other => other
+                            .as_bool()
+                            .ok_or_else(|| err(cond.span, "a template condition must be a bool"))?,
+                    };
+                    let v = self.template(if branch { then } else { otherwise }, scope, span)?;
+                    match v {
+                        Value::String(s) => out.push_str(&s),
+                        other => return Ok(other),
+                    }
+                }
+                TemplatePart::For {
+                    key_var,
+                    value_var,
+                    collection,
+                    body,
+                } => {
+                    let coll = self.eval(collection, scope)?;
+                    for (k, v) in iterate(coll, collection.span)? {
+                        let mut inner = scope.clone();
+                        if let Some(kv) = key_var {
+                            inner.bound.push((kv.clone(), k));
+                        }
+                        inner.bound.push((value_var.clone(), v));
+                        match self.template(body, &inner, span)? {
+                            Value::String(s) => out.push_str(&s),
+                            other => return Ok(other),
+                        }
+                        if out.len() > 16 * 1024 * 1024 {
+                            return Err(err(span, "template result is larger than 16 MiB"));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(Value::String(out))
+    }
+
+    fn for_expr(&mut self, f: &ForExpr, scope: &Scope, span: Span) -> EvalResult {
+        let coll = self.eval(&f.collection, scope)?;
+        let items = match iterate(coll, f.collection.span) {
+            Ok(items) => items,
+            Err(e) => return Err(e),
+        };
+        let mut list = Vec::new();
+        let mut map: BTreeMap<String, Value> = BTreeMap::new();
+        let mut groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        for (k, v) in items {
+            let mut inner = scope.clone();
+            if let Some(kv) = &f.key_var {
+                inner.bound.push((kv.clone(), k));
+            }
+            inner.bound.push((f.value_var.clone(), v));
+            if let Some(c) = &f.cond {
+                match self.eval(c, &inner)? {
+                    Value::Unknown(u) => return Ok(Value::Unknown(u)),
+                    other => {
+                        if !other
+                            .as_bool()
+                            .ok_or_else(|| err(c.span, "a for condition must be a bool"))?
+                        {
+                            continue;
+                        }
+                    }
+                }
+            }
+            let value = self.eval(&f.value, &inner)?;
+            match &f.key {
+                None => list.push(value),
+                Some(ke) => {
+                    let key = match self.eval(ke, &inner)? {
+                        Value::Unknown(u) => return Ok(Value::Unknown(u)),
+                        other => other
+                            .to_template_string()
+                            .ok_or_else(|| err(ke.span, "a for key must be a string"))?,
+                    };
+                    if f.grouping {
+                        groups.entry(key).or_default().push(value);
+                    } else if map.insert(key.clone(), value).is_some() {
+                        return Err(err(
+                            ke.span,
+                            format!("duplicate key {key:?} in for expression (use ... to group)"),
+                        ));
+                    }
+                }
+            }
+            if list.len() + map.len() + groups.len() > MAX_ELEMENTS {
+                return Err(err(
+                    span,
+                    format!("for expression builds more than {MAX_ELEMENTS} elements"),
+                ));
+            }
+        }
+        Ok(match &f.key {
+            None => Value::List(list),
+            Some(_) if f.grouping => Value::Object(
+                groups
+                    .into_iter()
+                    .map(|(k, v)| (k, Value::List(v)))
+                    .collect(),
+            ),
+            Some(_) => Value::Object(map),
+        })
+    }
+
+    fn call(
+        &mut self,
+        name: &str,
+        args: &[Expr],
+        expand_final: bool,
+        scope: &Scope,
+        span: Span,
+    ) -> EvalResult {
+        match name {
+            "try" => {
+                let mut last = None;
+                for a in args {
+                    match self.eval(a, scope) {
+                        Ok(v) => return Ok(v),
+                        Err(e) => last = Some(e),
+                    }
+                }
+                return Err(last.unwrap_or_else(|| err(span, "try needs at least one argument")));
+            }
+            "can" => {
+                let a = args
+                    .first()
+                    .ok_or_else(|| err(span, "can needs one argument"))?;
+                return Ok(match self.eval(a, scope) {
+                    Ok(Value::Unknown(u)) => Value::Unknown(u),
+                    Ok(_) => Value::Bool(true),
+                    Err(_) => Value::Bool(false),
+                });
+            }
+            "file" | "templatefile" | "fileexists" | "filebase64" => {
+                return self.file_call(name, args, scope, span);
+            }
+            "timestamp" | "uuid" | "bcrypt" | "plantimestamp" => {
+                return Ok(Value::unknown(
+                    format!("{name}() is known only at apply"),
+                    Some(span),
+                ));
+            }
+            _ => {}
+        }
+        let mut values = Vec::with_capacity(args.len());
+        for a in args {
+            values.push(self.eval(a, scope)?);
+        }
+        if expand_final {
+            match values.pop() {
+                Some(Value::List(items)) => values.extend(items),
+                Some(Value::Unknown(u)) => return Ok(Value::Unknown(u)),
+                Some(other) => {
+                    return Err(err(
+                        span,
+                        format!("... needs a list, not {}", other.type_name()),
+                    ))
+                }
+                None => {}
+            }
+        }
+        let bare = name.rsplit("::").next().unwrap_or(name);
+        call_builtin(bare, values).map_err(|m| err(span, m))
+    }
+
+    /// `file()` and friends read only inside the scanned paths; anything else is unknown.
+    fn file_call(&mut self, name: &str, args: &[Expr], scope: &Scope, span: Span) -> EvalResult {
+        let arg = args
+            .first()
+            .ok_or_else(|| err(span, format!("{name} needs a path")))?;
+        let path = match self.eval(arg, scope)? {
+            Value::String(s) => s,
+            Value::Unknown(u) => return Ok(Value::Unknown(u)),
+            other => {
+                return Err(err(
+                    arg.span,
+                    format!("{name} needs a string path, not {}", other.type_name()),
+                ))
+            }
+        };
+        let dir = self.insts[scope.inst].dir.clone();
+        let full = crate::frontend::discover::normalize(&dir.join(&path));
+        let inside = std::fs::canonicalize(&full)
+            .map(|c| self.project.in_scope(&c))
+            .unwrap_or(false);
+        if !inside {
+            return Ok(Value::unknown(
+                format!(
+                    "{name}({path:?}) reads outside the scanned paths, so its content is not read"
+                ),
+                Some(span),
+            ));
+        }
+        match name {
+            "fileexists" => Ok(Value::Bool(full.is_file())),
+            "file" => match std::fs::metadata(&full) {
+                Ok(m) if m.len() <= 1024 * 1024 => std::fs::read_to_string(&full)
+                    .map(Value::String)
+                    .map_err(|e| err(span, format!("cannot read {path:?}: {e}"))),
+                _ => Ok(Value::unknown(
+                    format!("{path:?} is missing or larger than 1 MiB"),
+                    Some(span),
+                )),
+            },
+            _ => Ok(Value::unknown(
+                format!("{name}({path:?}) is not evaluated"),
+                Some(span),
+            )),
+        }
+    }
+
+    // ----- references ---------------------------------------------------------------------
+
+    /// Resolves a traversal that starts at a root name.
+    fn traversal(
+        &mut self,
+        root: &Expr,
+        name: &str,
+        ops: &[Traverser],
+        scope: &Scope,
+    ) -> EvalResult {
+        if let Some(v) = scope.lookup(name) {
+            let v = v.clone();
+            return self.apply_ops(v, ops, scope);
+        }
+        let inst = scope.inst;
+        let attr = |i: usize| match ops.get(i) {
+            Some(Traverser::GetAttr(a, s)) => Some((a.as_str(), *s)),
+            _ => None,
+        };
+        let whole = |upto: usize| -> Span {
+            match ops.get(upto.saturating_sub(1)) {
+                Some(Traverser::GetAttr(_, s)) => root.span.to(*s),
+                _ => root.span,
+            }
+        };
+        match name {
+            "var" => {
+                let (n, _) = attr(0)
+                    .ok_or_else(|| err(root.span, "var needs an attribute, e.g. var.name"))?;
+                let declared = self
+                    .decls(inst)
+                    .is_some_and(|d| d.variables.contains_key(n));
+                if !declared {
+                    return Ok(self.undeclared(whole(1), format!("var.{n}"), "input variable"));
+                }
+                let v = self.variable(inst, n, whole(1));
+                self.apply_ops(v, &ops[1..], scope)
+            }
+            "local" => {
+                let (n, _) = attr(0)
+                    .ok_or_else(|| err(root.span, "local needs an attribute, e.g. local.name"))?;
+                match self.local(inst, n, whole(1)) {
+                    Some(v) => self.apply_ops(v, &ops[1..], scope),
+                    None => Ok(self.undeclared(whole(1), format!("local.{n}"), "local value")),
+                }
+            }
+            "count" => match (attr(0), &scope.count) {
+                (Some(("index", _)), Some(v)) => {
+                    let v = v.clone();
+                    self.apply_ops(v, &ops[1..], scope)
+                }
+                _ => Err(err(
+                    whole(1),
+                    "count.index is only available in a block that sets count",
+                )),
+            },
+            "each" => match (attr(0), &scope.each) {
+                (Some(("key", _)), Some((k, _))) => {
+                    let k = k.clone();
+                    self.apply_ops(k, &ops[1..], scope)
+                }
+                (Some(("value", _)), Some((_, v))) => {
+                    let v = v.clone();
+                    self.apply_ops(v, &ops[1..], scope)
+                }
+                _ => Err(err(
+                    whole(1),
+                    "each.key and each.value are only available in a block that sets for_each",
+                )),
+            },
+            "path" => {
+                let (n, _) = attr(0).ok_or_else(|| err(root.span, "path needs an attribute"))?;
+                let dir = match n {
+                    "module" => self.insts[inst].dir.clone(),
+                    "root" => self.root.clone(),
+                    "cwd" => std::env::current_dir().unwrap_or_default(),
+                    _ => return Err(err(whole(1), format!("path.{n} does not exist"))),
+                };
+                let v = Value::String(crate::source::display_path(&dir));
+                self.apply_ops(v, &ops[1..], scope)
+            }
+            "terraform" => match attr(0) {
+                Some(("workspace", _)) => {
+                    self.apply_ops(Value::string("default"), &ops[1..], scope)
+                }
+                _ => Ok(Value::unknown(
+                    "terraform.* is not known before apply",
+                    Some(root.span),
+                )),
+            },
+            "self" => Ok(Value::unknown(
+                "self is known only at apply",
+                Some(root.span),
+            )),
+            "module" => {
+                let (n, _) = attr(0)
+                    .ok_or_else(|| err(root.span, "module needs a name, e.g. module.vpc"))?;
+                let Some((expansion, ids)) = self.module_instances(inst, n, whole(1)) else {
+                    return Ok(self.undeclared(whole(1), format!("module.{n}"), "module call"));
+                };
+                self.module_value(expansion, ids, &ops[1..], scope, whole(1))
+            }
+            "data" => {
+                let (t, _) = attr(0).ok_or_else(|| err(root.span, "data needs a type and name"))?;
+                let (n, _) = attr(1).ok_or_else(|| err(root.span, "data needs a type and name"))?;
+                let key = format!("{t}.{n}");
+                self.resource_value(Mode::Data, &key, &ops[2..], scope, whole(2))
+            }
+            _ => {
+                let Some((n, _)) = attr(0) else {
+                    return Ok(self.undeclared(root.span, name.to_string(), "name"));
+                };
+                let key = format!("{name}.{n}");
+                self.resource_value(Mode::Managed, &key, &ops[1..], scope, whole(1))
+            }
+        }
+    }
+
+    /// Reports TF002 and returns an unknown value so evaluation can go on.
+    fn undeclared(&mut self, span: Span, what: String, kind: &str) -> Value {
+        self.report(
+            Finding::new(
+                "TF002",
+                Severity::Error,
+                span,
+                format!("reference to undeclared {kind} `{what}`"),
+            )
+            .help(format!("declare `{what}` in this module, or fix the name")),
+        );
+        Value::unknown(format!("`{what}` is not declared"), Some(span))
+    }
+
+    fn resource_value(
+        &mut self,
+        mode: Mode,
+        key: &str,
+        ops: &[Traverser],
+        scope: &Scope,
+        span: Span,
+    ) -> EvalResult {
+        let inst = scope.inst;
+        let Some(block) = self.resource_block(inst, mode, key) else {
+            let what = match mode {
+                Mode::Managed => key.to_string(),
+                Mode::Data => format!("data.{key}"),
+            };
+            return Ok(self.undeclared(
+                span,
+                what,
+                if mode == Mode::Data {
+                    "data source"
+                } else {
+                    "resource"
+                },
+            ));
+        };
+        let base = self.resource_address(inst, mode, key);
+        let expansion = self.resource_expansion(inst, mode, key, block, span);
+        let r = |suffix: &str| {
+            Value::Reference(Reference {
+                address: format!("{base}{suffix}"),
+                attribute: String::new(),
+            })
+        };
+        let v = match &expansion {
+            Expansion::Single => r(""),
+            Expansion::Count(n) => Value::List((0..*n).map(|i| r(&format!("[{i}]"))).collect()),
+            Expansion::ForEach(map) => Value::Object(
+                map.keys()
+                    .map(|k| (k.clone(), r(&format!("[{k:?}]"))))
+                    .collect(),
+            ),
+            Expansion::Unknown(u) => {
+                // Indexing an unknown expansion still names the one representative instance.
+                let _ = u;
+                match ops.first() {
+                    Some(Traverser::Index(_)) => {
+                        let rest = &ops[1..];
+                        return self.apply_ops(r("[*]"), rest, scope);
+                    }
+                    _ => Value::List(vec![r("[*]")]),
+                }
+            }
+        };
+        for (suffix, _, _) in expansion.keys() {
+            self.edge_to(&format!("{base}{suffix}"), span);
+        }
+        self.apply_ops(v, ops, scope)
+    }
+
+    fn module_value(
+        &mut self,
+        expansion: Expansion,
+        ids: Vec<usize>,
+        ops: &[Traverser],
+        scope: &Scope,
+        span: Span,
+    ) -> EvalResult {
+        let keys = expansion.keys();
+        match (&expansion, ops.first()) {
+            (Expansion::Single, Some(Traverser::GetAttr(out, s))) => {
+                let v = self.module_output(ids[0], out, span.to(*s))?;
+                return self.apply_ops(v, &ops[1..], scope);
+            }
+            (Expansion::Unknown(_), Some(Traverser::Index(_))) => {
+                if let Some(Traverser::GetAttr(out, s)) = ops.get(1) {
+                    let v = self.module_output(ids[0], out, span.to(*s))?;
+                    return self.apply_ops(v, &ops[2..], scope);
+                }
+            }
+            (Expansion::Count(_) | Expansion::ForEach(_), Some(Traverser::Index(ie))) => {
+                let idx = self.eval(ie, scope)?;
+                if let Value::Unknown(u) = idx {
+                    return Ok(Value::Unknown(u));
+                }
+                let suffix = match &expansion {
+                    Expansion::Count(_) => format!("[{}]", idx.as_i64().unwrap_or(-1)),
+                    _ => format!("[{:?}]", idx.to_template_string().unwrap_or_default()),
+                };
+                let pos = keys
+                    .iter()
+                    .position(|(s, _, _)| *s == suffix)
+                    .ok_or_else(|| err(ie.span, format!("module has no instance {suffix}")))?;
+                if let Some(Traverser::GetAttr(out, s)) = ops.get(1) {
+                    let v = self.module_output(ids[pos], out, span.to(*s))?;
+                    return self.apply_ops(v, &ops[2..], scope);
+                }
+                let v = self.module_object(ids[pos], span)?;
+                return self.apply_ops(v, &ops[1..], scope);
+            }
+            _ => {}
+        }
+        // The whole module (or all of its instances) as a value.
+        let v = match &expansion {
+            Expansion::Single => self.module_object(ids[0], span)?,
+            Expansion::Count(_) => {
+                let mut items = Vec::new();
+                for id in &ids {
+                    items.push(self.module_object(*id, span)?);
+                }
+                Value::List(items)
+            }
+            Expansion::ForEach(_) => {
+                let mut map = BTreeMap::new();
+                for ((suffix, _, each), id) in keys.iter().zip(&ids) {
+                    let k = each
+                        .as_ref()
+                        .and_then(|(k, _)| k.as_str().map(str::to_string))
+                        .unwrap_or_else(|| suffix.clone());
+                    map.insert(k, self.module_object(*id, span)?);
+                }
+                Value::Object(map)
+            }
+            Expansion::Unknown(u) => Value::Unknown(u.clone()),
+        };
+        self.apply_ops(v, ops, scope)
+    }
+
+    fn module_output(&mut self, id: usize, name: &str, span: Span) -> EvalResult {
+        match self.output(id, name, span) {
+            Some(v) => Ok(v),
+            None => {
+                let prefix = self.insts[id].prefix.trim_end_matches('.').to_string();
+                Ok(self.undeclared(span, format!("{prefix}.{name}"), "module output"))
+            }
+        }
+    }
+
+    fn module_object(&mut self, id: usize, span: Span) -> EvalResult {
+        if let Some(why) = self.insts[id].missing.clone() {
+            return Ok(Value::unknown(why, Some(span)));
+        }
+        let names: Vec<String> = self
+            .decls(id)
+            .map(|d| d.outputs.keys().map(|k| k.to_string()).collect())
+            .unwrap_or_default();
+        let mut map = BTreeMap::new();
+        for n in names {
+            if let Some(v) = self.output(id, &n, span) {
+                map.insert(n, v);
+            }
+        }
+        Ok(Value::Object(map))
+    }
+
+    /// Applies attribute, index and splat operators to a value.
+    pub fn apply_ops(&mut self, mut v: Value, ops: &[Traverser], scope: &Scope) -> EvalResult {
+        let mut i = 0;
+        while i < ops.len() {
+            match &ops[i] {
+                Traverser::GetAttr(name, span) => v = self.get_attr(v, name, *span)?,
+                Traverser::Index(e) => {
+                    let k = self.eval(e, scope)?;
+                    v = self.index(v, k, e.span)?;
+                }
+                Traverser::AttrSplat(_) | Traverser::FullSplat(_) => {
+                    let full = matches!(ops[i], Traverser::FullSplat(_));
+                    let end = if full {
+                        ops.len()
+                    } else {
+                        ops[i + 1..]
+                            .iter()
+                            .position(|o| !matches!(o, Traverser::GetAttr(..)))
+                            .map_or(ops.len(), |p| i + 1 + p)
+                    };
+                    let rest = &ops[i + 1..end];
+                    let items = match v {
+                        Value::Unknown(u) => return Ok(Value::Unknown(u)),
+                        Value::Null => vec![],
+                        Value::List(items) => items,
+                        other => vec![other],
+                    };
+                    let mut out = Vec::with_capacity(items.len());
+                    for item in items {
+                        out.push(self.apply_ops(item, rest, scope)?);
+                    }
+                    v = Value::List(out);
+                    i = end;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        Ok(v)
+    }
+
+    fn get_attr(&mut self, v: Value, name: &str, span: Span) -> EvalResult {
+        match v {
+            Value::Unknown(u) => Ok(Value::Unknown(u)),
+            Value::Object(mut map) => map
+                .remove(name)
+                .ok_or_else(|| err(span, format!("no attribute named \"{name}\""))),
+            Value::Reference(r) if r.attribute.is_empty() => {
+                Ok(self.resource_attr(&r.address, name, span))
+            }
+            Value::Reference(r) => Ok(Value::Reference(Reference {
+                address: r.address,
+                attribute: format!("{}.{name}", r.attribute),
+            })),
+            Value::Null => Err(err(span, format!("cannot read \"{name}\" of null"))),
+            other => Err(err(
+                span,
+                format!(
+                    "cannot read attribute \"{name}\" of a {}",
+                    other.type_name()
+                ),
+            )),
+        }
+    }
+
+    /// An attribute of a resource instance: its configured value, or a symbol for attributes
+    /// that exist only after apply (`id`, `arn`, …).
+    fn resource_attr(&mut self, address: &str, name: &str, span: Span) -> Value {
+        let symbol = || {
+            Value::Reference(Reference {
+                address: address.to_string(),
+                attribute: name.to_string(),
+            })
+        };
+        if name == "id" || name == "arn" {
+            return symbol();
+        }
+        let Some(body) = self.body_for_address(address, span) else {
+            return symbol();
+        };
+        if let Some(a) = body.get(name) {
+            return a.value.clone();
+        }
+        if body.blocks.iter().any(|b| b.kind == name) {
+            let items = body.blocks_of(name).map(|b| b.body.to_value()).collect();
+            return Value::List(items);
+        }
+        symbol()
+    }
+
+    /// Finds the block and instance of an address produced by this evaluator and evaluates it.
+    fn body_for_address(
+        &mut self,
+        address: &str,
+        span: Span,
+    ) -> Option<std::sync::Arc<super::EvalBody>> {
+        if let Some(b) = self.bodies.get(address) {
+            return Some(b.clone());
+        }
+        // Split `prefix` + `[data.]type.name` + `[key]`.
+        let (inst, rest) = (0..self.insts.len())
+            .rev()
+            .filter(|i| address.starts_with(&self.insts[*i].prefix))
+            .max_by_key(|i| self.insts[*i].prefix.len())
+            .map(|i| (i, &address[self.insts[i].prefix.len()..]))?;
+        let (mode, rest) = match rest.strip_prefix("data.") {
+            Some(r) => (Mode::Data, r),
+            None => (Mode::Managed, rest),
+        };
+        let (key, suffix) = match rest.find('[') {
+            Some(p) => (&rest[..p], &rest[p..]),
+            None => (rest, ""),
+        };
+        let block = self.resource_block(inst, mode, key)?;
+        let expansion = self.resource_expansion(inst, mode, key, block, span);
+        let (_, count, each) = expansion.keys().into_iter().find(|(s, _, _)| s == suffix)?;
+        Some(self.instance_body(inst, block, address, count, each, span))
+    }
+
+    fn index(&mut self, v: Value, k: Value, span: Span) -> EvalResult {
+        match (v, k) {
+            (Value::Unknown(u), _) | (_, Value::Unknown(u)) => Ok(Value::Unknown(u)),
+            (Value::List(items), k) => {
+                let i = k.as_i64().ok_or_else(|| {
+                    err(
+                        span,
+                        format!("a list index must be a number, not {}", k.type_name()),
+                    )
+                })?;
+                let len = items.len();
+                usize::try_from(i)
+                    .ok()
+                    .and_then(|i| items.into_iter().nth(i))
+                    .ok_or_else(|| {
+                        err(
+                            span,
+                            format!("index {i} is out of range for a list of {len} elements"),
+                        )
+                    })
+            }
+            (Value::Object(mut map), k) => {
+                let key = k
+                    .to_template_string()
+                    .ok_or_else(|| err(span, "a map key must be a string"))?;
+                map.remove(&key)
+                    .ok_or_else(|| err(span, format!("no element with key {key:?}")))
+            }
+            (Value::Reference(r), k) => Ok(Value::Reference(Reference {
+                address: r.address,
+                attribute: format!(
+                    "{}[{}]",
+                    r.attribute,
+                    k.to_template_string().unwrap_or_default()
+                ),
+            })),
+            (other, _) => Err(err(span, format!("cannot index a {}", other.type_name()))),
+        }
+    }
+}
+
+fn ref_name(r: &Reference) -> String {
+    if r.attribute.is_empty() {
+        r.address.clone()
+    } else {
+        format!("{}.{}", r.address, r.attribute)
+    }
+}
+
+/// The (key, value) pairs a `for` iterates over.
+fn iterate(coll: Value, span: Span) -> Result<Vec<(Value, Value)>, EvalError> {
+    match coll {
+        Value::List(items) => Ok(items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| (Value::Number(i as f64), v))
+            .collect()),
+        Value::Object(map) => Ok(map
+            .into_iter()
+            .map(|(k, v)| (Value::String(k), v))
+            .collect()),
+        Value::Unknown(u) => Err(EvalError {
+            message: u.reason.to_string(),
+            span: u.origin.unwrap_or(span),
+        }),
+        other => Err(err(
+            span,
+            format!("cannot iterate over a {}", other.type_name()),
+        )),
+    }
+}
+
+fn binary(op: BinaryOp, x: Value, y: Value, span: Span) -> EvalResult {
+    use BinaryOp::*;
+    match op {
+        And | Or => {
+            let a = x.as_bool();
+            let b = y.as_bool();
+            match (op, a, b) {
+                (And, Some(false), _) | (And, _, Some(false)) => Ok(Value::Bool(false)),
+                (Or, Some(true), _) | (Or, _, Some(true)) => Ok(Value::Bool(true)),
+                (_, Some(a), Some(b)) => Ok(Value::Bool(if op == And { a && b } else { a || b })),
+                _ => match (&x, &y) {
+                    (Value::Unknown(u), _) | (_, Value::Unknown(u)) => {
+                        Ok(Value::Unknown(u.clone()))
+                    }
+                    _ => Err(err(span, "logical operators need bools")),
+                },
+            }
+        }
+        _ => {
+            if let Value::Unknown(u) = &x {
+                return Ok(Value::Unknown(u.clone()));
+            }
+            if let Value::Unknown(u) = &y {
+                return Ok(Value::Unknown(u.clone()));
+            }
+            match op {
+                Eq | NotEq => {
+                    let eq = match (&x, &y) {
+                        (Value::Reference(a), Value::Reference(b)) if a == b => Some(true),
+                        (Value::Reference(_), _) | (_, Value::Reference(_)) => None,
+                        (Value::Number(a), Value::Number(b)) => Some(a == b),
+                        _ => {
+                            if x.find_unknown().is_some() || y.find_unknown().is_some() {
+                                None
+                            } else {
+                                Some(x == y)
+                            }
+                        }
+                    };
+                    match eq {
+                        Some(e) => Ok(Value::Bool(if op == Eq { e } else { !e })),
+                        None => Ok(Value::unknown(
+                            "comparison of values known only after apply",
+                            Some(span),
+                        )),
+                    }
+                }
+                _ => {
+                    let (a, b) = match (x.as_f64(), y.as_f64()) {
+                        (Some(a), Some(b)) => (a, b),
+                        _ => {
+                            if matches!(x, Value::Reference(_)) || matches!(y, Value::Reference(_))
+                            {
+                                return Ok(Value::unknown(
+                                    "arithmetic on a value known only after apply",
+                                    Some(span),
+                                ));
+                            }
+                            return Err(err(
+                                span,
+                                format!(
+                                    "arithmetic needs numbers, not {} and {}",
+                                    x.type_name(),
+                                    y.type_name()
+                                ),
+                            ));
+                        }
+                    };
+                    Ok(match op {
+                        Lt => Value::Bool(a < b),
+                        LtEq => Value::Bool(a <= b),
+                        Gt => Value::Bool(a > b),
+                        GtEq => Value::Bool(a >= b),
+                        Add => Value::Number(a + b),
+                        Sub => Value::Number(a - b),
+                        Mul => Value::Number(a * b),
+                        Div if b == 0.0 => return Err(err(span, "division by zero")),
+                        Div => Value::Number(a / b),
+                        Mod if b == 0.0 => return Err(err(span, "modulo by zero")),
+                        Mod => Value::Number(a % b),
+                        _ => unreachable!("handled above"),
+                    })
+                }
+            }
+        }
+    }
+}
+
+/// Built-in functions; the pure ones live in [`super::functions`].
+fn call_builtin(name: &str, args: Vec<Value>) -> Result<Value, String> {
+    let _ = args;
+    Err(format!("function {name}() is not supported"))
+}
