@@ -5,3 +5,4 @@ mod intervals;
 pub mod nacl;
 pub mod ports;
 pub mod protocol;
+pub mod flow;

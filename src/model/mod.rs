@@ -1,1 +1,216 @@
-//! The typed AWS network built from evaluated resources: VPCs, subnets, groups, NACLs, LBs, instances.
+//! The typed AWS network built from evaluated resources: VPCs, subnets, security groups with
+//! their rules from every rule style, network ACLs, Classic Load Balancers and the instances
+//! registered with them. Every field keeps the span it came from. It knows AWS and nothing of
+//! the rules.
+
+mod build;
+mod filters;
+mod targets;
+
+pub use build::build;
+
+use crate::analysis::addrs::AddrSet;
+use crate::analysis::ports::PortSet;
+use crate::analysis::protocol::Protocol;
+use crate::eval::Unknown;
+use crate::source::Span;
+
+/// A value the model needs, or why it cannot be known before apply.
+pub type Known<T> = Result<T, Unknown>;
+
+pub type VpcId = usize;
+pub type SubnetId = usize;
+pub type GroupId = usize;
+pub type NaclId = usize;
+
+/// The CIDR of every default VPC.
+pub const DEFAULT_VPC_CIDR: &str = "172.31.0.0/16";
+
+#[derive(Debug, Default)]
+pub struct Network {
+    pub vpcs: Vec<Vpc>,
+    pub subnets: Vec<Subnet>,
+    pub groups: Vec<SecurityGroup>,
+    pub nacls: Vec<Nacl>,
+    pub lbs: Vec<LoadBalancer>,
+}
+
+#[derive(Debug)]
+pub struct Vpc {
+    pub address: String,
+    pub span: Span,
+    /// All IPv4 CIDRs (primary and associations).
+    pub cidrs: Known<AddrSet>,
+    pub is_default: bool,
+    /// The VPC's default security group (declared or synthesised with AWS's defaults).
+    pub default_group: Option<GroupId>,
+    /// `aws_default_network_acl` of this VPC, if declared; otherwise AWS's allow-all default.
+    pub default_nacl: Option<NaclId>,
+}
+
+#[derive(Debug)]
+pub struct Subnet {
+    pub address: String,
+    pub span: Span,
+    pub vpc: Option<VpcId>,
+    pub cidr: Known<AddrSet>,
+    pub az: Option<String>,
+    /// The effective network ACL; `None` means AWS's default allow-all ACL.
+    pub nacl: Option<NaclId>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Ingress,
+    Egress,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Ingress => "ingress",
+            Direction::Egress => "egress",
+        }
+    }
+}
+
+/// The other side of a security group rule.
+#[derive(Debug, Clone)]
+pub enum Peer {
+    Cidr(AddrSet),
+    Group(GroupId),
+    /// `self = true`: the group itself.
+    Myself,
+    /// An IPv6 range: never satisfies a Classic LB requirement.
+    Ipv6,
+    /// The load balancer's source security group (`aws_elb.x.source_security_group_id`).
+    LbSourceGroup(usize),
+    /// A prefix list, a group outside the configuration, or an unknown value.
+    Unknown(Unknown),
+}
+
+#[derive(Debug, Clone)]
+pub struct SgRule {
+    pub direction: Direction,
+    pub protocol: Known<Protocol>,
+    /// Ports (all ports when the protocol ignores them). For ICMP: types as `from`.
+    pub ports: Known<PortSet>,
+    /// Raw from/to for ICMP checks.
+    pub icmp: Option<(i64, i64)>,
+    pub peers: Vec<Peer>,
+    pub span: Span,
+    /// Standalone rule resource address, or `None` for an inline block.
+    pub standalone: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct SecurityGroup {
+    pub address: String,
+    pub span: Span,
+    pub vpc: Option<VpcId>,
+    pub name: Option<String>,
+    pub rules: Vec<SgRule>,
+    /// True for a VPC default group that Terraform does not manage (AWS's defaults apply).
+    pub synthetic: bool,
+    /// Rules from inline blocks exist.
+    pub has_inline: bool,
+    /// Set when the rule list may be incomplete (e.g. a rule resource whose group is unknown).
+    pub incomplete: Option<Unknown>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NaclRule {
+    pub number: i64,
+    pub egress: bool,
+    pub allow: bool,
+    pub protocol: Known<Protocol>,
+    pub cidr: Known<Option<AddrSet>>,
+    pub ports: Known<PortSet>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Nacl {
+    pub address: String,
+    pub span: Span,
+    pub rules: Vec<NaclRule>,
+    pub incomplete: Option<Unknown>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Listener {
+    pub lb_port: Known<u16>,
+    pub instance_port: Known<u16>,
+    pub span: Span,
+    pub lb_port_span: Span,
+    pub instance_port_span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum HealthCheck {
+    /// `health_check { target = "HTTP:8080/" }`.
+    Port { port: u16, span: Span },
+    /// No `health_check` block: AWS uses `TCP:80`.
+    Default,
+    Malformed { text: String, span: Span },
+    Unknown(Unknown, Span),
+}
+
+/// The groups of an interface, or why they are unknown.
+#[derive(Debug, Clone)]
+pub enum Groups {
+    Known(Vec<GroupId>),
+    /// An LB in the default VPC without groups: AWS's `default_elb_*` group, not in Terraform.
+    DefaultElb,
+    Unknown(Unknown),
+}
+
+/// Where an interface's addresses lie.
+#[derive(Debug, Clone)]
+pub enum Placement {
+    Subnets(Vec<SubnetId>),
+    /// The default VPC's subnets (no subnet given).
+    DefaultVpc,
+    Unknown(Unknown),
+}
+
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// `aws_instance.web[0]` or `aws_autoscaling_group.app`.
+    pub address: String,
+    pub span: Span,
+    /// Where it is registered with the LB.
+    pub registered_at: Span,
+    pub groups: Groups,
+    pub placement: Placement,
+}
+
+#[derive(Debug)]
+pub struct LoadBalancer {
+    pub address: String,
+    pub span: Span,
+    pub call_sites: Vec<Span>,
+    pub internal: Known<bool>,
+    pub listeners: Vec<Listener>,
+    pub health: HealthCheck,
+    pub groups: Groups,
+    /// Span of `security_groups`, when set.
+    pub groups_span: Option<Span>,
+    pub placement: Placement,
+    pub vpc: Option<VpcId>,
+    /// EC2-Classic: availability zones only and no VPC resources in the configuration.
+    pub classic: bool,
+    pub cross_zone: bool,
+    pub azs: Vec<String>,
+    pub targets: Known<Vec<Target>>,
+}
+
+impl Network {
+    /// The VPC CIDRs for a VPC, or the default VPC's CIDR when none is known.
+    pub fn vpc_cidrs(&self, vpc: Option<VpcId>) -> Known<AddrSet> {
+        match vpc {
+            Some(v) => self.vpcs[v].cidrs.clone(),
+            None => Ok(AddrSet::parse_cidr(DEFAULT_VPC_CIDR).expect("valid CIDR")),
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! Building the [`Network`] from a root's evaluated resources: VPCs, subnets, groups (inline
+//! and standalone rules merged), NACLs (inline, standalone, associations, defaults) and LBs.
+
+use super::*;
+use crate::diagnostic::{Finding, Severity};
+use crate::eval::{EvalAttr, EvalBody, ResourceInstance, RootEval, Value};
+use std::collections::HashMap;
+
+/// Reads an optional attribute as a value.
+pub(super) fn attr<'a>(body: &'a EvalBody, name: &str) -> Option<&'a EvalAttr> {
+    body.get(name).filter(|a| a.value != Value::Null)
+}
+
+pub(super) fn unknown_at(reason: impl Into<String>, span: Span) -> Unknown {
+    Unknown {
+        reason: reason.into().into(),
+        origin: Some(span),
+    }
+}
+
+/// The elements of a list value (a single value counts as one element).
+pub(super) fn elements(v: &Value) -> Vec<&Value> {
+    match v {
+        Value::List(items) => items.iter().flat_map(elements).collect(),
+        Value::Null => vec![],
+        other => vec![other],
+    }
+}
+
+/// Converts a value to an unknown, if it is one (or contains one at the top level).
+pub(super) fn as_unknown(v: &Value, span: Span) -> Option<Unknown> {
+    match v {
+        Value::Unknown(u) => Some(Unknown {
+            reason: u.reason.clone(),
+            origin: u.origin.or(Some(span)),
+        }),
+        _ => None,
+    }
+}
+
+pub(super) struct Builder<'a> {
+    pub root: &'a RootEval,
+    pub net: Network,
+    pub findings: Vec<Finding>,
+    pub by_address: HashMap<&'a str, &'a ResourceInstance>,
+    pub vpc_index: HashMap<String, VpcId>,
+    pub subnet_index: HashMap<String, SubnetId>,
+    pub group_index: HashMap<String, GroupId>,
+    pub nacl_index: HashMap<String, NaclId>,
+    pub lb_index: HashMap<String, usize>,
+    /// The default VPC's default group, created on first use.
+    pub default_vpc_group: Option<GroupId>,
+}
+
+/// Builds the network of one evaluated root. Wrong argument types are reported as TF004.
+pub fn build(root: &RootEval) -> (Network, Vec<Finding>) {
+    let mut b = Builder {
+        root,
+        net: Network::default(),
+        findings: Vec::new(),
+        by_address: root.resources.iter().map(|r| (r.address.as_str(), r)).collect(),
+        vpc_index: HashMap::new(),
+        subnet_index: HashMap::new(),
+        group_index: HashMap::new(),
+        nacl_index: HashMap::new(),
+        lb_index: HashMap::new(),
+        default_vpc_group: None,
+    };
+    b.vpcs();
+    b.subnets();
+    b.index_lbs();
+    b.groups();
+    b.nacls();
+    b.lbs();
+    b.targets();
+    (b.net, b.findings)
+}
+
+impl<'a> Builder<'a> {
+    pub fn of_type(&self, t: &'a str) -> impl Iterator<Item = &'a ResourceInstance> + 'a {
+        self.root
+            .resources
+            .iter()
+            .filter(move |r| r.rtype == t && r.mode == crate::eval::Mode::Managed)
+    }
+
+    /// The instance a reference value names, with the attribute read.
+    pub fn reference(&self, v: &Value) -> Option<(&'a ResourceInstance, String)> {
+        match v {
+            Value::Reference(r) => {
+                let inst = self.by_address.get(r.address.as_str())?;
+                Some((inst, r.attribute.clone()))
+            }
+            _ => None,
+        }
+    }
+
+    fn vpc_of(&self, body: &EvalBody) -> Option<VpcId> {
+        let a = attr(body, "vpc_id")?;
+        let (r, _) = self.reference(&a.value)?;
+        self.vpc_index.get(&r.address).copied()
+    }
+
+    /// A port number argument; wrong types are reported.
+    pub fn port(&mut self, body: &EvalBody, name: &str, owner: Span) -> Known<i64> {
+        let Some(a) = attr(body, name) else {
+            return Err(unknown_at(format!("`{name}` is not set"), owner));
+        };
+        if let Some(u) = as_unknown(&a.value, a.span) {
+            return Err(u);
+        }
+        match a.value.as_i64() {
+            Some(n) => Ok(n),
+            None => {
+                self.findings.push(Finding::new(
+                    "TF004",
+                    Severity::Error,
+                    a.span,
+                    format!("`{name}` must be a whole number, but it is {}", a.value),
+                ));
+                Err(unknown_at(format!("`{name}` is not a number"), a.span))
+            }
+        }
+    }
+
+    pub(super) fn cidr(&mut self, a: &EvalAttr) -> Known<AddrSet> {
+        if let Some(u) = as_unknown(&a.value, a.span) {
+            return Err(u);
+        }
+        match a.value.as_str().and_then(AddrSet::parse_cidr) {
+            Some(c) => Ok(c),
+            None => Err(unknown_at(format!("{} is not an IPv4 CIDR block", a.value), a.span)),
+        }
+    }
+
+    fn vpcs(&mut self) {
+        let mut list: Vec<(&ResourceInstance, bool)> = self.of_type("aws_vpc").map(|r| (r, false)).collect();
+        list.extend(self.of_type("aws_default_vpc").map(|r| (r, true)));
+        for (r, is_default) in list {
+            let cidrs = if is_default {
+                Ok(AddrSet::parse_cidr(DEFAULT_VPC_CIDR).expect("valid"))
+            } else {
+                match attr(&r.body, "cidr_block") {
+                    Some(a) => self.cidr(a),
+                    None => Err(unknown_at("the VPC's CIDR comes from IPAM at apply", r.span)),
+                }
+            };
+            self.vpc_index.insert(r.address.clone(), self.net.vpcs.len());
+            self.net.vpcs.push(Vpc {
+                address: r.address.clone(),
+                span: r.span,
+                cidrs,
+                is_default,
+                default_group: None,
+                default_nacl: None,
+            });
+        }
+        let assocs: Vec<&ResourceInstance> = self.of_type("aws_vpc_ipv4_cidr_block_association").collect();
+        for r in assocs {
+            let Some(v) = self.vpc_of(&r.body) else { continue };
+            let extra = match attr(&r.body, "cidr_block") {
+                Some(a) => self.cidr(a),
+                None => Err(unknown_at("the associated CIDR comes from IPAM at apply", r.span)),
+            };
+            let vpc = &mut self.net.vpcs[v];
+            vpc.cidrs = match (&vpc.cidrs, extra) {
+                (Ok(a), Ok(b)) => Ok(a.union(&b)),
+                (Err(u), _) => Err(u.clone()),
+                (_, Err(u)) => Err(u),
+            };
+        }
+    }
+
+    fn subnets(&mut self) {
+        let mut list: Vec<&ResourceInstance> = self.of_type("aws_subnet").collect();
+        list.extend(self.of_type("aws_default_subnet"));
+        for r in list {
+            let is_default = r.rtype == "aws_default_subnet";
+            let vpc = if is_default {
+                self.net.vpcs.iter().position(|v| v.is_default)
+            } else {
+                self.vpc_of(&r.body)
+            };
+            let cidr = match attr(&r.body, "cidr_block") {
+                Some(a) => self.cidr(a),
+                None => Err(unknown_at("the subnet's CIDR is assigned at apply", r.span)),
+            };
+            let az = attr(&r.body, "availability_zone").and_then(|a| a.value.as_str().map(str::to_string));
+            self.subnet_index.insert(r.address.clone(), self.net.subnets.len());
+            self.net.subnets.push(Subnet {
+                address: r.address.clone(),
+                span: r.span,
+                vpc,
+                cidr,
+                az,
+                nacl: None,
+            });
+        }
+    }
+
+    /// The subnet a reference value names.
+    pub fn subnet_ref(&self, v: &Value) -> Option<SubnetId> {
+        let (r, _) = self.reference(v)?;
+        self.subnet_index.get(&r.address).copied()
+    }
+}

@@ -1,0 +1,394 @@
+//! Classic Load Balancers and what they serve: listeners, the health check, their groups and
+//! subnets, and the instances registered through every path (`instances`, `aws_elb_attachment`,
+//! Auto Scaling groups with launch configurations or templates, `aws_autoscaling_attachment`).
+
+use super::build::{as_unknown, attr, elements, unknown_at, Builder};
+use super::*;
+use crate::eval::{EvalBody, ResourceInstance, Value};
+
+/// Parses a health-check target `PROTO:PORT[/path]`.
+pub fn parse_target(text: &str) -> Option<u16> {
+    let (proto, rest) = text.split_once(':')?;
+    let proto = proto.to_ascii_uppercase();
+    let port_text = match proto.as_str() {
+        "TCP" | "SSL" => rest,
+        "HTTP" | "HTTPS" => {
+            let (port, path) = rest.split_once('/')?;
+            let _ = path;
+            port
+        }
+        _ => return None,
+    };
+    if port_text.is_empty() || !port_text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    port_text.parse::<u16>().ok().filter(|p| *p > 0)
+}
+
+impl<'a> Builder<'a> {
+    pub(super) fn index_lbs(&mut self) {
+        let lbs: Vec<&ResourceInstance> = self.of_type("aws_elb").collect();
+        for (i, r) in lbs.into_iter().enumerate() {
+            self.lb_index.insert(r.address.clone(), i);
+        }
+    }
+
+    fn groups_of(&mut self, a: Option<&crate::eval::EvalAttr>) -> Option<Groups> {
+        let a = attr_opt(a)?;
+        if let Some(u) = as_unknown(&a.value, a.span) {
+            return Some(Groups::Unknown(u));
+        }
+        let mut ids = Vec::new();
+        for v in elements(&a.value) {
+            if let Some(u) = as_unknown(v, a.span) {
+                return Some(Groups::Unknown(u));
+            }
+            let found = self.reference(v).and_then(|(g, attribute)| {
+                if let Some(&id) = self.group_index.get(g.address.as_str()) {
+                    return Some(id);
+                }
+                if g.rtype == "aws_vpc" && attribute == "default_security_group_id" {
+                    let vpc = self.vpc_index.get(g.address.as_str()).copied()?;
+                    return self.net.vpcs[vpc].default_group;
+                }
+                None
+            });
+            let found = found.or_else(|| {
+                let name = v.as_str()?;
+                self.net.groups.iter().position(|g| g.name.as_deref() == Some(name))
+            });
+            match found {
+                Some(id) => ids.push(id),
+                None => {
+                    return Some(Groups::Unknown(unknown_at(
+                        format!("security group {v} is not declared in this configuration"),
+                        a.span,
+                    )))
+                }
+            }
+        }
+        if ids.is_empty() {
+            return None;
+        }
+        Some(Groups::Known(ids))
+    }
+
+    fn placement_of(&self, a: Option<&crate::eval::EvalAttr>) -> Option<Placement> {
+        let a = attr_opt(a)?;
+        if let Some(u) = as_unknown(&a.value, a.span) {
+            return Some(Placement::Unknown(u));
+        }
+        let mut ids = Vec::new();
+        for v in elements(&a.value) {
+            if let Some(u) = as_unknown(v, a.span) {
+                return Some(Placement::Unknown(u));
+            }
+            match self.subnet_ref(v) {
+                Some(s) => ids.push(s),
+                None => {
+                    return Some(Placement::Unknown(unknown_at(
+                        format!("subnet {v} is not declared in this configuration"),
+                        a.span,
+                    )))
+                }
+            }
+        }
+        (!ids.is_empty()).then_some(Placement::Subnets(ids))
+    }
+
+    fn vpc_of_placement(&self, p: &Placement) -> Option<VpcId> {
+        match p {
+            Placement::Subnets(ids) => ids.iter().find_map(|s| self.net.subnets[*s].vpc),
+            Placement::DefaultVpc => self.net.vpcs.iter().position(|v| v.is_default),
+            Placement::Unknown(_) => None,
+        }
+    }
+
+    /// The groups an interface gets when none are given: its VPC's default group.
+    fn default_groups(&mut self, placement: &Placement, owner: Span) -> Groups {
+        match placement {
+            Placement::DefaultVpc => {
+                let vpc = self.net.vpcs.iter().position(|v| v.is_default);
+                match vpc.and_then(|v| self.net.vpcs[v].default_group) {
+                    Some(g) => Groups::Known(vec![g]),
+                    None => Groups::Known(vec![self.synthetic_default_group(None)]),
+                }
+            }
+            _ => match self.vpc_of_placement(placement).and_then(|v| self.net.vpcs[v].default_group) {
+                Some(g) => Groups::Known(vec![g]),
+                None => Groups::Unknown(unknown_at(
+                    "no security groups are given, so the VPC's default group applies, and that VPC is not in this configuration",
+                    owner,
+                )),
+            },
+        }
+    }
+
+    pub(super) fn lbs(&mut self) {
+        let has_vpc_resources = self.root.resources.iter().any(|r| {
+            matches!(r.rtype.as_str(), "aws_vpc" | "aws_subnet" | "aws_default_vpc" | "aws_default_subnet")
+        });
+        let lbs: Vec<&ResourceInstance> = self.of_type("aws_elb").collect();
+        for r in lbs {
+            let body = &r.body;
+            let internal = match attr(body, "internal") {
+                None => Ok(false),
+                Some(a) => match as_unknown(&a.value, a.span) {
+                    Some(u) => Err(u),
+                    None => a.value.as_bool().ok_or_else(|| unknown_at("`internal` is not a bool", a.span)),
+                },
+            };
+            let mut listeners = Vec::new();
+            for block in body.blocks_of("listener") {
+                let lb_port = self.listener_port(&block.body, "lb_port", block.span);
+                let instance_port = self.listener_port(&block.body, "instance_port", block.span);
+                listeners.push(Listener {
+                    lb_port,
+                    instance_port,
+                    span: block.span,
+                    lb_port_span: block.body.get("lb_port").map_or(block.span, |a| a.span),
+                    instance_port_span: block.body.get("instance_port").map_or(block.span, |a| a.span),
+                });
+            }
+            let health = match body.blocks_of("health_check").next() {
+                None => HealthCheck::Default,
+                Some(h) => match attr(&h.body, "target") {
+                    None => HealthCheck::Malformed { text: String::new(), span: h.span },
+                    Some(a) => match &a.value {
+                        Value::String(s) => match parse_target(s) {
+                            Some(port) => HealthCheck::Port { port, span: a.span },
+                            None => HealthCheck::Malformed { text: s.clone(), span: a.span },
+                        },
+                        v => HealthCheck::Unknown(
+                            as_unknown(v, a.span).unwrap_or_else(|| unknown_at(format!("health check target {v} is not a string"), a.span)),
+                            a.span,
+                        ),
+                    },
+                },
+            };
+            let subnets_attr = attr(body, "subnets");
+            let placement = match self.placement_of(subnets_attr) {
+                Some(p) => p,
+                None => Placement::DefaultVpc,
+            };
+            let azs: Vec<String> = attr(body, "availability_zones")
+                .map(|a| elements(&a.value).iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+                .unwrap_or_default();
+            let classic = subnets_attr.is_none() && !has_vpc_resources;
+            let groups_attr = attr(body, "security_groups");
+            let groups = match self.groups_of(groups_attr) {
+                Some(g) => g,
+                None => match &placement {
+                    Placement::DefaultVpc => Groups::DefaultElb,
+                    p => {
+                        let p = p.clone();
+                        self.default_groups(&p, r.span)
+                    }
+                },
+            };
+            let vpc = self.vpc_of_placement(&placement);
+            let cross_zone = attr(body, "cross_zone_load_balancing").and_then(|a| a.value.as_bool()).unwrap_or(true);
+            self.net.lbs.push(LoadBalancer {
+                address: r.address.clone(),
+                span: r.span,
+                call_sites: r.call_sites.clone(),
+                internal,
+                listeners,
+                health,
+                groups,
+                groups_span: groups_attr.map(|a| a.span),
+                placement,
+                vpc,
+                classic,
+                cross_zone,
+                azs,
+                targets: Ok(vec![]),
+            });
+        }
+    }
+
+    fn listener_port(&mut self, body: &EvalBody, name: &str, span: Span) -> Known<u16> {
+        let n = self.port(body, name, span)?;
+        match u16::try_from(n) {
+            Ok(p) if p > 0 => Ok(p),
+            _ => {
+                let at = body.get(name).map_or(span, |a| a.span);
+                self.findings.push(crate::diagnostic::Finding::new(
+                    "TF004",
+                    crate::diagnostic::Severity::Error,
+                    at,
+                    format!("`{name}` is {n}, but a port must be between 1 and 65535"),
+                ));
+                Err(unknown_at(format!("`{name}` is out of range"), at))
+            }
+        }
+    }
+
+    /// The LB a reference or name value designates.
+    fn lb_ref(&self, v: &Value) -> Option<usize> {
+        if let Some((r, _)) = self.reference(v) {
+            return self.lb_index.get(r.address.as_str()).copied();
+        }
+        let name = v.as_str()?;
+        self.of_type("aws_elb").position(|r| attr(&r.body, "name").and_then(|a| a.value.as_str()) == Some(name))
+    }
+
+    fn add_target(&mut self, lb: usize, target: Known<Target>) {
+        let lb = &mut self.net.lbs[lb];
+        match (&mut lb.targets, target) {
+            (Ok(list), Ok(t)) => {
+                if !list.iter().any(|x| x.address == t.address) {
+                    list.push(t)
+                }
+            }
+            (Ok(_), Err(u)) => lb.targets = Err(u),
+            (Err(_), _) => {}
+        }
+    }
+
+    pub(super) fn targets(&mut self) {
+        let lbs: Vec<&ResourceInstance> = self.of_type("aws_elb").collect();
+        for (i, r) in lbs.into_iter().enumerate() {
+            if let Some(a) = attr(&r.body, "instances") {
+                match as_unknown(&a.value, a.span) {
+                    Some(u) => self.add_target(i, Err(u)),
+                    None => {
+                        for v in elements(&a.value) {
+                            let t = self.instance_target(v, a.span);
+                            self.add_target(i, t);
+                        }
+                    }
+                }
+            }
+        }
+        let attachments: Vec<&ResourceInstance> = self.of_type("aws_elb_attachment").collect();
+        for r in attachments {
+            let Some(lb) = attr(&r.body, "elb").and_then(|a| self.lb_ref(&a.value)) else { continue };
+            let t = match attr(&r.body, "instance") {
+                Some(a) => self.instance_target(&a.value, a.span),
+                None => Err(unknown_at("the attachment names no instance", r.span)),
+            };
+            self.add_target(lb, t);
+        }
+        let asgs: Vec<&ResourceInstance> = self.of_type("aws_autoscaling_group").collect();
+        for r in asgs {
+            if let Some(a) = attr(&r.body, "load_balancers") {
+                for v in elements(&a.value) {
+                    if let Some(lb) = self.lb_ref(v) {
+                        let t = self.asg_target(r, a.span);
+                        self.add_target(lb, t);
+                    }
+                }
+            }
+        }
+        let asg_attachments: Vec<&ResourceInstance> = self.of_type("aws_autoscaling_attachment").collect();
+        for r in asg_attachments {
+            let Some(a) = attr(&r.body, "elb") else { continue };
+            let Some(lb) = self.lb_ref(&a.value) else { continue };
+            let asg = attr(&r.body, "autoscaling_group_name")
+                .and_then(|g| self.reference(&g.value))
+                .filter(|(g, _)| g.rtype == "aws_autoscaling_group")
+                .map(|(g, _)| g);
+            let t = match asg {
+                Some(g) => self.asg_target(g, a.span),
+                None => Err(unknown_at("the Auto Scaling group of this attachment is not in this configuration", r.span)),
+            };
+            self.add_target(lb, t);
+        }
+    }
+
+    fn instance_target(&mut self, v: &Value, span: Span) -> Known<Target> {
+        if let Some(u) = as_unknown(v, span) {
+            return Err(u);
+        }
+        let Some((inst, _)) = self.reference(v).filter(|(r, _)| r.rtype == "aws_instance") else {
+            return Err(unknown_at(format!("instance {v} is not declared in this configuration"), span));
+        };
+        let body = &inst.body;
+        let placement = self
+            .placement_of(attr(body, "subnet_id"))
+            .unwrap_or(Placement::DefaultVpc);
+        let groups = match self.groups_of(attr(body, "vpc_security_group_ids")) {
+            Some(g) => g,
+            None => match self.groups_of(attr(body, "security_groups")) {
+                Some(g) => g,
+                None => self.default_groups(&placement.clone(), inst.span),
+            },
+        };
+        Ok(Target { address: inst.address.clone(), span: inst.span, registered_at: span, groups, placement })
+    }
+
+    fn asg_target(&mut self, asg: &ResourceInstance, span: Span) -> Known<Target> {
+        let body = &asg.body;
+        let placement = self.placement_of(attr(body, "vpc_zone_identifier")).unwrap_or(Placement::DefaultVpc);
+        let groups = match self.launch_groups(asg) {
+            Ok(Some(g)) => g,
+            Ok(None) => self.default_groups(&placement.clone(), asg.span),
+            Err(u) => Groups::Unknown(u),
+        };
+        Ok(Target { address: asg.address.clone(), span: asg.span, registered_at: span, groups, placement })
+    }
+
+    /// Groups from the ASG's launch configuration or launch template.
+    fn launch_groups(&mut self, asg: &ResourceInstance) -> Result<Option<Groups>, Unknown> {
+        let body = &asg.body;
+        if let Some(a) = attr(body, "launch_configuration") {
+            let Some((lc, _)) = self.reference(&a.value).filter(|(r, _)| r.rtype == "aws_launch_configuration") else {
+                return Err(as_unknown(&a.value, a.span).unwrap_or_else(|| unknown_at(format!("launch configuration {} is not in this configuration", a.value), a.span)));
+            };
+            return Ok(self.groups_of(attr(&lc.body, "security_groups")));
+        }
+        let spec = body
+            .blocks_of("launch_template")
+            .next()
+            .map(|b| (&b.body, b.span))
+            .or_else(|| {
+                body.blocks_of("mixed_instances_policy")
+                    .flat_map(|m| m.body.blocks_of("launch_template"))
+                    .flat_map(|l| l.body.blocks_of("launch_template_specification"))
+                    .next()
+                    .map(|b| (&b.body, b.span))
+            });
+        let Some((spec, span)) = spec else {
+            return Err(unknown_at(format!("{} has no launch configuration or launch template", asg.address), asg.span));
+        };
+        let lt_value = attr(spec, "id").or_else(|| attr(spec, "launch_template_id")).or_else(|| attr(spec, "name")).or_else(|| attr(spec, "launch_template_name"));
+        let lt = lt_value.and_then(|a| self.reference(&a.value)).filter(|(r, _)| r.rtype == "aws_launch_template").map(|(r, _)| r);
+        let Some(lt) = lt else {
+            return Err(unknown_at("the launch template is not in this configuration", span));
+        };
+        if let Some(g) = self.groups_of(attr(&lt.body, "vpc_security_group_ids")) {
+            return Ok(Some(g));
+        }
+        if let Some(g) = self.groups_of(attr(&lt.body, "security_group_names")) {
+            return Ok(Some(g));
+        }
+        for ni in lt.body.blocks_of("network_interfaces") {
+            if let Some(g) = self.groups_of(attr(&ni.body, "security_groups")) {
+                return Ok(Some(g));
+            }
+        }
+        Ok(None)
+    }
+}
+
+fn attr_opt(a: Option<&crate::eval::EvalAttr>) -> Option<&crate::eval::EvalAttr> {
+    a.filter(|a| !matches!(&a.value, Value::Null) && !matches!(&a.value, Value::List(l) if l.is_empty()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_target;
+
+    #[test]
+    fn health_check_targets() {
+        assert_eq!(parse_target("HTTP:8080/health"), Some(8080));
+        assert_eq!(parse_target("TCP:22"), Some(22));
+        assert_eq!(parse_target("SSL:443"), Some(443));
+        assert_eq!(parse_target("HTTPS:443/"), Some(443));
+        assert_eq!(parse_target("HTTP:80"), None);
+        assert_eq!(parse_target("TCP:80/x"), None);
+        assert_eq!(parse_target("UDP:53"), None);
+        assert_eq!(parse_target("HTTP:99999/"), None);
+    }
+}
