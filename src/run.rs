@@ -59,6 +59,11 @@ pub fn check(options: &Options) -> Outcome {
     let mut findings = loaded.findings;
     for root in &loaded.roots {
         findings.extend(root.findings.iter().cloned());
+        let (net, model_findings) = crate::model::build(root);
+        findings.extend(model_findings);
+        findings.extend(crate::checks::run_all(&crate::checks::Context {
+            net: &net,
+        }));
     }
     let findings = config.apply(findings);
     outcome.findings = suppress::apply(findings, &outcome.sources, &options.today);

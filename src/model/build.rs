@@ -58,7 +58,11 @@ pub fn build(root: &RootEval) -> (Network, Vec<Finding>) {
         root,
         net: Network::default(),
         findings: Vec::new(),
-        by_address: root.resources.iter().map(|r| (r.address.as_str(), r)).collect(),
+        by_address: root
+            .resources
+            .iter()
+            .map(|r| (r.address.as_str(), r))
+            .collect(),
         vpc_index: HashMap::new(),
         subnet_index: HashMap::new(),
         group_index: HashMap::new(),
@@ -129,12 +133,16 @@ impl<'a> Builder<'a> {
         }
         match a.value.as_str().and_then(AddrSet::parse_cidr) {
             Some(c) => Ok(c),
-            None => Err(unknown_at(format!("{} is not an IPv4 CIDR block", a.value), a.span)),
+            None => Err(unknown_at(
+                format!("{} is not an IPv4 CIDR block", a.value),
+                a.span,
+            )),
         }
     }
 
     fn vpcs(&mut self) {
-        let mut list: Vec<(&ResourceInstance, bool)> = self.of_type("aws_vpc").map(|r| (r, false)).collect();
+        let mut list: Vec<(&ResourceInstance, bool)> =
+            self.of_type("aws_vpc").map(|r| (r, false)).collect();
         list.extend(self.of_type("aws_default_vpc").map(|r| (r, true)));
         for (r, is_default) in list {
             let cidrs = if is_default {
@@ -142,10 +150,14 @@ impl<'a> Builder<'a> {
             } else {
                 match attr(&r.body, "cidr_block") {
                     Some(a) => self.cidr(a),
-                    None => Err(unknown_at("the VPC's CIDR comes from IPAM at apply", r.span)),
+                    None => Err(unknown_at(
+                        "the VPC's CIDR comes from IPAM at apply",
+                        r.span,
+                    )),
                 }
             };
-            self.vpc_index.insert(r.address.clone(), self.net.vpcs.len());
+            self.vpc_index
+                .insert(r.address.clone(), self.net.vpcs.len());
             self.net.vpcs.push(Vpc {
                 address: r.address.clone(),
                 span: r.span,
@@ -155,12 +167,19 @@ impl<'a> Builder<'a> {
                 default_nacl: None,
             });
         }
-        let assocs: Vec<&ResourceInstance> = self.of_type("aws_vpc_ipv4_cidr_block_association").collect();
+        let assocs: Vec<&ResourceInstance> = self
+            .of_type("aws_vpc_ipv4_cidr_block_association")
+            .collect();
         for r in assocs {
-            let Some(v) = self.vpc_of(&r.body) else { continue };
+            let Some(v) = self.vpc_of(&r.body) else {
+                continue;
+            };
             let extra = match attr(&r.body, "cidr_block") {
                 Some(a) => self.cidr(a),
-                None => Err(unknown_at("the associated CIDR comes from IPAM at apply", r.span)),
+                None => Err(unknown_at(
+                    "the associated CIDR comes from IPAM at apply",
+                    r.span,
+                )),
             };
             let vpc = &mut self.net.vpcs[v];
             vpc.cidrs = match (&vpc.cidrs, extra) {
@@ -185,8 +204,10 @@ impl<'a> Builder<'a> {
                 Some(a) => self.cidr(a),
                 None => Err(unknown_at("the subnet's CIDR is assigned at apply", r.span)),
             };
-            let az = attr(&r.body, "availability_zone").and_then(|a| a.value.as_str().map(str::to_string));
-            self.subnet_index.insert(r.address.clone(), self.net.subnets.len());
+            let az = attr(&r.body, "availability_zone")
+                .and_then(|a| a.value.as_str().map(str::to_string));
+            self.subnet_index
+                .insert(r.address.clone(), self.net.subnets.len());
             self.net.subnets.push(Subnet {
                 address: r.address.clone(),
                 span: r.span,

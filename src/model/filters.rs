@@ -12,7 +12,9 @@ impl<'a> Builder<'a> {
         list.extend(self.of_type("aws_default_security_group"));
         for r in list {
             let id = self.net.groups.len();
-            let vpc = attr(&r.body, "vpc_id").and_then(|a| self.reference(&a.value)).and_then(|(v, _)| self.vpc_index.get(&v.address).copied());
+            let vpc = attr(&r.body, "vpc_id")
+                .and_then(|a| self.reference(&a.value))
+                .and_then(|(v, _)| self.vpc_index.get(&v.address).copied());
             if r.rtype == "aws_default_security_group" {
                 match vpc {
                     Some(v) => self.net.vpcs[v].default_group = Some(id),
@@ -40,7 +42,10 @@ impl<'a> Builder<'a> {
         inline.extend(self.of_type("aws_default_security_group"));
         for r in inline {
             let id = self.group_index[r.address.as_str()];
-            for (kind, dir) in [("ingress", Direction::Ingress), ("egress", Direction::Egress)] {
+            for (kind, dir) in [
+                ("ingress", Direction::Ingress),
+                ("egress", Direction::Egress),
+            ] {
                 for block in r.body.blocks_of(kind) {
                     let rule = self.sg_rule(&block.body, dir, block.span, None, id);
                     self.net.groups[id].rules.push(rule);
@@ -67,8 +72,14 @@ impl<'a> Builder<'a> {
             }
         }
         let (address, span) = match vpc {
-            Some(v) => (format!("default security group of {}", self.net.vpcs[v].address), self.net.vpcs[v].span),
-            None => ("default security group of the default VPC".to_string(), Span::default()),
+            Some(v) => (
+                format!("default security group of {}", self.net.vpcs[v].address),
+                self.net.vpcs[v].span,
+            ),
+            None => (
+                "default security group of the default VPC".to_string(),
+                Span::default(),
+            ),
         };
         let id = self.net.groups.len();
         let all = |direction, peers| SgRule {
@@ -107,7 +118,9 @@ impl<'a> Builder<'a> {
                 Some("egress") => Direction::Egress,
                 _ => continue,
             };
-            let Some(group) = self.rule_owner(&r.body, r) else { continue };
+            let Some(group) = self.rule_owner(&r.body, r) else {
+                continue;
+            };
             let rule = self.sg_rule(&r.body, dir, r.span, Some(r.address.clone()), group);
             self.net.groups[group].rules.push(rule);
         }
@@ -117,7 +130,9 @@ impl<'a> Builder<'a> {
         ] {
             let list: Vec<&ResourceInstance> = self.of_type(t).collect();
             for r in list {
-                let Some(group) = self.rule_owner(&r.body, r) else { continue };
+                let Some(group) = self.rule_owner(&r.body, r) else {
+                    continue;
+                };
                 let rule = self.vpc_rule(&r.body, dir, r);
                 self.net.groups[group].rules.push(rule);
             }
@@ -133,7 +148,13 @@ impl<'a> Builder<'a> {
                 return Some(id);
             }
         }
-        let why = unknown_at(format!("{} adds a rule to a group that cannot be resolved before apply", r.address), a.span);
+        let why = unknown_at(
+            format!(
+                "{} adds a rule to a group that cannot be resolved before apply",
+                r.address
+            ),
+            a.span,
+        );
         for g in &mut self.net.groups {
             g.incomplete.get_or_insert(why.clone());
         }
@@ -160,7 +181,12 @@ impl<'a> Builder<'a> {
     }
 
     /// Port range of a rule from `from_port`/`to_port` given its protocol.
-    fn port_range(&mut self, body: &EvalBody, protocol: &Known<Protocol>, span: Span) -> (Known<PortSet>, Option<(i64, i64)>) {
+    fn port_range(
+        &mut self,
+        body: &EvalBody,
+        protocol: &Known<Protocol>,
+        span: Span,
+    ) -> (Known<PortSet>, Option<(i64, i64)>) {
         if let Ok(p) = protocol {
             if p.ignores_ports() {
                 return (Ok(PortSet::full()), None);
@@ -175,7 +201,9 @@ impl<'a> Builder<'a> {
         let ports = match (from, to) {
             (Ok(f), Ok(t)) => {
                 if (-1..=65535).contains(&f) && (-1..=65535).contains(&t) {
-                    if f == -1 && t == -1 || (f == 0 && t == 0 && matches!(protocol, Ok(Protocol::All))) {
+                    if f == -1 && t == -1
+                        || (f == 0 && t == 0 && matches!(protocol, Ok(Protocol::All)))
+                    {
                         Ok(PortSet::full())
                     } else {
                         Ok(PortSet::range(f.max(0) as u16, t.max(0) as u16))
@@ -218,16 +246,30 @@ impl<'a> Builder<'a> {
             }
         }
         if let Some(name) = v.as_str() {
-            if let Some(g) = self.net.groups.iter().position(|g| g.name.as_deref() == Some(name) && (vpc.is_none() || g.vpc == vpc)) {
+            if let Some(g) =
+                self.net.groups.iter().position(|g| {
+                    g.name.as_deref() == Some(name) && (vpc.is_none() || g.vpc == vpc)
+                })
+            {
                 if !name.starts_with("sg-") {
                     return Peer::Group(g);
                 }
             }
         }
-        Peer::Unknown(unknown_at(format!("security group {v} is not declared in this configuration"), span))
+        Peer::Unknown(unknown_at(
+            format!("security group {v} is not declared in this configuration"),
+            span,
+        ))
     }
 
-    fn sg_rule(&mut self, body: &EvalBody, direction: Direction, span: Span, standalone: Option<String>, owner: GroupId) -> SgRule {
+    fn sg_rule(
+        &mut self,
+        body: &EvalBody,
+        direction: Direction,
+        span: Span,
+        standalone: Option<String>,
+        owner: GroupId,
+    ) -> SgRule {
         let protocol = self.protocol(body, "protocol", span);
         let (ports, icmp) = self.port_range(body, &protocol, span);
         let vpc = self.net.groups[owner].vpc;
@@ -241,7 +283,10 @@ impl<'a> Builder<'a> {
                             Some(u) => Peer::Unknown(u),
                             None => match c.as_str().and_then(AddrSet::parse_cidr) {
                                 Some(set) => Peer::Cidr(set),
-                                None => Peer::Unknown(unknown_at(format!("{c} is not an IPv4 CIDR block"), a.span)),
+                                None => Peer::Unknown(unknown_at(
+                                    format!("{c} is not an IPv4 CIDR block"),
+                                    a.span,
+                                )),
                             },
                         });
                     }
@@ -253,7 +298,10 @@ impl<'a> Builder<'a> {
         }
         if let Some(a) = attr(body, "prefix_list_ids") {
             if !elements(&a.value).is_empty() {
-                peers.push(Peer::Unknown(unknown_at("a prefix list's entries are not in this configuration", a.span)));
+                peers.push(Peer::Unknown(unknown_at(
+                    "a prefix list's entries are not in this configuration",
+                    a.span,
+                )));
             }
         }
         for name in ["security_groups", "source_security_group_id"] {
@@ -270,16 +318,28 @@ impl<'a> Builder<'a> {
         }
         match attr(body, "self").map(|a| (&a.value, a.span)) {
             Some((Value::Bool(true), _)) => peers.push(Peer::Myself),
-            Some((v, s)) if v.is_unknown() => peers.push(Peer::Unknown(as_unknown(v, s).expect("unknown"))),
+            Some((v, s)) if v.is_unknown() => {
+                peers.push(Peer::Unknown(as_unknown(v, s).expect("unknown")))
+            }
             _ => {}
         }
-        SgRule { direction, protocol, ports, icmp, peers, span, standalone }
+        SgRule {
+            direction,
+            protocol,
+            ports,
+            icmp,
+            peers,
+            span,
+            standalone,
+        }
     }
 
     fn vpc_rule(&mut self, body: &EvalBody, direction: Direction, r: &ResourceInstance) -> SgRule {
         let protocol = self.protocol(body, "ip_protocol", r.span);
         let (ports, icmp) = self.port_range(body, &protocol, r.span);
-        let owner = attr(body, "security_group_id").and_then(|a| self.reference(&a.value)).and_then(|(g, _)| self.group_index.get(g.address.as_str()).copied());
+        let owner = attr(body, "security_group_id")
+            .and_then(|a| self.reference(&a.value))
+            .and_then(|(g, _)| self.group_index.get(g.address.as_str()).copied());
         let vpc = owner.and_then(|g| self.net.groups[g].vpc);
         let mut peers = Vec::new();
         if let Some(a) = attr(body, "cidr_ipv4") {
@@ -292,7 +352,10 @@ impl<'a> Builder<'a> {
             peers.push(Peer::Ipv6);
         }
         if let Some(a) = attr(body, "prefix_list_id") {
-            peers.push(Peer::Unknown(unknown_at("a prefix list's entries are not in this configuration", a.span)));
+            peers.push(Peer::Unknown(unknown_at(
+                "a prefix list's entries are not in this configuration",
+                a.span,
+            )));
         }
         if let Some(a) = attr(body, "referenced_security_group_id") {
             let peer = self.group_peer(&a.value, a.span, vpc);
@@ -301,7 +364,15 @@ impl<'a> Builder<'a> {
                 (p, _) => p,
             });
         }
-        SgRule { direction, protocol, ports, icmp, peers, span: r.span, standalone: Some(r.address.clone()) }
+        SgRule {
+            direction,
+            protocol,
+            ports,
+            icmp,
+            peers,
+            span: r.span,
+            standalone: Some(r.address.clone()),
+        }
     }
 
     pub(super) fn nacls(&mut self) {
@@ -313,10 +384,21 @@ impl<'a> Builder<'a> {
             let mut rules = Vec::new();
             for (kind, egress) in [("ingress", false), ("egress", true)] {
                 for block in r.body.blocks_of(kind) {
-                    rules.push(self.nacl_rule(&block.body, egress, block.span, "rule_no", "action"));
+                    rules.push(self.nacl_rule(
+                        &block.body,
+                        egress,
+                        block.span,
+                        "rule_no",
+                        "action",
+                    ));
                 }
             }
-            self.net.nacls.push(Nacl { address: r.address.clone(), span: r.span, rules, incomplete: None });
+            self.net.nacls.push(Nacl {
+                address: r.address.clone(),
+                span: r.span,
+                rules,
+                incomplete: None,
+            });
             if r.rtype == "aws_default_network_acl" {
                 if let Some(a) = attr(&r.body, "default_network_acl_id") {
                     if let Some((v, _)) = self.reference(&a.value) {
@@ -337,13 +419,23 @@ impl<'a> Builder<'a> {
         }
         let standalone: Vec<&ResourceInstance> = self.of_type("aws_network_acl_rule").collect();
         for r in standalone {
-            let owner = attr(&r.body, "network_acl_id").and_then(|a| self.reference(&a.value)).and_then(|(n, _)| self.nacl_index.get(n.address.as_str()).copied());
-            let egress = attr(&r.body, "egress").and_then(|a| a.value.as_bool()).unwrap_or(false);
+            let owner = attr(&r.body, "network_acl_id")
+                .and_then(|a| self.reference(&a.value))
+                .and_then(|(n, _)| self.nacl_index.get(n.address.as_str()).copied());
+            let egress = attr(&r.body, "egress")
+                .and_then(|a| a.value.as_bool())
+                .unwrap_or(false);
             let rule = self.nacl_rule(&r.body, egress, r.span, "rule_number", "rule_action");
             match owner {
                 Some(n) => self.net.nacls[n].rules.push(rule),
                 None => {
-                    let why = unknown_at(format!("{} adds a rule to a network ACL that cannot be resolved before apply", r.address), r.span);
+                    let why = unknown_at(
+                        format!(
+                            "{} adds a rule to a network ACL that cannot be resolved before apply",
+                            r.address
+                        ),
+                        r.span,
+                    );
                     for n in &mut self.net.nacls {
                         n.incomplete.get_or_insert(why.clone());
                     }
@@ -352,7 +444,9 @@ impl<'a> Builder<'a> {
         }
         let assocs: Vec<&ResourceInstance> = self.of_type("aws_network_acl_association").collect();
         for r in assocs {
-            let nacl = attr(&r.body, "network_acl_id").and_then(|a| self.reference(&a.value)).and_then(|(n, _)| self.nacl_index.get(n.address.as_str()).copied());
+            let nacl = attr(&r.body, "network_acl_id")
+                .and_then(|a| self.reference(&a.value))
+                .and_then(|(n, _)| self.nacl_index.get(n.address.as_str()).copied());
             let sub = attr(&r.body, "subnet_id").and_then(|a| self.subnet_ref(&a.value));
             if let (Some(n), Some(s)) = (nacl, sub) {
                 self.net.subnets[s].nacl = Some(n);
@@ -368,15 +462,25 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn nacl_rule(&mut self, body: &EvalBody, egress: bool, span: Span, number: &str, action: &str) -> NaclRule {
+    fn nacl_rule(
+        &mut self,
+        body: &EvalBody,
+        egress: bool,
+        span: Span,
+        number: &str,
+        action: &str,
+    ) -> NaclRule {
         let number = self.port(body, number, span).unwrap_or(i64::MAX);
-        let allow = attr(body, action).and_then(|a| a.value.as_str()).map(|s| s.eq_ignore_ascii_case("allow"));
+        let allow = attr(body, action)
+            .and_then(|a| a.value.as_str())
+            .map(|s| s.eq_ignore_ascii_case("allow"));
         let protocol = match attr(body, "protocol") {
             Some(a) => match as_unknown(&a.value, a.span) {
                 Some(u) => Err(u),
                 None => {
                     let t = a.value.to_template_string().unwrap_or_default();
-                    Protocol::parse_nacl(&t).ok_or_else(|| unknown_at(format!("{} is not a protocol", a.value), a.span))
+                    Protocol::parse_nacl(&t)
+                        .ok_or_else(|| unknown_at(format!("{} is not a protocol", a.value), a.span))
                 }
             },
             None => Err(unknown_at("`protocol` is not set", span)),
@@ -391,6 +495,14 @@ impl<'a> Builder<'a> {
             Some(_) => protocol,
             None => Err(unknown_at("the rule's action is not known", span)),
         };
-        NaclRule { number, egress, allow: allow.unwrap_or(false), protocol, cidr, ports, span }
+        NaclRule {
+            number,
+            egress,
+            allow: allow.unwrap_or(false),
+            protocol,
+            cidr,
+            ports,
+            span,
+        }
     }
 }

@@ -149,10 +149,16 @@ pub struct Listener {
 #[derive(Debug, Clone)]
 pub enum HealthCheck {
     /// `health_check { target = "HTTP:8080/" }`.
-    Port { port: u16, span: Span },
+    Port {
+        port: u16,
+        span: Span,
+    },
     /// No `health_check` block: AWS uses `TCP:80`.
     Default,
-    Malformed { text: String, span: Span },
+    Malformed {
+        text: String,
+        span: Span,
+    },
     Unknown(Unknown, Span),
 }
 

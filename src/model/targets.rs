@@ -55,7 +55,10 @@ impl<'a> Builder<'a> {
             });
             let found = found.or_else(|| {
                 let name = v.as_str()?;
-                self.net.groups.iter().position(|g| g.name.as_deref() == Some(name))
+                self.net
+                    .groups
+                    .iter()
+                    .position(|g| g.name.as_deref() == Some(name))
             });
             match found {
                 Some(id) => ids.push(id),
@@ -126,7 +129,10 @@ impl<'a> Builder<'a> {
 
     pub(super) fn lbs(&mut self) {
         let has_vpc_resources = self.root.resources.iter().any(|r| {
-            matches!(r.rtype.as_str(), "aws_vpc" | "aws_subnet" | "aws_default_vpc" | "aws_default_subnet")
+            matches!(
+                r.rtype.as_str(),
+                "aws_vpc" | "aws_subnet" | "aws_default_vpc" | "aws_default_subnet"
+            )
         });
         let lbs: Vec<&ResourceInstance> = self.of_type("aws_elb").collect();
         for r in lbs {
@@ -135,7 +141,10 @@ impl<'a> Builder<'a> {
                 None => Ok(false),
                 Some(a) => match as_unknown(&a.value, a.span) {
                     Some(u) => Err(u),
-                    None => a.value.as_bool().ok_or_else(|| unknown_at("`internal` is not a bool", a.span)),
+                    None => a
+                        .value
+                        .as_bool()
+                        .ok_or_else(|| unknown_at("`internal` is not a bool", a.span)),
                 },
             };
             let mut listeners = Vec::new();
@@ -147,20 +156,34 @@ impl<'a> Builder<'a> {
                     instance_port,
                     span: block.span,
                     lb_port_span: block.body.get("lb_port").map_or(block.span, |a| a.span),
-                    instance_port_span: block.body.get("instance_port").map_or(block.span, |a| a.span),
+                    instance_port_span: block
+                        .body
+                        .get("instance_port")
+                        .map_or(block.span, |a| a.span),
                 });
             }
             let health = match body.blocks_of("health_check").next() {
                 None => HealthCheck::Default,
                 Some(h) => match attr(&h.body, "target") {
-                    None => HealthCheck::Malformed { text: String::new(), span: h.span },
+                    None => HealthCheck::Malformed {
+                        text: String::new(),
+                        span: h.span,
+                    },
                     Some(a) => match &a.value {
                         Value::String(s) => match parse_target(s) {
                             Some(port) => HealthCheck::Port { port, span: a.span },
-                            None => HealthCheck::Malformed { text: s.clone(), span: a.span },
+                            None => HealthCheck::Malformed {
+                                text: s.clone(),
+                                span: a.span,
+                            },
                         },
                         v => HealthCheck::Unknown(
-                            as_unknown(v, a.span).unwrap_or_else(|| unknown_at(format!("health check target {v} is not a string"), a.span)),
+                            as_unknown(v, a.span).unwrap_or_else(|| {
+                                unknown_at(
+                                    format!("health check target {v} is not a string"),
+                                    a.span,
+                                )
+                            }),
                             a.span,
                         ),
                     },
@@ -172,7 +195,12 @@ impl<'a> Builder<'a> {
                 None => Placement::DefaultVpc,
             };
             let azs: Vec<String> = attr(body, "availability_zones")
-                .map(|a| elements(&a.value).iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+                .map(|a| {
+                    elements(&a.value)
+                        .iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                })
                 .unwrap_or_default();
             let classic = subnets_attr.is_none() && !has_vpc_resources;
             let groups_attr = attr(body, "security_groups");
@@ -187,7 +215,9 @@ impl<'a> Builder<'a> {
                 },
             };
             let vpc = self.vpc_of_placement(&placement);
-            let cross_zone = attr(body, "cross_zone_load_balancing").and_then(|a| a.value.as_bool()).unwrap_or(true);
+            let cross_zone = attr(body, "cross_zone_load_balancing")
+                .and_then(|a| a.value.as_bool())
+                .unwrap_or(true);
             self.net.lbs.push(LoadBalancer {
                 address: r.address.clone(),
                 span: r.span,
@@ -230,7 +260,8 @@ impl<'a> Builder<'a> {
             return self.lb_index.get(r.address.as_str()).copied();
         }
         let name = v.as_str()?;
-        self.of_type("aws_elb").position(|r| attr(&r.body, "name").and_then(|a| a.value.as_str()) == Some(name))
+        self.of_type("aws_elb")
+            .position(|r| attr(&r.body, "name").and_then(|a| a.value.as_str()) == Some(name))
     }
 
     fn add_target(&mut self, lb: usize, target: Known<Target>) {
@@ -263,7 +294,9 @@ impl<'a> Builder<'a> {
         }
         let attachments: Vec<&ResourceInstance> = self.of_type("aws_elb_attachment").collect();
         for r in attachments {
-            let Some(lb) = attr(&r.body, "elb").and_then(|a| self.lb_ref(&a.value)) else { continue };
+            let Some(lb) = attr(&r.body, "elb").and_then(|a| self.lb_ref(&a.value)) else {
+                continue;
+            };
             let t = match attr(&r.body, "instance") {
                 Some(a) => self.instance_target(&a.value, a.span),
                 None => Err(unknown_at("the attachment names no instance", r.span)),
@@ -281,17 +314,25 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        let asg_attachments: Vec<&ResourceInstance> = self.of_type("aws_autoscaling_attachment").collect();
+        let asg_attachments: Vec<&ResourceInstance> =
+            self.of_type("aws_autoscaling_attachment").collect();
         for r in asg_attachments {
-            let Some(a) = attr(&r.body, "elb") else { continue };
-            let Some(lb) = self.lb_ref(&a.value) else { continue };
+            let Some(a) = attr(&r.body, "elb") else {
+                continue;
+            };
+            let Some(lb) = self.lb_ref(&a.value) else {
+                continue;
+            };
             let asg = attr(&r.body, "autoscaling_group_name")
                 .and_then(|g| self.reference(&g.value))
                 .filter(|(g, _)| g.rtype == "aws_autoscaling_group")
                 .map(|(g, _)| g);
             let t = match asg {
                 Some(g) => self.asg_target(g, a.span),
-                None => Err(unknown_at("the Auto Scaling group of this attachment is not in this configuration", r.span)),
+                None => Err(unknown_at(
+                    "the Auto Scaling group of this attachment is not in this configuration",
+                    r.span,
+                )),
             };
             self.add_target(lb, t);
         }
@@ -302,7 +343,10 @@ impl<'a> Builder<'a> {
             return Err(u);
         }
         let Some((inst, _)) = self.reference(v).filter(|(r, _)| r.rtype == "aws_instance") else {
-            return Err(unknown_at(format!("instance {v} is not declared in this configuration"), span));
+            return Err(unknown_at(
+                format!("instance {v} is not declared in this configuration"),
+                span,
+            ));
         };
         let body = &inst.body;
         let placement = self
@@ -315,26 +359,51 @@ impl<'a> Builder<'a> {
                 None => self.default_groups(&placement.clone(), inst.span),
             },
         };
-        Ok(Target { address: inst.address.clone(), span: inst.span, registered_at: span, groups, placement })
+        Ok(Target {
+            address: inst.address.clone(),
+            span: inst.span,
+            registered_at: span,
+            groups,
+            placement,
+        })
     }
 
     fn asg_target(&mut self, asg: &ResourceInstance, span: Span) -> Known<Target> {
         let body = &asg.body;
-        let placement = self.placement_of(attr(body, "vpc_zone_identifier")).unwrap_or(Placement::DefaultVpc);
+        let placement = self
+            .placement_of(attr(body, "vpc_zone_identifier"))
+            .unwrap_or(Placement::DefaultVpc);
         let groups = match self.launch_groups(asg) {
             Ok(Some(g)) => g,
             Ok(None) => self.default_groups(&placement.clone(), asg.span),
             Err(u) => Groups::Unknown(u),
         };
-        Ok(Target { address: asg.address.clone(), span: asg.span, registered_at: span, groups, placement })
+        Ok(Target {
+            address: asg.address.clone(),
+            span: asg.span,
+            registered_at: span,
+            groups,
+            placement,
+        })
     }
 
     /// Groups from the ASG's launch configuration or launch template.
     fn launch_groups(&mut self, asg: &ResourceInstance) -> Result<Option<Groups>, Unknown> {
         let body = &asg.body;
         if let Some(a) = attr(body, "launch_configuration") {
-            let Some((lc, _)) = self.reference(&a.value).filter(|(r, _)| r.rtype == "aws_launch_configuration") else {
-                return Err(as_unknown(&a.value, a.span).unwrap_or_else(|| unknown_at(format!("launch configuration {} is not in this configuration", a.value), a.span)));
+            let Some((lc, _)) = self
+                .reference(&a.value)
+                .filter(|(r, _)| r.rtype == "aws_launch_configuration")
+            else {
+                return Err(as_unknown(&a.value, a.span).unwrap_or_else(|| {
+                    unknown_at(
+                        format!(
+                            "launch configuration {} is not in this configuration",
+                            a.value
+                        ),
+                        a.span,
+                    )
+                }));
             };
             return Ok(self.groups_of(attr(&lc.body, "security_groups")));
         }
@@ -350,12 +419,27 @@ impl<'a> Builder<'a> {
                     .map(|b| (&b.body, b.span))
             });
         let Some((spec, span)) = spec else {
-            return Err(unknown_at(format!("{} has no launch configuration or launch template", asg.address), asg.span));
+            return Err(unknown_at(
+                format!(
+                    "{} has no launch configuration or launch template",
+                    asg.address
+                ),
+                asg.span,
+            ));
         };
-        let lt_value = attr(spec, "id").or_else(|| attr(spec, "launch_template_id")).or_else(|| attr(spec, "name")).or_else(|| attr(spec, "launch_template_name"));
-        let lt = lt_value.and_then(|a| self.reference(&a.value)).filter(|(r, _)| r.rtype == "aws_launch_template").map(|(r, _)| r);
+        let lt_value = attr(spec, "id")
+            .or_else(|| attr(spec, "launch_template_id"))
+            .or_else(|| attr(spec, "name"))
+            .or_else(|| attr(spec, "launch_template_name"));
+        let lt = lt_value
+            .and_then(|a| self.reference(&a.value))
+            .filter(|(r, _)| r.rtype == "aws_launch_template")
+            .map(|(r, _)| r);
         let Some(lt) = lt else {
-            return Err(unknown_at("the launch template is not in this configuration", span));
+            return Err(unknown_at(
+                "the launch template is not in this configuration",
+                span,
+            ));
         };
         if let Some(g) = self.groups_of(attr(&lt.body, "vpc_security_group_ids")) {
             return Ok(Some(g));
@@ -373,7 +457,9 @@ impl<'a> Builder<'a> {
 }
 
 fn attr_opt(a: Option<&crate::eval::EvalAttr>) -> Option<&crate::eval::EvalAttr> {
-    a.filter(|a| !matches!(&a.value, Value::Null) && !matches!(&a.value, Value::List(l) if l.is_empty()))
+    a.filter(|a| {
+        !matches!(&a.value, Value::Null) && !matches!(&a.value, Value::List(l) if l.is_empty())
+    })
 }
 
 #[cfg(test)]

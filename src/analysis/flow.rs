@@ -1,0 +1,242 @@
+//! Flow queries over the model: does a set of security groups allow TCP ports to or from a
+//! peer, and what does a subnet's network ACL decide for a set of addresses and ports. Each
+//! answer is three-valued (allowed, blocked, unknown) and carries its evidence.
+
+use super::addrs::AddrSet;
+use super::nacl::{Action, Entry, Verdict};
+use super::ports::PortSet;
+use super::protocol::Protocol;
+use crate::eval::Unknown;
+use crate::model::{
+    Direction, GroupId, Groups, Known, NaclId, Network, Peer, Placement, DEFAULT_VPC_CIDR,
+};
+use crate::source::Span;
+
+/// How a rule's CIDR must relate to the peer's addresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cover {
+    /// Every address of the peer (an interface somewhere in these subnets).
+    All,
+    /// Some address (clients: any one of them getting through is enough).
+    Any,
+}
+
+/// The other side of a flow, as security groups see it.
+#[derive(Debug, Clone)]
+pub struct FlowPeer {
+    pub groups: Groups,
+    /// Address ranges the peer may use, each of which must be matched (`Cover::All`), or the
+    /// client address space (`Cover::Any`).
+    pub addrs: Known<Vec<AddrSet>>,
+    pub cover: Cover,
+    /// The LB itself, for rules that name its source security group.
+    pub lb: Option<usize>,
+}
+
+/// The answer of a security-group query for a set of required ports.
+#[derive(Debug, Clone, Default)]
+pub struct SgAnswer {
+    /// Ports some rule definitely allows.
+    pub allowed: PortSet,
+    /// Ports a rule with an unknown part might allow.
+    pub maybe: PortSet,
+    pub unknowns: Vec<Unknown>,
+    /// Rules that allow some required port.
+    pub allowing: Vec<Span>,
+}
+
+impl SgAnswer {
+    /// Ports of `required` no rule can allow: a proven block.
+    pub fn blocked(&self, required: &PortSet) -> PortSet {
+        required.subtract(&self.allowed).subtract(&self.maybe)
+    }
+
+    /// True when some required port depends on an unknown.
+    pub fn undecided(&self, required: &PortSet) -> bool {
+        !self.allowed.contains_set(required) && self.blocked(required).is_empty()
+    }
+}
+
+/// The addresses an interface with this placement may have, one range per subnet.
+pub fn placement_addrs(net: &Network, p: &Placement) -> Known<Vec<AddrSet>> {
+    match p {
+        Placement::Subnets(ids) => ids.iter().map(|s| net.subnets[*s].cidr.clone()).collect(),
+        Placement::DefaultVpc => Ok(vec![AddrSet::parse_cidr(DEFAULT_VPC_CIDR).expect("valid")]),
+        Placement::Unknown(u) => Err(u.clone()),
+    }
+}
+
+enum Match {
+    Yes,
+    No,
+    Maybe(Unknown),
+}
+
+fn peer_match(net: &Network, owner: GroupId, peer: &Peer, flow: &FlowPeer) -> Match {
+    let in_groups = |g: GroupId| match &flow.groups {
+        Groups::Known(ids) => {
+            if ids.contains(&g) {
+                Match::Yes
+            } else {
+                Match::No
+            }
+        }
+        Groups::DefaultElb => Match::No,
+        Groups::Unknown(u) => Match::Maybe(u.clone()),
+    };
+    match peer {
+        Peer::Ipv6 => Match::No,
+        Peer::Unknown(u) => Match::Maybe(u.clone()),
+        Peer::Group(g) => match flow.cover {
+            // Clients of an internal LB may sit in any group of the VPC.
+            Cover::Any => Match::Yes,
+            Cover::All => in_groups(*g),
+        },
+        Peer::Myself => match flow.cover {
+            Cover::Any => Match::Yes,
+            Cover::All => in_groups(owner),
+        },
+        Peer::LbSourceGroup(lb) => match (flow.cover, flow.lb) {
+            (Cover::All, Some(x)) if x == *lb => Match::Yes,
+            (Cover::All, _) => Match::No,
+            (Cover::Any, _) => Match::Yes,
+        },
+        Peer::Cidr(c) => match &flow.addrs {
+            Err(u) => {
+                if c.is_all() {
+                    Match::Yes
+                } else {
+                    Match::Maybe(u.clone())
+                }
+            }
+            Ok(ranges) => match flow.cover {
+                Cover::Any => {
+                    if ranges.iter().any(|r| r.intersects(c)) {
+                        Match::Yes
+                    } else {
+                        Match::No
+                    }
+                }
+                Cover::All => {
+                    if ranges.iter().all(|r| c.contains_set(r)) {
+                        Match::Yes
+                    } else if ranges.iter().all(|r| !r.intersects(c)) {
+                        Match::No
+                    } else {
+                        let _ = net;
+                        Match::Maybe(Unknown {
+                            reason: format!("{c} covers only part of the peer's subnets, and the address it gets is known only after apply").into(),
+                            origin: None,
+                        })
+                    }
+                }
+            },
+        },
+    }
+}
+
+/// What the union of `groups` allows in `dir` for TCP `required` ports with `flow` as peer.
+pub fn sg_query(
+    net: &Network,
+    groups: &[GroupId],
+    dir: Direction,
+    flow: &FlowPeer,
+    required: &PortSet,
+) -> SgAnswer {
+    let mut ans = SgAnswer::default();
+    for &g in groups {
+        let group = &net.groups[g];
+        if let Some(u) = &group.incomplete {
+            ans.maybe = ans.maybe.union(required);
+            ans.unknowns.push(u.clone());
+        }
+        for rule in group.rules.iter().filter(|r| r.direction == dir) {
+            let proto_maybe = match &rule.protocol {
+                Ok(p) if p.carries_tcp() => None,
+                Ok(_) => continue,
+                Err(u) => Some(u.clone()),
+            };
+            let (ports, ports_maybe) = match &rule.ports {
+                Ok(p) => (p.clone(), None),
+                Err(u) => (required.clone(), Some(u.clone())),
+            };
+            let hit = ports.intersect(required);
+            if hit.is_empty() {
+                continue;
+            }
+            let mut certain = proto_maybe.is_none() && ports_maybe.is_none();
+            let mut unknown = proto_maybe.or(ports_maybe);
+            let mut any_match = false;
+            for peer in &rule.peers {
+                match peer_match(net, g, peer, flow) {
+                    Match::Yes => any_match = true,
+                    Match::No => {}
+                    Match::Maybe(u) => {
+                        if unknown.is_none() {
+                            unknown = Some(u);
+                        }
+                        certain = false;
+                        any_match = true;
+                    }
+                }
+            }
+            if !any_match {
+                continue;
+            }
+            // A rule with a definite matching peer and known ports allows for sure.
+            let definite_peer = rule
+                .peers
+                .iter()
+                .any(|p| matches!(peer_match(net, g, p, flow), Match::Yes));
+            if definite_peer && unknown.is_none() {
+                certain = true;
+            }
+            if certain {
+                ans.allowed = ans.allowed.union(&hit);
+                ans.allowing.push(rule.span);
+            } else {
+                ans.maybe = ans.maybe.union(&hit);
+                if let Some(u) = unknown {
+                    ans.unknowns.push(u);
+                }
+            }
+        }
+    }
+    ans
+}
+
+/// Tag of a NACL entry: the rule's span and number.
+pub type RuleTag = (Span, i64);
+
+/// The entries of one direction of a NACL, ready for evaluation.
+pub fn nacl_entries(net: &Network, nacl: NaclId, egress: bool) -> Vec<Entry<RuleTag>> {
+    let n = &net.nacls[nacl];
+    n.rules
+        .iter()
+        .filter(|r| r.egress == egress)
+        .filter(|r| !matches!(r.cidr, Ok(None)))
+        .map(|r| Entry {
+            number: r.number,
+            action: if r.allow { Action::Allow } else { Action::Deny },
+            protocol: r.protocol.clone().unwrap_or(Protocol::All),
+            peers: match (&r.protocol, &r.cidr) {
+                (Ok(_), Ok(Some(c))) => Some(c.clone()),
+                _ => None,
+            },
+            ports: r.ports.clone().ok(),
+            tag: (r.span, r.number),
+        })
+        .collect()
+}
+
+/// Evaluates a NACL direction for peers and TCP ports.
+pub fn nacl_query(
+    net: &Network,
+    nacl: NaclId,
+    egress: bool,
+    peers: &AddrSet,
+    ports: &PortSet,
+) -> Verdict<RuleTag> {
+    let entries = nacl_entries(net, nacl, egress);
+    Verdict::evaluate(&entries, peers, ports)
+}

@@ -1,0 +1,248 @@
+//! Evidence shared by the rules: the ports an LB needs, its clients, peers for flow queries,
+//! ELB900 notes for undecided requirements, and the HCL of suggested fixes.
+
+use crate::analysis::addrs::AddrSet;
+use crate::analysis::flow::{placement_addrs, Cover, FlowPeer, SgAnswer};
+use crate::analysis::ports::PortSet;
+use crate::diagnostic::{Finding, Severity};
+use crate::eval::Unknown;
+use crate::model::{GroupId, Groups, HealthCheck, Known, LoadBalancer, Network, Target};
+use crate::source::Span;
+
+/// What the rules look at.
+pub struct Context<'a> {
+    pub net: &'a Network,
+}
+
+/// A port the LB sends to its instances, and why.
+#[derive(Debug, Clone)]
+pub struct NeededPort {
+    pub port: u16,
+    /// Listener `instance_port` spans that need it.
+    pub listeners: Vec<Span>,
+    /// The health-check target span, when the health check uses it.
+    pub health: Option<Span>,
+    /// True when the port comes from AWS's default `TCP:80` health check.
+    pub default_health: bool,
+}
+
+impl NeededPort {
+    pub fn is_instance_port(&self) -> bool {
+        !self.listeners.is_empty()
+    }
+
+    /// "instance port 8000 (also the health-check port)" and similar.
+    pub fn describe(&self) -> String {
+        match (
+            self.is_instance_port(),
+            self.health.is_some() || self.default_health,
+        ) {
+            (true, true) => format!(
+                "instance port {} (also the health-check port, so the health check fails too)",
+                self.port
+            ),
+            (true, false) => format!("instance port {}", self.port),
+            (false, _) => format!("health-check port {}", self.port),
+        }
+    }
+
+    /// Secondary labels pointing at the listener and health check that need this port.
+    pub fn labels(&self, mut f: Finding, lb: &LoadBalancer) -> Finding {
+        for s in &self.listeners {
+            f = f.label(
+                *s,
+                format!("the listener sends to instance port {}", self.port),
+            );
+        }
+        if let Some(s) = self.health {
+            f = f.label(s, format!("the health check probes port {}", self.port));
+        } else if self.default_health {
+            f = f.label(lb.span, "no health_check block: AWS checks TCP:80");
+        }
+        f
+    }
+}
+
+/// Instance and health-check ports of an LB, merged so that a port is listed once.
+pub fn needed_ports(lb: &LoadBalancer) -> Vec<NeededPort> {
+    let mut out: Vec<NeededPort> = Vec::new();
+    for l in &lb.listeners {
+        if let Ok(p) = l.instance_port {
+            match out.iter_mut().find(|n| n.port == p) {
+                Some(n) => n.listeners.push(l.instance_port_span),
+                None => out.push(NeededPort {
+                    port: p,
+                    listeners: vec![l.instance_port_span],
+                    health: None,
+                    default_health: false,
+                }),
+            }
+        }
+    }
+    let (hp, hs, default) = match &lb.health {
+        HealthCheck::Port { port, span } => (Some(*port), Some(*span), false),
+        HealthCheck::Default => (Some(80), None, true),
+        _ => (None, None, false),
+    };
+    if let Some(p) = hp {
+        match out.iter_mut().find(|n| n.port == p) {
+            Some(n) => {
+                n.health = hs;
+                n.default_health = default;
+            }
+            None => out.push(NeededPort {
+                port: p,
+                listeners: vec![],
+                health: hs,
+                default_health: default,
+            }),
+        }
+    }
+    out
+}
+
+/// The addresses of the LB's clients: any public address, or the VPC for an internal LB.
+pub fn clients(net: &Network, lb: &LoadBalancer) -> Known<AddrSet> {
+    match &lb.internal {
+        Ok(false) => Ok(AddrSet::public()),
+        Ok(true) => net.vpc_cidrs(lb.vpc),
+        Err(u) => Err(u.clone()),
+    }
+}
+
+pub fn lb_peer(net: &Network, lb_index: usize) -> FlowPeer {
+    let lb = &net.lbs[lb_index];
+    FlowPeer {
+        groups: lb.groups.clone(),
+        addrs: placement_addrs(net, &lb.placement),
+        cover: Cover::All,
+        lb: Some(lb_index),
+    }
+}
+
+pub fn target_peer(net: &Network, t: &Target) -> FlowPeer {
+    FlowPeer {
+        groups: t.groups.clone(),
+        addrs: placement_addrs(net, &t.placement),
+        cover: Cover::All,
+        lb: None,
+    }
+}
+
+/// An ELB900 note: a requirement could not be decided because of an unknown value.
+pub fn undecided(requirement: &str, unknowns: &[Unknown], fallback: Span) -> Option<Finding> {
+    let u = unknowns.first()?;
+    let at = u.origin.unwrap_or(fallback);
+    Some(
+        Finding::new(
+            "ELB900",
+            Severity::Note,
+            at,
+            format!("could not decide whether {requirement}: {}", u.reason),
+        )
+        .label(fallback, "this requirement is undecided"),
+    )
+}
+
+/// An ELB900 note for an unknown group set, placement or target list.
+pub fn undecided_one(requirement: &str, u: &Unknown, fallback: Span) -> Finding {
+    undecided(requirement, std::slice::from_ref(u), fallback).expect("one unknown")
+}
+
+/// Unknowns of a security-group answer that left `required` undecided, as a note.
+pub fn sg_undecided(
+    requirement: &str,
+    ans: &SgAnswer,
+    required: &PortSet,
+    fallback: Span,
+) -> Option<Finding> {
+    if ans.undecided(required) {
+        undecided(requirement, &ans.unknowns, fallback)
+    } else {
+        None
+    }
+}
+
+/// The HCL name of a resource address inside its own module (`aws_security_group.lb`).
+pub fn local_name(address: &str) -> String {
+    let parts: Vec<&str> = address.split('.').collect();
+    let mut i = 0;
+    while i + 1 < parts.len() && parts[i] == "module" {
+        i += 2;
+    }
+    parts[i.min(parts.len() - 1)..].join(".")
+}
+
+/// The expression that names a group in HCL, e.g. `aws_security_group.lb.id`.
+pub fn group_expr(net: &Network, g: GroupId) -> String {
+    let group = &net.groups[g];
+    if group.synthetic {
+        match group.vpc {
+            Some(v) => format!(
+                "{}.default_security_group_id",
+                local_name(&net.vpcs[v].address)
+            ),
+            None => "<default security group id>".to_string(),
+        }
+    } else {
+        format!("{}.id", local_name(&group.address))
+    }
+}
+
+/// A valid Terraform name fragment.
+pub fn slug(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
+}
+
+/// The HCL of a standalone rule that would allow `ports`.
+pub fn sg_rule_fix(
+    net: &Network,
+    group: GroupId,
+    kind: &str,
+    ports: &PortSet,
+    peer: &str,
+) -> String {
+    let (from, to) = ports.ranges().first().copied().unwrap_or((0, 0));
+    let gname = slug(
+        net.groups[group]
+            .address
+            .rsplit('.')
+            .next()
+            .unwrap_or("group"),
+    );
+    let range = if from == to {
+        format!("{from}")
+    } else {
+        format!("{from}_{to}")
+    };
+    format!(
+        "resource \"aws_security_group_rule\" \"{gname}_{kind}_{range}\" {{\n  type              = \"{kind}\"\n  security_group_id = {}\n  protocol          = \"tcp\"\n  from_port         = {from}\n  to_port           = {to}\n  {peer}\n}}",
+        group_expr(net, group)
+    )
+}
+
+/// The groups of an interface, when known.
+pub fn known_groups(g: &Groups) -> Option<&[GroupId]> {
+    match g {
+        Groups::Known(ids) => Some(ids),
+        _ => None,
+    }
+}
+
+/// The span to edit for a set of groups: the first declared one.
+pub fn primary_group(net: &Network, ids: &[GroupId]) -> GroupId {
+    ids.iter()
+        .copied()
+        .find(|g| !net.groups[*g].synthetic)
+        .unwrap_or(ids[0])
+}
+
+/// Names of groups for messages.
+pub fn group_names(net: &Network, ids: &[GroupId]) -> String {
+    ids.iter()
+        .map(|g| net.groups[*g].address.clone())
+        .collect::<Vec<_>>()
+        .join(", ")
+}

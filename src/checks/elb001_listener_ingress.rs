@@ -1,0 +1,123 @@
+//! ELB001: the LB's security groups must admit clients on every listener port.
+
+use super::common::*;
+use crate::analysis::flow::{sg_query, Cover, FlowPeer};
+use crate::analysis::ports::PortSet;
+use crate::diagnostic::{Finding, Severity};
+use crate::model::{Direction, Groups};
+
+crate::declare_rule! {
+    /// ## What it checks
+    /// That the load balancer's security groups allow inbound TCP on every listener port
+    /// (`listener.lb_port`) from its clients: any public address for an internet-facing LB,
+    /// the VPC's CIDRs for an internal one. It fires only when *no* client can connect;
+    /// admitting just an office range is a choice, not a fault.
+    ///
+    /// ## Why it matters
+    /// Security groups deny by default. Without an ingress rule on the listener port every
+    /// connection to the LB times out, although `terraform apply` succeeds.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// resource "aws_security_group" "lb" {
+    ///   ingress {
+    ///     from_port   = 443
+    ///     to_port     = 443
+    ///     protocol    = "tcp"
+    ///     cidr_blocks = ["0.0.0.0/0"]
+    ///   }
+    /// }
+    /// resource "aws_elb" "web" {
+    ///   security_groups = [aws_security_group.lb.id]
+    ///   listener {
+    ///     lb_port           = 80
+    ///     lb_protocol       = "http"
+    ///     instance_port     = 8080
+    ///     instance_protocol = "http"
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// Use instead:
+    /// ```hcl
+    /// ingress {
+    ///   from_port   = 80
+    ///   to_port     = 80
+    ///   protocol    = "tcp"
+    ///   cidr_blocks = ["0.0.0.0/0"]
+    /// }
+    /// ```
+    pub static RULE = {
+        code: "ELB001",
+        name: "listener-ingress",
+        severity: Error,
+        summary: "no LB security group ingress allows the listener port from the clients",
+    }
+}
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    let net = cx.net;
+    for lb in &net.lbs {
+        let ids = match &lb.groups {
+            Groups::Known(ids) => ids.clone(),
+            Groups::DefaultElb => continue,
+            Groups::Unknown(u) => {
+                out.push(undecided_one(
+                    &format!("{} admits clients on its listener ports", lb.address),
+                    u,
+                    lb.span,
+                ));
+                continue;
+            }
+        };
+        let clients = match clients(net, lb) {
+            Ok(c) => c,
+            Err(u) => {
+                out.push(undecided_one(
+                    &format!("{} admits its clients", lb.address),
+                    &u,
+                    lb.span,
+                ));
+                continue;
+            }
+        };
+        let internal = matches!(lb.internal, Ok(true));
+        let flow = FlowPeer {
+            groups: Groups::Known(vec![]),
+            addrs: Ok(vec![clients]),
+            cover: Cover::Any,
+            lb: None,
+        };
+        for l in &lb.listeners {
+            let Ok(port) = l.lb_port else { continue };
+            let required = PortSet::single(port);
+            let ans = sg_query(net, &ids, Direction::Ingress, &flow, &required);
+            let requirement = format!("{} admits clients on listener port {port}", lb.address);
+            if !ans.blocked(&required).is_empty() {
+                let g = primary_group(net, &ids);
+                let who = if internal {
+                    "the VPC"
+                } else {
+                    "anywhere (0.0.0.0/0)"
+                };
+                let peer = if internal {
+                    "cidr_blocks       = [<VPC CIDR>]".to_string()
+                } else {
+                    "cidr_blocks       = [\"0.0.0.0/0\"]".to_string()
+                };
+                let f = Finding::new(
+                    RULE.code,
+                    Severity::Error,
+                    net.groups[g].span,
+                    format!("no ingress rule of {} allows TCP {port} from {who}: clients cannot reach listener port {port} of {}", group_names(net, &ids), lb.address),
+                )
+                .label(l.lb_port_span, format!("clients connect to port {port} here"))
+                .help(format!("add an ingress rule for TCP {port} from {}", if internal { "the VPC CIDR" } else { "0.0.0.0/0" }))
+                .fix(sg_rule_fix(net, g, "ingress", &required, &peer));
+                out.push(f);
+            } else if let Some(n) = sg_undecided(&requirement, &ans, &required, l.lb_port_span) {
+                out.push(n);
+            }
+        }
+    }
+}

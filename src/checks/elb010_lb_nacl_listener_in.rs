@@ -1,0 +1,99 @@
+//! ELB010: the LB subnets' network ACLs must let clients in on the listener ports.
+
+use super::common::*;
+use super::nacl_flows::*;
+use crate::analysis::ports::PortSet;
+use crate::diagnostic::Finding;
+
+crate::declare_rule! {
+    /// ## What it checks
+    /// That the network ACL of every LB subnet allows inbound TCP on each listener port
+    /// from the clients (any public address for an internet-facing LB, the VPC for an
+    /// internal one). Rules are read as AWS does: lowest number first, first match wins,
+    /// then the final deny. It fires only when no client at all gets in.
+    ///
+    /// ## Why it matters
+    /// Network ACLs are stateless and a custom ACL denies everything until rules are added.
+    /// A missing or shadowed inbound rule makes the listener unreachable.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// ingress {
+    ///   rule_no    = 90
+    ///   action     = "deny"
+    ///   protocol   = "tcp"
+    ///   cidr_block = "0.0.0.0/0"
+    ///   from_port  = 0
+    ///   to_port    = 1023
+    /// }
+    /// ingress {
+    ///   rule_no    = 100
+    ///   action     = "allow"
+    ///   protocol   = "tcp"
+    ///   cidr_block = "0.0.0.0/0"
+    ///   from_port  = 80
+    ///   to_port    = 80
+    /// }
+    /// ```
+    ///
+    /// Use instead: give the allow rule a number below the deny (e.g. `rule_no = 80`).
+    pub static RULE = {
+        code: "ELB010",
+        name: "lb-nacl-listener-inbound",
+        severity: Error,
+        summary: "LB subnet network ACL blocks the listener port inbound from clients",
+    }
+}
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    let net = cx.net;
+    for lb in &net.lbs {
+        for s in subnets(&lb.placement) {
+            let Some(nacl) = net.subnets[s].nacl else {
+                continue;
+            };
+            let clients = match clients(net, lb) {
+                Ok(c) => c,
+                Err(u) => {
+                    out.push(undecided_one(
+                        &format!(
+                            "the network ACL of {} admits clients",
+                            net.subnets[s].address
+                        ),
+                        &u,
+                        lb.span,
+                    ));
+                    continue;
+                }
+            };
+            for l in &lb.listeners {
+                let Ok(port) = l.lb_port else { continue };
+                let ports = PortSet::single(port);
+                let req = format!("{} admits clients on port {port}", net.nacls[nacl].address);
+                match evaluate(
+                    net,
+                    nacl,
+                    false,
+                    &clients,
+                    &ports,
+                    Blocked::ForEvery,
+                    &req,
+                    l.lb_port_span,
+                ) {
+                    Err(note) => out.push(note),
+                    Ok(None) => {}
+                    Ok(Some(b)) => {
+                        let what = format!(
+                            "clients cannot reach listener port {port} of {} in subnet {}",
+                            lb.address, net.subnets[s].address
+                        );
+                        out.push(
+                            finding(net, RULE.code, lb, nacl, false, &clients, &b, what)
+                                .label(l.lb_port_span, "the listener port"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

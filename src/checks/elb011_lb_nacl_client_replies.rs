@@ -1,0 +1,96 @@
+//! ELB011: the LB subnets' network ACLs must let replies go back to clients.
+
+use super::common::*;
+use super::nacl_flows::*;
+use crate::analysis::addrs::AddrSet;
+use crate::analysis::flow::nacl_query;
+use crate::analysis::ports::PortSet;
+use crate::diagnostic::Finding;
+
+crate::declare_rule! {
+    /// ## What it checks
+    /// That the network ACL of every LB subnet allows outbound TCP 1024-65535 to the clients
+    /// that its inbound rules let in. A range that covers only part of 1024-65535 (for
+    /// example 32768-65535) is a block for the rest; the message names the exact ports.
+    ///
+    /// ## Why it matters
+    /// Network ACLs are stateless: a reply is a new packet to the client's ephemeral port.
+    /// Clients whose replies are dropped see connections hang.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// egress {
+    ///   rule_no    = 100
+    ///   action     = "allow"
+    ///   protocol   = "tcp"
+    ///   cidr_block = "0.0.0.0/0"
+    ///   from_port  = 32768
+    ///   to_port    = 65535
+    /// }
+    /// ```
+    ///
+    /// Use instead:
+    /// ```hcl
+    /// egress {
+    ///   rule_no    = 100
+    ///   action     = "allow"
+    ///   protocol   = "tcp"
+    ///   cidr_block = "0.0.0.0/0"
+    ///   from_port  = 1024
+    ///   to_port    = 65535
+    /// }
+    /// ```
+    pub static RULE = {
+        code: "ELB011",
+        name: "lb-nacl-client-replies",
+        severity: Error,
+        summary: "LB subnet network ACL blocks replies to clients (outbound 1024-65535)",
+    }
+}
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    let net = cx.net;
+    for lb in &net.lbs {
+        let Ok(clients) = clients(net, lb) else {
+            continue;
+        };
+        for s in subnets(&lb.placement) {
+            let Some(nacl) = net.subnets[s].nacl else {
+                continue;
+            };
+            let mut admitted = AddrSet::empty();
+            for l in &lb.listeners {
+                if let Ok(port) = l.lb_port {
+                    admitted = admitted.union(
+                        &nacl_query(net, nacl, false, &clients, &PortSet::single(port))
+                            .allowed_peers(),
+                    );
+                }
+            }
+            if admitted.is_empty() {
+                continue;
+            }
+            let req = format!("{} lets replies reach the clients", net.nacls[nacl].address);
+            match evaluate(
+                net,
+                nacl,
+                true,
+                &admitted,
+                &ephemeral(),
+                Blocked::ForAny,
+                &req,
+                lb.span,
+            ) {
+                Err(note) => out.push(note),
+                Ok(None) => {}
+                Ok(Some(b)) => {
+                    let what = format!(
+                        "replies from {} in subnet {} cannot reach its clients",
+                        lb.address, net.subnets[s].address
+                    );
+                    out.push(finding(net, RULE.code, lb, nacl, true, &admitted, &b, what));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! ELB012: the LB subnets' network ACLs must let the LB send to its instances.
+
+use super::common::*;
+use super::nacl_flows::*;
+use crate::diagnostic::Finding;
+
+crate::declare_rule! {
+    /// ## What it checks
+    /// That the network ACL of every LB subnet allows outbound TCP on the instance ports and
+    /// the health-check port to the subnets of the registered instances. This applies even
+    /// when an instance shares the LB's subnet: a Classic LB applies its subnet's ACL to its
+    /// outbound traffic.
+    ///
+    /// ## Why it matters
+    /// If the LB's own subnet drops its requests, no instance ever passes a health check.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// egress {
+    ///   rule_no    = 100
+    ///   action     = "allow"
+    ///   protocol   = "tcp"
+    ///   cidr_block = "0.0.0.0/0"
+    ///   from_port  = 1024
+    ///   to_port    = 65535
+    /// }
+    /// # instance_port = 80 is not covered
+    /// ```
+    ///
+    /// Use instead: add an egress rule for the instance port to the instance subnets' CIDR.
+    pub static RULE = {
+        code: "ELB012",
+        name: "lb-nacl-to-instances",
+        severity: Error,
+        summary: "LB subnet network ACL blocks instance or health-check port outbound to the instance subnets",
+    }
+}
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    let net = cx.net;
+    for lb in &net.lbs {
+        let ports = sent_ports(lb);
+        if ports.is_empty() {
+            continue;
+        }
+        for (ls, ts) in subnet_pairs(net, lb) {
+            let Some(nacl) = net.subnets[ls].nacl else {
+                continue;
+            };
+            let req = format!(
+                "{} lets {} reach {}",
+                net.nacls[nacl].address, lb.address, net.subnets[ts].address
+            );
+            let cidr = match &net.subnets[ts].cidr {
+                Ok(c) => c.clone(),
+                Err(u) => {
+                    out.push(undecided_one(&req, u, lb.span));
+                    continue;
+                }
+            };
+            match evaluate(
+                net,
+                nacl,
+                true,
+                &cidr,
+                &ports,
+                Blocked::ForEvery,
+                &req,
+                lb.span,
+            ) {
+                Err(note) => out.push(note),
+                Ok(None) => {}
+                Ok(Some(b)) => {
+                    let what = format!(
+                        "{} cannot send to its instances in {}",
+                        lb.address, net.subnets[ts].address
+                    );
+                    out.push(finding(net, RULE.code, lb, nacl, true, &cidr, &b, what));
+                }
+            }
+        }
+    }
+}

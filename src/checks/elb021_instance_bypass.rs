@@ -1,0 +1,105 @@
+//! ELB021: instance groups should not admit the instance port from outside the VPC.
+
+use super::common::*;
+use crate::analysis::addrs::AddrSet;
+use crate::diagnostic::{Finding, Severity};
+use crate::model::{Direction, Groups, Peer};
+
+crate::declare_rule! {
+    /// ## What it checks
+    /// Ingress rules of the registered instances' security groups that admit an instance
+    /// port or the health-check port from addresses outside the VPC (e.g. `0.0.0.0/0`).
+    ///
+    /// ## Why it matters
+    /// Clients can then reach the instances directly and bypass the load balancer, its TLS
+    /// termination and its access logs. Admit the LB's security group instead.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// ingress {
+    ///   from_port   = 8080
+    ///   to_port     = 8080
+    ///   protocol    = "tcp"
+    ///   cidr_blocks = ["0.0.0.0/0"]
+    /// }
+    /// ```
+    ///
+    /// Use instead: `security_groups = [aws_security_group.lb.id]`.
+    pub static RULE = {
+        code: "ELB021",
+        name: "instance-bypass",
+        severity: Warning,
+        summary: "instance group admits the instance or health-check port from outside the VPC",
+    }
+}
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    broad_instance_rules(cx, out, RULE.code, false);
+}
+
+/// Instance-group ingress rules on the LB's ports from outside the VPC (ELB021), or from
+/// 0.0.0.0/0 for an EC2-Classic LB (ELB028).
+pub fn broad_instance_rules(cx: &Context, out: &mut Vec<Finding>, code: &str, classic: bool) {
+    let net = cx.net;
+    for lb in net.lbs.iter().filter(|lb| lb.classic == classic) {
+        let Ok(targets) = &lb.targets else { continue };
+        let inside = if classic {
+            AddrSet::empty()
+        } else {
+            net.vpc_cidrs(lb.vpc)
+                .unwrap_or_else(|_| AddrSet::all().subtract(&AddrSet::public()))
+        };
+        let mut seen = Vec::new();
+        for t in targets {
+            let Groups::Known(ids) = &t.groups else {
+                continue;
+            };
+            for &g in ids {
+                for rule in net.groups[g]
+                    .rules
+                    .iter()
+                    .filter(|r| r.direction == Direction::Ingress)
+                {
+                    if seen.contains(&rule.span)
+                        || !matches!(&rule.protocol, Ok(p) if p.carries_tcp())
+                    {
+                        continue;
+                    }
+                    let Ok(ports) = &rule.ports else { continue };
+                    let Some(n) = needed_ports(lb)
+                        .into_iter()
+                        .find(|n| ports.contains(n.port))
+                    else {
+                        continue;
+                    };
+                    let broad = rule.peers.iter().find_map(|p| match p {
+                        Peer::Cidr(c) if classic && c.is_all() => Some(c.clone()),
+                        Peer::Cidr(c) if !classic && !inside.contains_set(c) => Some(c.clone()),
+                        _ => None,
+                    });
+                    if let Some(c) = broad {
+                        seen.push(rule.span);
+                        let msg = if classic {
+                            format!("{} admits port {} from {c} instead of the load balancer's source security group: clients can bypass {}", net.groups[g].address, n.port, lb.address)
+                        } else {
+                            format!("{} admits port {} from {c}, outside the VPC: clients can bypass the load balancer {}", net.groups[g].address, n.port, lb.address)
+                        };
+                        let help = if classic {
+                            format!(
+                                "admit `{}.source_security_group_id` instead",
+                                local_name(&lb.address)
+                            )
+                        } else {
+                            "admit the load balancer's security group instead of a CIDR".to_string()
+                        };
+                        out.push(
+                            Finding::new(code, Severity::Warning, rule.span, msg)
+                                .label(t.span, "registered instances")
+                                .help(help),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

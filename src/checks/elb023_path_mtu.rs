@@ -1,0 +1,88 @@
+//! ELB023: instance groups should admit ICMP type 3 code 4 (path MTU discovery).
+
+use super::common::*;
+use crate::analysis::protocol::Protocol;
+use crate::diagnostic::{Finding, Severity};
+use crate::model::{Direction, Groups};
+
+crate::declare_rule! {
+    /// ## What it checks
+    /// That the registered instances' security groups admit inbound ICMP type 3 code 4
+    /// ("fragmentation needed"), which AWS recommends for path MTU discovery.
+    ///
+    /// ## Why it matters
+    /// Without it, large responses can stall when a path has a smaller MTU. This is a
+    /// recommendation, not a requirement.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// # the instance group has only TCP rules
+    /// ```
+    ///
+    /// Use instead:
+    /// ```hcl
+    /// ingress {
+    ///   from_port   = 3
+    ///   to_port     = 4
+    ///   protocol    = "icmp"
+    ///   cidr_blocks = ["0.0.0.0/0"]
+    /// }
+    /// ```
+    pub static RULE = {
+        code: "ELB023",
+        name: "path-mtu-discovery",
+        severity: Note,
+        summary: "instance groups do not admit ICMP type 3 code 4 (path MTU discovery)",
+    }
+}
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    let net = cx.net;
+    let mut seen = Vec::new();
+    for lb in &net.lbs {
+        let Ok(targets) = &lb.targets else { continue };
+        for t in targets {
+            let Groups::Known(ids) = &t.groups else {
+                continue;
+            };
+            if ids.is_empty() || seen.contains(ids) {
+                continue;
+            }
+            seen.push(ids.clone());
+            let mut decided = true;
+            let admits = ids.iter().any(|g| {
+                net.groups[*g]
+                    .rules
+                    .iter()
+                    .filter(|r| r.direction == Direction::Ingress)
+                    .any(|r| match &r.protocol {
+                        Ok(Protocol::All) => true,
+                        Ok(Protocol::Icmp) => match r.icmp {
+                            Some((from, to)) => from == -1 || (from == 3 && (to == -1 || to == 4)),
+                            None => {
+                                decided = false;
+                                false
+                            }
+                        },
+                        Err(_) => {
+                            decided = false;
+                            false
+                        }
+                        _ => false,
+                    })
+            });
+            if !admits && decided && ids.iter().all(|g| net.groups[*g].incomplete.is_none()) {
+                let g = primary_group(net, ids);
+                out.push(
+                    Finding::new(RULE.code, Severity::Note, net.groups[g].span, format!("{} does not admit ICMP type 3 code 4, which path MTU discovery needs", group_names(net, ids)))
+                        .help("add an ingress rule for ICMP type 3 code 4")
+                        .fix(format!(
+                            "resource \"aws_security_group_rule\" \"{}_path_mtu\" {{\n  type              = \"ingress\"\n  security_group_id = {}\n  protocol          = \"icmp\"\n  from_port         = 3\n  to_port           = 4\n  cidr_blocks       = [\"0.0.0.0/0\"]\n}}",
+                            slug(net.groups[g].address.rsplit('.').next().unwrap_or("group")),
+                            group_expr(net, g)
+                        )),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+//! ELB027: with cross-zone load balancing off, each instance AZ needs an LB subnet.
+
+use super::common::*;
+use crate::diagnostic::{Finding, Severity};
+use crate::model::Placement;
+
+crate::declare_rule! {
+    /// ## What it checks
+    /// With `cross_zone_load_balancing = false`, that every availability zone of the
+    /// registered instances also has an LB subnet (or is in the LB's `availability_zones`).
+    ///
+    /// ## Why it matters
+    /// Without cross-zone balancing an LB node only sends to instances in its own zone:
+    /// instances in a zone with no LB node never get traffic.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// cross_zone_load_balancing = false
+    /// subnets = [aws_subnet.a.id]  # instances also run in zone b
+    /// ```
+    ///
+    /// Use instead: add an LB subnet in every instance zone, or turn cross-zone on.
+    pub static RULE = {
+        code: "ELB027",
+        name: "cross-zone-gap",
+        severity: Warning,
+        summary: "cross-zone off and an instance AZ has no LB subnet",
+    }
+}
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    let net = cx.net;
+    for lb in &net.lbs {
+        if lb.cross_zone {
+            continue;
+        }
+        let lb_azs: Option<Vec<String>> = match &lb.placement {
+            Placement::Subnets(ids) => ids.iter().map(|s| net.subnets[*s].az.clone()).collect(),
+            _ if !lb.azs.is_empty() => Some(lb.azs.clone()),
+            _ => None,
+        };
+        let Some(lb_azs) = lb_azs else { continue };
+        let Ok(targets) = &lb.targets else { continue };
+        for t in targets {
+            let Placement::Subnets(ids) = &t.placement else {
+                continue;
+            };
+            for s in ids {
+                let Some(az) = &net.subnets[*s].az else {
+                    continue;
+                };
+                if !lb_azs.contains(az) {
+                    out.push(
+                        Finding::new(RULE.code, Severity::Warning, lb.span, format!("cross-zone load balancing is off and {} has instances in {az} ({}), where it has no subnet: they get no traffic", lb.address, net.subnets[*s].address))
+                            .label(t.span, format!("instances in {az}"))
+                            .help(format!("add an LB subnet in {az}, or set cross_zone_load_balancing = true")),
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! Documentation of the codes that are not produced by a check function: load errors
+//! (`TF001`-`TF004`) and undecided requirements (`ELB900`).
+
+crate::declare_rule! {
+    /// ## What it checks
+    /// A requirement of another rule that depends on a value known only after apply: a data
+    /// source, a variable without a value, a computed attribute, a remote module that is not
+    /// installed. The note names the unknown value and where it came from.
+    ///
+    /// ## Why it matters
+    /// The tool never guesses: an undecided requirement is neither an error nor a pass.
+    /// Run with `--fail-on note` to treat these as failures.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// security_groups = [data.aws_security_group.shared.id]
+    /// ```
+    ///
+    /// Use instead: give the value in the configuration (tfvars, a resource reference), or
+    /// accept the note.
+    pub static ELB900 = {
+        code: "ELB900",
+        name: "undecided",
+        severity: Note,
+        summary: "a requirement could not be decided: a value is unknown before apply",
+    }
+}
+
+crate::declare_rule! {
+    /// ## What it checks
+    /// Files that cannot be read or parsed: syntax errors, non-UTF-8 or binary files, files
+    /// over the size limit, unreadable paths, symlink loops, duplicate declarations, and
+    /// module calls whose local source has no Terraform files.
+    ///
+    /// ## Why it matters
+    /// Terraform would reject the configuration; nothing in the file can be checked.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// resource "aws_elb" "web" {
+    ///   name = "web"
+    /// ```
+    ///
+    /// Use instead: close the block with `}`.
+    pub static TF001 = {
+        code: "TF001",
+        name: "parse-error",
+        severity: Error,
+        summary: "Terraform source cannot be parsed",
+    }
+}
+
+crate::declare_rule! {
+    /// ## What it checks
+    /// References to a variable, local value, resource, data source, module or module
+    /// output that is not declared.
+    ///
+    /// ## Why it matters
+    /// `terraform plan` fails on such a reference. The value is treated as unknown so the
+    /// rest of the configuration can still be checked.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// instances = [aws_instance.fo.id]
+    /// ```
+    ///
+    /// Use instead: `instances = [aws_instance.foo.id]`.
+    pub static TF002 = {
+        code: "TF002",
+        name: "undeclared-reference",
+        severity: Error,
+        summary: "a reference names nothing that exists",
+    }
+}
+
+crate::declare_rule! {
+    /// ## What it checks
+    /// Cycles among locals, variables, outputs and resources, and modules that call
+    /// themselves.
+    ///
+    /// ## Why it matters
+    /// Terraform cannot order such values and rejects the configuration.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// locals {
+    ///   a = local.b
+    ///   b = local.a
+    /// }
+    /// ```
+    ///
+    /// Use instead: break the cycle by giving one of them a value of its own.
+    pub static TF003 = {
+        code: "TF003",
+        name: "cycle",
+        severity: Error,
+        summary: "a cycle among locals/variables",
+    }
+}
+
+crate::declare_rule! {
+    /// ## What it checks
+    /// Values Terraform would reject: a variable value that violates its type, `count` or
+    /// `for_each` beyond the instance limit or of the wrong type, a port that is not a
+    /// number or is out of range, an invalid protocol, references nested too deeply.
+    ///
+    /// ## Why it matters
+    /// `terraform plan` or `apply` fails on these; the affected values are treated as
+    /// unknown so that nothing is guessed.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// from_port = "eighty"
+    /// ```
+    ///
+    /// Use instead: `from_port = 80`.
+    pub static TF004 = {
+        code: "TF004",
+        name: "invalid-value",
+        severity: Error,
+        summary: "a value has the wrong type or is out of range",
+    }
+}

@@ -1,0 +1,216 @@
+//! Evidence shared by the network ACL rules (ELB010-ELB015): which subnets' ACLs a flow
+//! crosses, what they decide, where to point, and the `aws_network_acl_rule` that would fix it.
+
+use super::common::*;
+use crate::analysis::addrs::AddrSet;
+use crate::analysis::flow::{nacl_query, RuleTag};
+use crate::analysis::nacl::Verdict;
+use crate::analysis::ports::PortSet;
+use crate::diagnostic::{Finding, Severity};
+use crate::model::{LoadBalancer, NaclId, Network, Placement, SubnetId};
+use crate::source::Span;
+
+/// The ephemeral range replies use.
+pub fn ephemeral() -> PortSet {
+    PortSet::range(1024, 65535)
+}
+
+/// Which peers must be blocked for a port to count as blocked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blocked {
+    /// Blocked for every address of the peer (the peer may get any of them).
+    ForEvery,
+    /// Blocked for any address (every client that got in needs its replies).
+    ForAny,
+}
+
+/// The LB's subnets with a custom (or Terraform-managed default) ACL.
+pub fn subnets(p: &Placement) -> Vec<SubnetId> {
+    match p {
+        Placement::Subnets(ids) => ids.clone(),
+        _ => vec![],
+    }
+}
+
+/// A proven block of a flow through one ACL direction.
+pub struct Block {
+    pub ports: PortSet,
+    pub primary: Span,
+    pub deny: Option<RuleTag>,
+    pub verdict: Verdict<RuleTag>,
+}
+
+/// Evaluates one ACL direction; `Err` carries an ELB900 note when undecided.
+pub fn evaluate(
+    net: &Network,
+    nacl: NaclId,
+    egress: bool,
+    peers: &AddrSet,
+    ports: &PortSet,
+    mode: Blocked,
+    requirement: &str,
+    fallback: Span,
+) -> Result<Option<Block>, Finding> {
+    let verdict = nacl_query(net, nacl, egress, peers, ports);
+    let blocked = match mode {
+        Blocked::ForEvery => verdict.fully_denied_ports(),
+        Blocked::ForAny => verdict.denied_ports(),
+    };
+    if blocked.is_empty() {
+        if let Some(u) = &net.nacls[nacl].incomplete {
+            if !verdict.fully_allowed_ports().contains_set(ports) {
+                return Err(undecided_one(requirement, u, fallback));
+            }
+        }
+        if verdict.has_unknown() && !verdict.fully_allowed_ports().contains_set(ports) {
+            let (_, tag) = verdict
+                .unknown_rules()
+                .into_iter()
+                .next()
+                .expect("unknown piece");
+            let u = crate::eval::Unknown {
+                reason: format!(
+                    "network ACL rule {} has a value known only after apply",
+                    tag.1
+                )
+                .into(),
+                origin: Some(tag.0),
+            };
+            return Err(undecided_one(requirement, &u, fallback));
+        }
+        return Ok(None);
+    }
+    let denials = verdict.deciding_denials();
+    let deny = denials
+        .iter()
+        .find(|(p, t)| t.is_some() && p.intersects(&blocked))
+        .and_then(|(_, t)| *t);
+    let partial = verdict.allowing_rules().into_iter().map(|(_, t)| t).next();
+    let primary = deny
+        .map(|t| t.0)
+        .or(partial.map(|t| t.0))
+        .unwrap_or(net.nacls[nacl].span);
+    Ok(Some(Block {
+        ports: blocked,
+        primary,
+        deny,
+        verdict,
+    }))
+}
+
+/// Says which rule decided, for the message.
+pub fn why(net: &Network, nacl: NaclId, b: &Block) -> String {
+    match b.deny {
+        Some((_, n)) => format!("rule {n} of {} denies them", net.nacls[nacl].address),
+        None => {
+            let allowed = b.verdict.allowed_ports();
+            if allowed.is_empty() {
+                format!(
+                    "no rule of {} allows them, so the final deny applies",
+                    net.nacls[nacl].address
+                )
+            } else {
+                format!(
+                    "{} allows only {allowed}; the rest falls to the final deny",
+                    net.nacls[nacl].address
+                )
+            }
+        }
+    }
+}
+
+/// The `aws_network_acl_rule` that would allow `ports` for `cidr`.
+pub fn fix(
+    net: &Network,
+    nacl: NaclId,
+    egress: bool,
+    cidr: &AddrSet,
+    ports: &PortSet,
+    deny: Option<RuleTag>,
+) -> String {
+    let n = &net.nacls[nacl];
+    let number = match deny {
+        Some((_, d)) if d > 1 => d - 1,
+        _ => {
+            let max = n
+                .rules
+                .iter()
+                .filter(|r| r.egress == egress && r.number < 32767)
+                .map(|r| r.number)
+                .max()
+                .unwrap_or(0);
+            (max / 10 + 1) * 10
+        }
+    };
+    let (from, to) = (
+        ports.ranges().first().map_or(0, |r| r.0),
+        ports.ranges().last().map_or(0, |r| r.1),
+    );
+    let cidr_text = cidr
+        .to_networks()
+        .first()
+        .map(|c| c.to_string())
+        .unwrap_or_else(|| "0.0.0.0/0".into());
+    let name = slug(local_name(&n.address).rsplit('.').next().unwrap_or("acl"));
+    format!(
+        "resource \"aws_network_acl_rule\" \"{name}_{}_{from}\" {{\n  network_acl_id = {}.id\n  rule_number    = {number}\n  egress         = {egress}\n  protocol       = \"tcp\"\n  rule_action    = \"allow\"\n  cidr_block     = \"{cidr_text}\"\n  from_port      = {from}\n  to_port        = {to}\n}}",
+        if egress { "out" } else { "in" },
+        local_name(&n.address)
+    )
+}
+
+/// Builds the finding for a proven block.
+#[allow(clippy::too_many_arguments)]
+pub fn finding(
+    net: &Network,
+    code: &str,
+    lb: &LoadBalancer,
+    nacl: NaclId,
+    egress: bool,
+    cidr: &AddrSet,
+    b: &Block,
+    what: String,
+) -> Finding {
+    Finding::new(
+        code,
+        Severity::Error,
+        b.primary,
+        format!("{what}: TCP {} is blocked; {}", b.ports, why(net, nacl, b)),
+    )
+    .label(
+        net.nacls[nacl].span,
+        format!("network ACL {}", net.nacls[nacl].address),
+    )
+    .label(lb.span, format!("load balancer {}", lb.address))
+    .help(format!(
+        "allow TCP {} {} {cidr} in {}",
+        b.ports,
+        if egress { "to" } else { "from" },
+        net.nacls[nacl].address
+    ))
+    .fix(fix(net, nacl, egress, cidr, &b.ports, b.deny))
+}
+
+/// Subnets of the LB paired with the subnets of its targets: (LB subnet, target subnet).
+pub fn subnet_pairs(net: &Network, lb: &LoadBalancer) -> Vec<(SubnetId, SubnetId)> {
+    let mut out = Vec::new();
+    let Ok(targets) = &lb.targets else { return out };
+    for s in subnets(&lb.placement) {
+        for t in targets {
+            for ts in subnets(&t.placement) {
+                if !out.contains(&(s, ts)) {
+                    out.push((s, ts));
+                }
+            }
+        }
+    }
+    let _ = net;
+    out
+}
+
+/// The instance and health-check ports the LB sends.
+pub fn sent_ports(lb: &LoadBalancer) -> PortSet {
+    needed_ports(lb).iter().fold(PortSet::empty(), |acc, n| {
+        acc.union(&PortSet::single(n.port))
+    })
+}
