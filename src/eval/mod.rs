@@ -9,6 +9,7 @@
 mod decls;
 mod evaluator;
 mod expr;
+pub mod functions;
 pub mod graph;
 mod types;
 pub mod value;
