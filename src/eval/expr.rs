@@ -934,7 +934,10 @@ fn binary(op: BinaryOp, x: Value, y: Value, span: Span) -> EvalResult {
 /// Built-in functions; the pure ones live in [`super::functions`].
 fn call_builtin(name: &str, args: Vec<Value>) -> Result<Value, String> {
     if !super::functions::is_known_function(name) {
-        return Ok(Value::unknown(format!("function {name}() is not evaluated by this tool"), None));
+        return Ok(Value::unknown(
+            format!("function {name}() is not evaluated by this tool"),
+            None,
+        ));
     }
     super::functions::call(name, args).map_err(|e| e.to_string())
 }
