@@ -615,6 +615,8 @@ fn is_regional_indicator(c: char) -> bool {
 
 /// Splits `s` into user-perceived characters: a base character with its combining marks,
 /// variation selectors and emoji modifiers, zero-width-joiner sequences, flag pairs and CR LF.
+/// This covers the cases Terraform's grapheme clusters (Unicode UAX #29) produce in practice;
+/// scripts whose clusters need the full rules (Hangul jamo, Indic conjuncts) count per character.
 fn graphemes(s: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
@@ -2786,6 +2788,7 @@ mod tests {
         assert_eq!(ok("length", vec![s("e\u{301}")]), n(1.0));
         assert_eq!(ok("length", vec![s("🇺🇸🇫🇷")]), n(2.0));
         assert_eq!(ok("length", vec![s("\r\n")]), n(1.0));
+        assert_eq!(ok("length", vec![s("👨\u{200D}👩\u{200D}👧!")]), n(2.0));
         assert_eq!(ok("length", vec![s("")]), n(0.0));
         assert_eq!(ok("length", vec![u.clone()]), u);
         assert_eq!(reason(&ok("length", vec![lb()])), LB_REASON);
