@@ -615,6 +615,8 @@ fn is_regional_indicator(c: char) -> bool {
 
 /// Splits `s` into user-perceived characters: a base character with its combining marks,
 /// variation selectors and emoji modifiers, zero-width-joiner sequences, flag pairs and CR LF.
+/// This covers the cases Terraform's grapheme clusters (Unicode UAX #29) produce in practice;
+/// scripts whose clusters need the full rules (Hangul jamo, Indic conjuncts) count per character.
 fn graphemes(s: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
@@ -1642,6 +1644,7 @@ fn format_string(fmt: &str, args: &[Value]) -> Res<String> {
         }
         if i < b.len() && b[i] == b'[' {
             i += 1;
+            verb.arg_num = 0;
             if i < b.len() && (b'1'..=b'9').contains(&b[i]) {
                 verb.arg_num = read_num(&mut i)?;
             }
@@ -2305,4 +2308,1228 @@ fn cidrsubnets(args: &[Value]) -> Res<Value> {
         }
     }
     Ok(Value::List(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{FileId, Span};
+
+    fn s(x: &str) -> Value {
+        Value::string(x)
+    }
+    fn n(x: f64) -> Value {
+        Value::Number(x)
+    }
+    fn b(x: bool) -> Value {
+        Value::Bool(x)
+    }
+    fn l(items: Vec<Value>) -> Value {
+        Value::List(items)
+    }
+    fn strs(items: &[&str]) -> Value {
+        l(items.iter().map(|x| s(x)).collect())
+    }
+    fn nums(items: &[f64]) -> Value {
+        l(items.iter().map(|x| n(*x)).collect())
+    }
+    fn obj(pairs: Vec<(&str, Value)>) -> Value {
+        Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+    }
+    fn unk(reason: &str) -> Value {
+        Value::unknown(reason, Some(Span::new(FileId(3), 10, 20)))
+    }
+    fn rf(address: &str, attribute: &str) -> Value {
+        Value::Reference(Reference {
+            address: address.to_string(),
+            attribute: attribute.to_string(),
+        })
+    }
+    fn lb() -> Value {
+        rf("aws_security_group.lb", "id")
+    }
+    const LB_REASON: &str = "the value of aws_security_group.lb.id is known only after apply";
+
+    fn ok(name: &str, args: Vec<Value>) -> Value {
+        call(name, args).unwrap_or_else(|e| panic!("{name} failed: {e}"))
+    }
+    fn err(name: &str, args: Vec<Value>) -> String {
+        match call(name, args) {
+            Ok(v) => panic!("{name} should fail, got {v}"),
+            Err(e) => e.0,
+        }
+    }
+    fn reason(v: &Value) -> String {
+        match v {
+            Value::Unknown(u) => u.reason.to_string(),
+            other => panic!("expected an unknown, got {other}"),
+        }
+    }
+
+    // --- registry -----------------------------------------------------------------------
+
+    #[test]
+    fn registry_is_sorted_and_every_name_dispatches() {
+        let mut sorted = FUNCTIONS.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted, FUNCTIONS);
+        for name in FUNCTIONS {
+            assert!(is_known_function(name));
+            if let Err(e) = call(name, vec![]) {
+                assert!(!e.0.contains("no function named"), "{name}: {e}");
+            }
+        }
+        for name in ["try", "can", "file", "templatefile", "regex", "cidrsubnetz"] {
+            assert!(!is_known_function(name), "{name}");
+        }
+        assert_eq!(
+            err("nosuch", vec![]),
+            "there is no function named \"nosuch\""
+        );
+    }
+
+    #[test]
+    fn arity_errors_name_the_function() {
+        assert_eq!(err("upper", vec![]), "upper: expects 1 argument, got 0");
+        assert_eq!(
+            err("cidrsubnet", vec![s("10.0.0.0/16"), n(8.0)]),
+            "cidrsubnet: expects 3 arguments, got 2"
+        );
+        assert_eq!(
+            err("lookup", vec![obj(vec![])]),
+            "lookup: expects 2 to 3 arguments, got 1"
+        );
+        assert_eq!(
+            err("join", vec![]),
+            "join: expects at least 1 argument, got 0"
+        );
+    }
+
+    // --- CIDR -----------------------------------------------------------------------------
+
+    #[test]
+    fn cidrsubnet_ipv4() {
+        let c = |p: &str, nb: f64, num: f64| ok("cidrsubnet", vec![s(p), n(nb), n(num)]);
+        assert_eq!(c("10.0.0.0/16", 8.0, 2.0), s("10.0.2.0/24"));
+        assert_eq!(c("10.1.2.0/24", 4.0, 15.0), s("10.1.2.240/28"));
+        assert_eq!(c("172.16.0.0/12", 4.0, 2.0), s("172.18.0.0/16"));
+        assert_eq!(c("10.0.0.0/16", 0.0, 0.0), s("10.0.0.0/16"));
+        assert_eq!(c("0.0.0.0/0", 1.0, 1.0), s("128.0.0.0/1"));
+        assert_eq!(c("10.0.0.0/8", 24.0, 16777215.0), s("10.255.255.255/32"));
+        // The base address is masked; numeric strings convert.
+        assert_eq!(
+            ok("cidrsubnet", vec![s("10.0.7.5/16"), s("8"), s("2")]),
+            s("10.0.2.0/24")
+        );
+        // Leading zeros in octets are read as decimal, as Terraform does.
+        assert_eq!(c("010.001.0.0/16", 8.0, 1.0), s("10.1.1.0/24"));
+    }
+
+    #[test]
+    fn cidrsubnet_ipv6() {
+        let c = |p: &str, nb: f64, num: Value| ok("cidrsubnet", vec![s(p), n(nb), num]);
+        assert_eq!(
+            c("fd00:fd12:3456:7890::/56", 16.0, n(162.0)),
+            s("fd00:fd12:3456:7800:a200::/72")
+        );
+        assert_eq!(
+            c("2001:db8::/32", 32.0, n(4294967295.0)),
+            s("2001:db8:ffff:ffff::/64")
+        );
+        assert_eq!(c("2001:db8::/56", 8.0, n(1.0)), s("2001:db8:0:1::/64"));
+        // Numbers beyond f64 precision are exact when given as strings.
+        assert_eq!(
+            c("::/0", 64.0, s("18446744073709551615")),
+            s("ffff:ffff:ffff:ffff::/64")
+        );
+        // IPv4-mapped addresses print in dotted form, as Terraform prints them.
+        assert_eq!(c("::ffff:10.0.0.0/104", 8.0, n(1.0)), s("10.1.0.0/16"));
+    }
+
+    #[test]
+    fn cidrsubnet_errors() {
+        assert_eq!(
+            err("cidrsubnet", vec![s("10.0.0.0/24"), n(9.0), n(0.0)]),
+            "cidrsubnet: prefix extension of 9 bits would make a prefix of 33 bits, which is too long for an IPv4 address"
+        );
+        assert_eq!(
+            err("cidrsubnet", vec![s("2001:db8::/64"), n(65.0), n(0.0)]),
+            "cidrsubnet: prefix extension of 65 bits would make a prefix of 129 bits, which is too long for an IPv6 address"
+        );
+        assert_eq!(
+            err("cidrsubnet", vec![s("10.0.0.0/24"), n(4.0), n(16.0)]),
+            "cidrsubnet: prefix extension of 4 bits does not accommodate a subnet numbered 16"
+        );
+        assert_eq!(
+            err("cidrsubnet", vec![s("10.0.0.0/24"), n(1.0), n(-1.0)]),
+            "cidrsubnet: prefix extension of 1 bit does not accommodate a subnet numbered -1"
+        );
+        assert_eq!(
+            err("cidrsubnet", vec![s("10.0.0.0/24"), n(-1.0), n(0.0)]),
+            "cidrsubnet: invalid value for \"newbits\" parameter: must not be negative, got -1"
+        );
+        assert_eq!(
+            err("cidrsubnet", vec![s("10.0.0.0/33"), n(1.0), n(0.0)]),
+            "cidrsubnet: invalid CIDR expression: invalid CIDR address: 10.0.0.0/33"
+        );
+        for bad in [
+            "10.0.0/16",
+            "10.0.0.256/16",
+            "10.0.0.0",
+            "10.0.0.0/",
+            "10.0.0.0/a",
+            "x/8",
+            "",
+        ] {
+            let e = err("cidrsubnet", vec![s(bad), n(1.0), n(0.0)]);
+            assert!(e.contains("invalid CIDR address"), "{bad}: {e}");
+        }
+        assert_eq!(
+            err("cidrsubnet", vec![s("10.0.0.0/16"), n(8.0), n(2.5)]),
+            "cidrsubnet: invalid value for \"netnum\" parameter: a whole number is required, but have 2.5"
+        );
+        assert_eq!(
+            err("cidrsubnet", vec![s("10.0.0.0/16"), s("eight"), n(2.0)]),
+            "cidrsubnet: invalid value for \"newbits\" parameter: a number is required, but have \"eight\""
+        );
+        assert_eq!(
+            err("cidrsubnet", vec![Value::Null, n(8.0), n(2.0)]),
+            "cidrsubnet: invalid value for \"prefix\" parameter: argument must not be null"
+        );
+    }
+
+    #[test]
+    fn cidrhost_counts_from_both_ends() {
+        let c = |p: &str, h: f64| ok("cidrhost", vec![s(p), n(h)]);
+        assert_eq!(c("10.12.112.0/20", 16.0), s("10.12.112.16"));
+        assert_eq!(c("10.12.112.0/20", 268.0), s("10.12.113.12"));
+        assert_eq!(c("10.0.0.0/24", -2.0), s("10.0.0.254"));
+        assert_eq!(c("10.0.0.0/24", -1.0), s("10.0.0.255"));
+        assert_eq!(c("10.0.0.0/24", -256.0), s("10.0.0.0"));
+        assert_eq!(c("10.0.0.0/24", 255.0), s("10.0.0.255"));
+        assert_eq!(c("10.0.0.9/32", 0.0), s("10.0.0.9"));
+        assert_eq!(
+            c("fd00:fd12:3456:7890:00a2::/72", 34.0),
+            s("fd00:fd12:3456:7890::22")
+        );
+        assert_eq!(c("2001:db8::/64", -1.0), s("2001:db8::ffff:ffff:ffff:ffff"));
+        assert_eq!(
+            ok("cidrhost", vec![s("10.0.0.0/8"), s("257")]),
+            s("10.0.1.1")
+        );
+        assert_eq!(
+            err("cidrhost", vec![s("10.0.0.0/24"), n(256.0)]),
+            "cidrhost: prefix of 24 does not accommodate a host numbered 256"
+        );
+        assert_eq!(
+            err("cidrhost", vec![s("10.0.0.0/24"), n(-257.0)]),
+            "cidrhost: prefix of 24 does not accommodate a host numbered -257"
+        );
+    }
+
+    #[test]
+    fn cidrnetmask_ipv4_only() {
+        assert_eq!(
+            ok("cidrnetmask", vec![s("172.16.0.0/12")]),
+            s("255.240.0.0")
+        );
+        assert_eq!(
+            ok("cidrnetmask", vec![s("10.0.0.0/24")]),
+            s("255.255.255.0")
+        );
+        assert_eq!(ok("cidrnetmask", vec![s("0.0.0.0/0")]), s("0.0.0.0"));
+        assert_eq!(
+            ok("cidrnetmask", vec![s("10.1.2.3/32")]),
+            s("255.255.255.255")
+        );
+        assert_eq!(
+            err("cidrnetmask", vec![s("2001:db8::/32")]),
+            "cidrnetmask: IPv6 addresses cannot have a netmask: 2001:db8::/32"
+        );
+    }
+
+    #[test]
+    fn cidrsubnets_allocates_consecutively() {
+        assert_eq!(
+            ok(
+                "cidrsubnets",
+                vec![s("10.1.0.0/16"), n(4.0), n(4.0), n(8.0), n(4.0)]
+            ),
+            strs(&[
+                "10.1.0.0/20",
+                "10.1.16.0/20",
+                "10.1.32.0/24",
+                "10.1.48.0/20"
+            ])
+        );
+        assert_eq!(
+            ok(
+                "cidrsubnets",
+                vec![
+                    s("fd00:fd12:3456:7890::/56"),
+                    n(16.0),
+                    n(16.0),
+                    n(16.0),
+                    n(32.0)
+                ]
+            ),
+            strs(&[
+                "fd00:fd12:3456:7800::/72",
+                "fd00:fd12:3456:7800:100::/72",
+                "fd00:fd12:3456:7800:200::/72",
+                "fd00:fd12:3456:7800:300::/88",
+            ])
+        );
+        assert_eq!(ok("cidrsubnets", vec![s("10.0.0.0/8")]), l(vec![]));
+        // A base network at address zero works (Terraform issue 35486 makes it fail there).
+        assert_eq!(
+            ok("cidrsubnets", vec![s("0.0.0.0/1"), n(1.0), n(1.0)]),
+            strs(&["0.0.0.0/2", "64.0.0.0/2"])
+        );
+        assert_eq!(
+            ok("cidrsubnets", vec![s("255.255.255.0/24"), n(1.0), n(1.0)]),
+            strs(&["255.255.255.0/25", "255.255.255.128/25"])
+        );
+        assert_eq!(
+            err("cidrsubnets", vec![s("10.0.0.0/24"), n(1.0), n(1.0), n(1.0)]),
+            "cidrsubnets: invalid value for \"newbits\" parameter: argument 4: not enough remaining address space for a subnet with a prefix of 25 bits after 10.0.0.128/25"
+        );
+        assert!(err(
+            "cidrsubnets",
+            vec![
+                s("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ff00/120"),
+                n(1.0),
+                n(1.0),
+                n(2.0)
+            ]
+        )
+        .contains("not enough remaining address space"));
+        assert!(err("cidrsubnets", vec![s("10.0.0.0/24"), n(0.0)])
+            .contains("must extend prefix by at least one bit"));
+        assert!(err("cidrsubnets", vec![s("2001:db8::/32"), n(33.0)])
+            .contains("may not extend prefix by more than 32 bits"));
+        assert!(err("cidrsubnets", vec![s("10.0.0.0/24"), n(9.0)])
+            .contains("would extend prefix to 33 bits, which is too long for an IPv4 address"));
+    }
+
+    #[test]
+    fn cidr_functions_need_the_text_of_references() {
+        let vpc = rf("aws_vpc.main", "cidr_block");
+        let r = ok("cidrsubnet", vec![vpc.clone(), n(8.0), n(1.0)]);
+        assert_eq!(
+            reason(&r),
+            "the value of aws_vpc.main.cidr_block is known only after apply"
+        );
+        assert!(ok("cidrhost", vec![vpc.clone(), n(5.0)]).is_unknown());
+        assert!(ok("cidrnetmask", vec![vpc.clone()]).is_unknown());
+        assert!(ok("cidrsubnets", vec![vpc, n(4.0)]).is_unknown());
+        // An unknown argument comes back as is, origin included.
+        let u = unk("var.vpc_cidr has no value");
+        assert_eq!(ok("cidrsubnet", vec![u.clone(), n(8.0), n(1.0)]), u);
+        assert_eq!(ok("cidrhost", vec![s("10.0.0.0/16"), u.clone()]), u);
+        // The first unknown wins.
+        let r = ok("cidrsubnet", vec![unk("first"), unk("second"), n(1.0)]);
+        assert_eq!(reason(&r), "first");
+    }
+
+    // --- collections -----------------------------------------------------------------------
+
+    #[test]
+    fn concat_keeps_unknown_elements_but_not_unknown_lists() {
+        assert_eq!(
+            ok("concat", vec![strs(&["a"]), strs(&["b", "c"]), l(vec![])]),
+            strs(&["a", "b", "c"])
+        );
+        let u = unk("data.aws_subnets.x.ids is unknown");
+        assert_eq!(
+            ok("concat", vec![l(vec![lb()]), l(vec![u.clone()])]),
+            l(vec![lb(), u.clone()])
+        );
+        assert_eq!(ok("concat", vec![u.clone(), nums(&[1.0])]), u);
+        assert_eq!(reason(&ok("concat", vec![nums(&[1.0]), lb()])), LB_REASON);
+        assert_eq!(
+            err("concat", vec![]),
+            "concat: at least one argument is required"
+        );
+        assert_eq!(
+            err("concat", vec![s("a")]),
+            "concat: invalid value for \"seqs\" parameter: a list is required, but have string"
+        );
+    }
+
+    #[test]
+    fn flatten_nested_lists() {
+        assert_eq!(
+            ok(
+                "flatten",
+                vec![l(vec![
+                    l(vec![s("a"), l(vec![s("b")])]),
+                    s("c"),
+                    l(vec![]),
+                    Value::Null,
+                    lb()
+                ])]
+            ),
+            l(vec![s("a"), s("b"), s("c"), Value::Null, lb()])
+        );
+        // An unknown element might be a list: the shape of the result is unknown.
+        let u = unk("var.extra_groups has no value");
+        assert_eq!(ok("flatten", vec![l(vec![s("a"), l(vec![u.clone()])])]), u);
+        assert_eq!(
+            err("flatten", vec![s("a")]),
+            "flatten: can only flatten lists, sets and tuples"
+        );
+    }
+
+    #[test]
+    fn lookup_two_and_three_arguments() {
+        let u = unk("aws_instance.web.private_ip");
+        let m = obj(vec![("http", n(80.0)), ("ip", u.clone()), ("1", s("one"))]);
+        assert_eq!(ok("lookup", vec![m.clone(), s("http")]), n(80.0));
+        assert_eq!(
+            ok("lookup", vec![m.clone(), s("https"), n(443.0)]),
+            n(443.0)
+        );
+        assert_eq!(ok("lookup", vec![m.clone(), s("ip"), n(0.0)]), u);
+        assert_eq!(ok("lookup", vec![m.clone(), n(1.0)]), s("one"));
+        assert_eq!(
+            err("lookup", vec![m.clone(), s("https")]),
+            "lookup: lookup failed to find key \"https\""
+        );
+        let k = unk("var.key");
+        assert_eq!(ok("lookup", vec![m, k.clone(), n(1.0)]), k);
+        assert_eq!(reason(&ok("lookup", vec![lb(), s("x"), n(1.0)])), LB_REASON);
+        assert_eq!(
+            err("lookup", vec![strs(&["a"]), s("x")]),
+            "lookup: lookup() requires a map as the first argument"
+        );
+    }
+
+    #[test]
+    fn element_wraps_around() {
+        let list = strs(&["a", "b", "c"]);
+        assert_eq!(ok("element", vec![list.clone(), n(1.0)]), s("b"));
+        assert_eq!(ok("element", vec![list.clone(), n(5.0)]), s("c"));
+        assert_eq!(ok("element", vec![list.clone(), n(-1.0)]), s("c"));
+        assert_eq!(ok("element", vec![list.clone(), s("3")]), s("a"));
+        let u = unk("aws_subnet.b.id");
+        let mixed = l(vec![lb(), u.clone()]);
+        assert_eq!(ok("element", vec![mixed.clone(), n(0.0)]), lb());
+        assert_eq!(ok("element", vec![mixed, n(1.0)]), u);
+        assert_eq!(
+            err("element", vec![l(vec![]), n(0.0)]),
+            "element: cannot use element function with an empty list"
+        );
+        assert!(err("element", vec![list, n(0.5)]).contains("a whole number is required"));
+    }
+
+    #[test]
+    fn merge_objects() {
+        let u = unk("var.extra_tags");
+        assert_eq!(
+            ok(
+                "merge",
+                vec![
+                    obj(vec![("a", n(1.0)), ("b", n(2.0))]),
+                    Value::Null,
+                    obj(vec![("b", n(3.0)), ("c", u.clone())]),
+                ]
+            ),
+            obj(vec![("a", n(1.0)), ("b", n(3.0)), ("c", u.clone())])
+        );
+        assert_eq!(ok("merge", vec![]), obj(vec![]));
+        assert_eq!(ok("merge", vec![obj(vec![]), u.clone()]), u);
+        assert_eq!(
+            err("merge", vec![strs(&["a"])]),
+            "merge: arguments must be maps or objects, got \"list\""
+        );
+    }
+
+    #[test]
+    fn keys_values_zipmap() {
+        let u = unk("var.port");
+        let m = obj(vec![("b", n(1.0)), ("a", u.clone())]);
+        assert_eq!(ok("keys", vec![m.clone()]), strs(&["a", "b"]));
+        assert_eq!(ok("values", vec![m]), l(vec![u.clone(), n(1.0)]));
+        assert_eq!(
+            ok(
+                "zipmap",
+                vec![l(vec![s("x"), n(2.0)]), l(vec![lb(), u.clone()])]
+            ),
+            obj(vec![("x", lb()), ("2", u.clone())])
+        );
+        assert_eq!(
+            ok("zipmap", vec![strs(&["k", "k"]), nums(&[1.0, 2.0])]),
+            obj(vec![("k", n(2.0))])
+        );
+        assert_eq!(
+            err("zipmap", vec![strs(&["a"]), nums(&[1.0, 2.0])]),
+            "zipmap: number of keys (1) does not match number of values (2)"
+        );
+        assert_eq!(
+            err("zipmap", vec![l(vec![Value::Null]), nums(&[1.0])]),
+            "zipmap: keys list has null value at index 0"
+        );
+        assert_eq!(ok("zipmap", vec![l(vec![u.clone()]), nums(&[1.0])]), u);
+        assert_eq!(reason(&ok("keys", vec![lb()])), LB_REASON);
+        assert!(err("keys", vec![Value::Null]).contains("must not be null"));
+    }
+
+    #[test]
+    fn length_of_lists_maps_and_strings() {
+        let u = unk("aws_instance.web.id");
+        assert_eq!(ok("length", vec![l(vec![u.clone(), n(1.0)])]), n(2.0));
+        assert_eq!(
+            ok("length", vec![obj(vec![("a", u.clone()), ("b", n(1.0))])]),
+            n(2.0)
+        );
+        assert_eq!(ok("length", vec![s("héllo")]), n(5.0));
+        assert_eq!(ok("length", vec![s("e\u{301}")]), n(1.0));
+        assert_eq!(ok("length", vec![s("🇺🇸🇫🇷")]), n(2.0));
+        assert_eq!(ok("length", vec![s("\r\n")]), n(1.0));
+        assert_eq!(ok("length", vec![s("👨\u{200D}👩\u{200D}👧!")]), n(2.0));
+        assert_eq!(ok("length", vec![s("")]), n(0.0));
+        assert_eq!(ok("length", vec![u.clone()]), u);
+        assert_eq!(reason(&ok("length", vec![lb()])), LB_REASON);
+        assert_eq!(
+            err("length", vec![Value::Null]),
+            "length: invalid value for \"value\" parameter: argument must not be null"
+        );
+        assert_eq!(
+            err("length", vec![n(5.0)]),
+            "length: argument must be a string, a collection type, or a structural type"
+        );
+    }
+
+    #[test]
+    fn coalesce_skips_null_and_empty_strings() {
+        assert_eq!(
+            ok("coalesce", vec![Value::Null, s(""), s("a"), s("b")]),
+            s("a")
+        );
+        assert_eq!(ok("coalesce", vec![n(0.0), n(1.0)]), n(0.0));
+        assert_eq!(ok("coalesce", vec![n(1.0), s("x")]), s("1"));
+        assert_eq!(ok("coalesce", vec![s(""), n(2.0)]), s("2"));
+        assert_eq!(ok("coalesce", vec![Value::Null, lb(), s("a")]), lb());
+        let u = unk("var.name");
+        assert_eq!(ok("coalesce", vec![Value::Null, u.clone(), s("a")]), u);
+        assert_eq!(ok("coalesce", vec![s("a"), u]), s("a"));
+        assert_eq!(
+            err("coalesce", vec![Value::Null, s("")]),
+            "coalesce: no non-null, non-empty-string arguments"
+        );
+        assert_eq!(
+            err("coalesce", vec![s("a"), strs(&["b"])]),
+            "coalesce: all arguments must have the same type"
+        );
+    }
+
+    #[test]
+    fn coalescelist_first_non_empty() {
+        assert_eq!(
+            ok(
+                "coalescelist",
+                vec![l(vec![]), Value::Null, strs(&["a", "b"])]
+            ),
+            strs(&["a", "b"])
+        );
+        let u = unk("var.subnets");
+        assert_eq!(
+            ok("coalescelist", vec![strs(&["x"]), u.clone()]),
+            strs(&["x"])
+        );
+        assert_eq!(ok("coalescelist", vec![l(vec![]), u.clone()]), u);
+        assert_eq!(
+            err("coalescelist", vec![l(vec![]), l(vec![])]),
+            "coalescelist: no non-null arguments"
+        );
+        assert_eq!(
+            err("coalescelist", vec![s("a")]),
+            "coalescelist: coalescelist arguments must be lists or tuples"
+        );
+    }
+
+    #[test]
+    fn compact_drops_null_and_empty() {
+        assert_eq!(
+            ok(
+                "compact",
+                vec![l(vec![s("a"), s(""), Value::Null, n(1.0), lb()])]
+            ),
+            l(vec![s("a"), s("1"), lb()])
+        );
+        let u = unk("var.maybe_empty");
+        assert_eq!(ok("compact", vec![l(vec![s("a"), u.clone()])]), u);
+        assert!(err("compact", vec![l(vec![strs(&["a"])])]).contains("a string is required"));
+    }
+
+    #[test]
+    fn distinct_keeps_first_occurrences() {
+        let other = rf("aws_security_group.app", "id");
+        assert_eq!(
+            ok(
+                "distinct",
+                vec![l(vec![s("a"), s("b"), s("a"), lb(), other.clone(), lb()])]
+            ),
+            l(vec![s("a"), s("b"), lb(), other])
+        );
+        assert_eq!(
+            ok("distinct", vec![nums(&[1.0, 1.0, 2.0])]),
+            nums(&[1.0, 2.0])
+        );
+        let u = unk("var.x");
+        assert_eq!(ok("distinct", vec![l(vec![s("a"), u.clone()])]), u);
+    }
+
+    #[test]
+    fn contains_is_three_valued() {
+        assert_eq!(ok("contains", vec![strs(&["a", "b"]), s("b")]), b(true));
+        assert_eq!(ok("contains", vec![strs(&["a", "b"]), s("c")]), b(false));
+        assert_eq!(ok("contains", vec![strs(&["1"]), n(1.0)]), b(false));
+        let u = unk("var.extra");
+        assert_eq!(
+            ok("contains", vec![l(vec![s("a"), u.clone()]), s("a")]),
+            b(true)
+        );
+        assert_eq!(ok("contains", vec![l(vec![s("a"), u.clone()]), s("c")]), u);
+        assert_eq!(ok("contains", vec![l(vec![]), u.clone()]), b(false));
+        assert_eq!(ok("contains", vec![strs(&["a"]), u.clone()]), u);
+        assert_eq!(ok("contains", vec![l(vec![s("x"), lb()]), lb()]), b(true));
+        // Two different references may or may not have equal values.
+        let other = rf("aws_security_group.app", "id");
+        assert_eq!(
+            reason(&ok("contains", vec![l(vec![lb()]), other])),
+            LB_REASON
+        );
+        assert_eq!(
+            ok(
+                "contains",
+                vec![l(vec![nums(&[1.0, 2.0])]), nums(&[1.0, 2.0])]
+            ),
+            b(true)
+        );
+        assert_eq!(
+            err("contains", vec![Value::Null, s("a")]),
+            "contains: cannot search a nil list or set"
+        );
+    }
+
+    #[test]
+    fn index_finds_the_first_match() {
+        assert_eq!(ok("index", vec![strs(&["a", "b", "b"]), s("b")]), n(1.0));
+        assert_eq!(ok("index", vec![l(vec![lb(), s("x")]), lb()]), n(0.0));
+        let u = unk("var.first");
+        assert_eq!(ok("index", vec![l(vec![u.clone(), s("a")]), s("a")]), u);
+        assert_eq!(
+            err("index", vec![strs(&["a"]), s("z")]),
+            "index: item not found"
+        );
+        assert_eq!(
+            err("index", vec![l(vec![]), s("z")]),
+            "index: cannot search an empty list"
+        );
+    }
+
+    #[test]
+    fn slice_reverse_chunklist_one() {
+        let list = strs(&["a", "b", "c", "d"]);
+        assert_eq!(
+            ok("slice", vec![list.clone(), n(1.0), n(3.0)]),
+            strs(&["b", "c"])
+        );
+        assert_eq!(ok("slice", vec![list.clone(), n(4.0), n(4.0)]), l(vec![]));
+        assert_eq!(
+            err("slice", vec![list.clone(), n(3.0), n(1.0)]),
+            "slice: start index must not be greater than end index"
+        );
+        assert_eq!(
+            err("slice", vec![list.clone(), n(0.0), n(5.0)]),
+            "slice: end index must not be greater than the length of the list"
+        );
+        assert_eq!(
+            err("slice", vec![list.clone(), n(-1.0), n(1.0)]),
+            "slice: start index must not be less than zero"
+        );
+        assert_eq!(
+            ok("reverse", vec![l(vec![n(1.0), lb(), s("x")])]),
+            l(vec![s("x"), lb(), n(1.0)])
+        );
+        assert_eq!(
+            err("reverse", vec![s("abc")]),
+            "reverse: can only reverse list or tuple values, not string"
+        );
+        assert_eq!(
+            ok("chunklist", vec![nums(&[1.0, 2.0, 3.0, 4.0, 5.0]), n(2.0)]),
+            l(vec![nums(&[1.0, 2.0]), nums(&[3.0, 4.0]), nums(&[5.0])])
+        );
+        assert_eq!(
+            ok("chunklist", vec![nums(&[1.0, 2.0]), n(0.0)]),
+            l(vec![nums(&[1.0, 2.0])])
+        );
+        assert_eq!(ok("chunklist", vec![l(vec![]), n(3.0)]), l(vec![]));
+        assert_eq!(
+            err("chunklist", vec![nums(&[1.0]), n(-1.0)]),
+            "chunklist: the size argument must be positive"
+        );
+        assert_eq!(ok("one", vec![l(vec![])]), Value::Null);
+        assert_eq!(ok("one", vec![l(vec![lb()])]), lb());
+        assert_eq!(
+            err("one", vec![strs(&["a", "b"])]),
+            "one: must be a list, set, or tuple value with either zero or one elements"
+        );
+        let u = unk("var.list");
+        assert_eq!(ok("one", vec![u.clone()]), u);
+        assert_eq!(ok("slice", vec![u.clone(), n(0.0), n(1.0)]), u);
+    }
+
+    #[test]
+    fn sort_is_lexicographic_on_strings() {
+        assert_eq!(
+            ok("sort", vec![l(vec![s("b"), s("a"), n(10.0), n(9.0)])]),
+            strs(&["10", "9", "a", "b"])
+        );
+        let u = unk("var.names");
+        assert_eq!(ok("sort", vec![l(vec![s("b"), u.clone()])]), u);
+        assert_eq!(reason(&ok("sort", vec![l(vec![lb()])])), LB_REASON);
+        assert_eq!(
+            err("sort", vec![l(vec![s("a"), Value::Null])]),
+            "sort: given list element 1 is null; a null string cannot be sorted"
+        );
+    }
+
+    #[test]
+    fn sum_min_max() {
+        assert_eq!(ok("sum", vec![l(vec![n(1.0), s("2"), n(3.5)])]), n(6.5));
+        assert_eq!(err("sum", vec![l(vec![])]), "sum: cannot sum an empty list");
+        assert_eq!(
+            err("sum", vec![l(vec![s("x")])]),
+            "sum: argument must be list, set, or tuple of number values"
+        );
+        let u = unk("var.count");
+        assert_eq!(ok("sum", vec![l(vec![n(1.0), u.clone()])]), u);
+        assert_eq!(ok("min", vec![n(3.0), s("2"), n(5.0)]), n(2.0));
+        assert_eq!(ok("max", vec![n(3.0), s("2"), n(5.0)]), n(5.0));
+        assert_eq!(ok("max", vec![n(-1.5)]), n(-1.5));
+        assert_eq!(ok("max", vec![u.clone(), n(1.0)]), u);
+        assert_eq!(err("min", vec![]), "min: must pass at least one number");
+    }
+
+    // --- sets -------------------------------------------------------------------------------
+
+    #[test]
+    fn toset_dedupes_and_sorts() {
+        assert_eq!(
+            ok("toset", vec![strs(&["b", "a", "b", "10", "9"])]),
+            strs(&["10", "9", "a", "b"])
+        );
+        assert_eq!(
+            ok("toset", vec![nums(&[3.0, 1.0, 2.0, 1.0])]),
+            nums(&[1.0, 2.0, 3.0])
+        );
+        assert_eq!(
+            ok("toset", vec![l(vec![n(1.0), s("a")])]),
+            strs(&["1", "a"])
+        );
+        let other = rf("aws_security_group.app", "id");
+        let u = unk("var.cidr");
+        assert_eq!(
+            ok(
+                "toset",
+                vec![l(vec![u.clone(), lb(), s("x"), other.clone(), lb()])]
+            ),
+            l(vec![s("x"), other, lb(), u])
+        );
+        assert_eq!(ok("toset", vec![Value::Null]), Value::Null);
+        assert_eq!(
+            err("toset", vec![l(vec![s("a"), strs(&["b"])])]),
+            "toset: invalid value for \"v\" parameter: cannot convert to a set of any single type"
+        );
+    }
+
+    #[test]
+    fn set_operations() {
+        assert_eq!(
+            ok("setunion", vec![strs(&["b", "a"]), strs(&["c", "a"])]),
+            strs(&["a", "b", "c"])
+        );
+        assert_eq!(
+            ok("setunion", vec![nums(&[1.0]), strs(&["1", "0"])]),
+            strs(&["0", "1"])
+        );
+        assert_eq!(
+            ok(
+                "setintersection",
+                vec![
+                    strs(&["a", "b", "c"]),
+                    strs(&["b", "c", "d"]),
+                    strs(&["c", "b"])
+                ]
+            ),
+            strs(&["b", "c"])
+        );
+        assert_eq!(
+            ok(
+                "setintersection",
+                vec![l(vec![lb()]), l(vec![s("x"), lb()])]
+            ),
+            l(vec![lb()])
+        );
+        assert_eq!(
+            ok("setintersection", vec![l(vec![lb()]), l(vec![])]),
+            l(vec![])
+        );
+        assert_eq!(
+            reason(&ok("setintersection", vec![strs(&["a"]), l(vec![lb()])])),
+            LB_REASON
+        );
+        assert_eq!(
+            ok(
+                "setsubtract",
+                vec![strs(&["a", "b", "c"]), strs(&["a", "c"])]
+            ),
+            strs(&["b"])
+        );
+        assert_eq!(
+            ok("setsubtract", vec![l(vec![lb()]), l(vec![lb()])]),
+            l(vec![])
+        );
+        let u = unk("var.blocked");
+        assert_eq!(ok("setsubtract", vec![strs(&["a"]), l(vec![u.clone()])]), u);
+        assert_eq!(ok("setunion", vec![strs(&["a"]), u.clone()]), u);
+        assert_eq!(
+            err("setunion", vec![strs(&["a"]), l(vec![strs(&["a"])])]),
+            "setunion: given sets must all have compatible element types"
+        );
+    }
+
+    // --- conversions ------------------------------------------------------------------------
+
+    #[test]
+    fn tolist_and_tomap_unify_element_types() {
+        assert_eq!(
+            ok("tolist", vec![l(vec![s("a"), n(1.0), b(true), lb()])]),
+            l(vec![s("a"), s("1"), s("true"), lb()])
+        );
+        assert_eq!(ok("tolist", vec![nums(&[1.0, 2.0])]), nums(&[1.0, 2.0]));
+        assert_eq!(
+            ok("tolist", vec![l(vec![nums(&[1.0]), strs(&["a"])])]),
+            l(vec![strs(&["1"]), strs(&["a"])])
+        );
+        assert_eq!(ok("tolist", vec![Value::Null]), Value::Null);
+        assert_eq!(
+            err("tolist", vec![obj(vec![])]),
+            "tolist: invalid value for \"v\" parameter: cannot convert object to list"
+        );
+        assert!(err("tolist", vec![l(vec![n(1.0), nums(&[2.0])])])
+            .contains("cannot convert to a list of any single type"));
+        assert_eq!(
+            ok("tomap", vec![obj(vec![("a", n(1.0)), ("b", s("x"))])]),
+            obj(vec![("a", s("1")), ("b", s("x"))])
+        );
+        assert_eq!(
+            ok("tomap", vec![obj(vec![("a", n(1.0)), ("b", n(2.0))])]),
+            obj(vec![("a", n(1.0)), ("b", n(2.0))])
+        );
+        assert_eq!(ok("tomap", vec![Value::Null]), Value::Null);
+        assert!(err("tomap", vec![strs(&["a"])]).contains("cannot convert list to map"));
+        let u = unk("var.tags");
+        assert_eq!(ok("tomap", vec![u.clone()]), u);
+        assert_eq!(ok("tolist", vec![u.clone()]), u);
+    }
+
+    #[test]
+    fn primitive_conversions() {
+        assert_eq!(ok("tostring", vec![n(5.0)]), s("5"));
+        assert_eq!(ok("tostring", vec![n(1.5)]), s("1.5"));
+        assert_eq!(ok("tostring", vec![b(true)]), s("true"));
+        assert_eq!(ok("tostring", vec![s("x")]), s("x"));
+        assert_eq!(ok("tostring", vec![Value::Null]), Value::Null);
+        assert_eq!(ok("tostring", vec![lb()]), lb());
+        assert!(err("tostring", vec![strs(&["a"])]).contains("cannot convert list to string"));
+        assert_eq!(ok("tonumber", vec![s("42")]), n(42.0));
+        assert_eq!(ok("tonumber", vec![s("-1.5e3")]), n(-1500.0));
+        assert_eq!(ok("tonumber", vec![n(7.0)]), n(7.0));
+        assert_eq!(ok("tonumber", vec![Value::Null]), Value::Null);
+        assert_eq!(
+            err("tonumber", vec![s("abc")]),
+            "tonumber: invalid value for \"v\" parameter: cannot convert \"abc\" to number; given string must be a decimal representation of a number"
+        );
+        assert!(err("tonumber", vec![s(" 1")]).contains("cannot convert"));
+        assert!(err("tonumber", vec![b(true)]).contains("cannot convert bool to number"));
+        assert_eq!(reason(&ok("tonumber", vec![lb()])), LB_REASON);
+        assert_eq!(ok("tobool", vec![s("true")]), b(true));
+        assert_eq!(ok("tobool", vec![s("0")]), b(false));
+        assert_eq!(ok("tobool", vec![b(false)]), b(false));
+        assert_eq!(ok("tobool", vec![Value::Null]), Value::Null);
+        assert!(err("tobool", vec![s("yes")]).contains("cannot convert \"yes\" to bool"));
+        assert!(err("tobool", vec![n(1.0)]).contains("cannot convert number to bool"));
+    }
+
+    // --- strings ----------------------------------------------------------------------------
+
+    #[test]
+    fn join_and_split() {
+        assert_eq!(
+            ok("join", vec![s(","), l(vec![s("a"), n(1.0), b(true)])]),
+            s("a,1,true")
+        );
+        assert_eq!(
+            ok("join", vec![s("-"), strs(&["a"]), strs(&["b", "c"])]),
+            s("a-b-c")
+        );
+        assert_eq!(ok("join", vec![s(","), l(vec![])]), s(""));
+        assert_eq!(
+            reason(&ok(
+                "join",
+                vec![s(","), l(vec![s("a"), lb(), unk("later")])]
+            )),
+            LB_REASON
+        );
+        assert_eq!(
+            err("join", vec![s(","), l(vec![s("a"), Value::Null])]),
+            "join: element 1 is null; cannot concatenate null values"
+        );
+        assert_eq!(
+            err("join", vec![s(",")]),
+            "join: at least one list is required"
+        );
+        assert_eq!(
+            ok("split", vec![s(","), s("a,b,,c")]),
+            strs(&["a", "b", "", "c"])
+        );
+        assert_eq!(ok("split", vec![s(","), s("")]), strs(&[""]));
+        assert_eq!(ok("split", vec![s(""), s("ab")]), strs(&["a", "b"]));
+        assert_eq!(reason(&ok("split", vec![s(","), lb()])), LB_REASON);
+    }
+
+    #[test]
+    fn case_and_trimming() {
+        assert_eq!(ok("upper", vec![s("web-ß-é")]), s("WEB-ß-É"));
+        assert_eq!(ok("lower", vec![s("WEB-İ-É")]), s("web-i-é"));
+        assert_eq!(ok("upper", vec![n(1.0)]), s("1"));
+        assert_eq!(reason(&ok("upper", vec![lb()])), LB_REASON);
+        let u = unk("var.name");
+        assert_eq!(ok("lower", vec![u.clone()]), u);
+        assert_eq!(ok("trimspace", vec![s(" \t a b \n")]), s("a b"));
+        assert_eq!(ok("trim", vec![s("?!hello?!"), s("!?")]), s("hello"));
+        assert_eq!(
+            ok("trimprefix", vec![s("helloworld"), s("hello")]),
+            s("world")
+        );
+        assert_eq!(ok("trimprefix", vec![s("hello"), s("x")]), s("hello"));
+        assert_eq!(
+            ok("trimsuffix", vec![s("helloworld"), s("world")]),
+            s("hello")
+        );
+        assert_eq!(ok("trimsuffix", vec![s("aa"), s("a")]), s("a"));
+    }
+
+    #[test]
+    fn replace_plain_and_regex() {
+        assert_eq!(
+            ok("replace", vec![s("1 + 2 + 3"), s("+"), s("-")]),
+            s("1 - 2 - 3")
+        );
+        assert_eq!(ok("replace", vec![s("ab"), s(""), s("-")]), s("-a-b-"));
+        assert_eq!(ok("replace", vec![s("a/b"), s("/"), s("_")]), s("a_b"));
+        let r = ok("replace", vec![s("a1"), s("/[0-9]/"), s("x")]);
+        assert_eq!(
+            reason(&r),
+            "replace with the regular expression /[0-9]/ is not evaluated by this checker"
+        );
+        assert_eq!(
+            reason(&ok("replace", vec![lb(), s("sg-"), s("")])),
+            LB_REASON
+        );
+    }
+
+    #[test]
+    fn substr_counts_characters() {
+        let sub = |x: &str, o: f64, len: f64| ok("substr", vec![s(x), n(o), n(len)]);
+        assert_eq!(sub("hello world", 1.0, 4.0), s("ello"));
+        assert_eq!(sub("🤔🤷", 0.0, 1.0), s("🤔"));
+        assert_eq!(sub("hello world", -5.0, -1.0), s("world"));
+        assert_eq!(sub("hello", 10.0, 2.0), s(""));
+        assert_eq!(sub("hello", 0.0, 0.0), s(""));
+        assert_eq!(sub("hello", 1.0, 100.0), s("ello"));
+        assert_eq!(sub("héllo", -10.0, 2.0), s("hé"));
+        // Terraform's quirk: a zero length after a negative offset takes the rest.
+        assert_eq!(sub("hello", -3.0, 0.0), s("llo"));
+    }
+
+    // --- numbers ----------------------------------------------------------------------------
+
+    #[test]
+    fn number_functions() {
+        assert_eq!(ok("abs", vec![n(-3.5)]), n(3.5));
+        assert_eq!(ok("ceil", vec![n(1.2)]), n(2.0));
+        assert_eq!(ok("floor", vec![n(-1.2)]), n(-2.0));
+        assert_eq!(ok("floor", vec![s("2.7")]), n(2.0));
+        assert!(err("abs", vec![s("x")]).contains("a number is required"));
+        assert_eq!(ok("parseint", vec![s("100"), n(10.0)]), n(100.0));
+        assert_eq!(ok("parseint", vec![s("FF"), n(16.0)]), n(255.0));
+        assert_eq!(ok("parseint", vec![s("-11"), n(2.0)]), n(-3.0));
+        assert_eq!(ok("parseint", vec![s("zz"), n(36.0)]), n(1295.0));
+        assert_eq!(
+            ok("parseint", vec![s("Zz"), n(62.0)]),
+            n(61.0 * 62.0 + 35.0)
+        );
+        assert_eq!(
+            err("parseint", vec![s("12"), n(2.0)]),
+            "parseint: cannot parse \"12\" as a base 2 integer"
+        );
+        assert!(err("parseint", vec![s(""), n(10.0)]).contains("cannot parse"));
+        assert_eq!(
+            err("parseint", vec![n(1.0), n(10.0)]),
+            "parseint: first argument must be a string, not number"
+        );
+        assert_eq!(
+            err("parseint", vec![s("1"), n(1.0)]),
+            "parseint: base must be a whole number between 2 and 62 inclusive"
+        );
+    }
+
+    #[test]
+    fn range_one_two_three_arguments() {
+        assert_eq!(ok("range", vec![n(3.0)]), nums(&[0.0, 1.0, 2.0]));
+        assert_eq!(ok("range", vec![n(1.0), n(4.0)]), nums(&[1.0, 2.0, 3.0]));
+        assert_eq!(ok("range", vec![n(3.0), n(0.0)]), nums(&[3.0, 2.0, 1.0]));
+        assert_eq!(ok("range", vec![n(-2.0)]), nums(&[0.0, -1.0]));
+        assert_eq!(
+            ok("range", vec![n(0.0), n(10.0), n(4.0)]),
+            nums(&[0.0, 4.0, 8.0])
+        );
+        assert_eq!(
+            ok("range", vec![n(0.0), n(0.5), n(0.1)]),
+            nums(&[0.0, 0.1, 0.2, 0.3, 0.4])
+        );
+        assert_eq!(ok("range", vec![n(1.0), n(1.0)]), l(vec![]));
+        assert_eq!(
+            err("range", vec![n(0.0), n(10.0), n(-1.0)]),
+            "range: end must be less than start when step is negative"
+        );
+        assert_eq!(
+            err("range", vec![n(0.0), n(1.0), n(0.0)]),
+            "range: step must not be zero"
+        );
+        assert!(err("range", vec![n(2000.0)]).contains("more than 1024 values"));
+        let u = unk("var.count");
+        assert_eq!(ok("range", vec![u.clone()]), u);
+    }
+
+    // --- JSON -------------------------------------------------------------------------------
+
+    #[test]
+    fn json_round_trip() {
+        let v = obj(vec![
+            ("b", s("<&>\"\n")),
+            ("a", l(vec![n(1.0), n(1.5), s("x"), b(true), Value::Null])),
+        ]);
+        let text = "{\"a\":[1,1.5,\"x\",true,null],\"b\":\"\\u003c\\u0026\\u003e\\\"\\n\"}";
+        assert_eq!(ok("jsonencode", vec![v.clone()]), s(text));
+        assert_eq!(ok("jsondecode", vec![s(text)]), v);
+        assert_eq!(ok("jsondecode", vec![s(" 80 ")]), n(80.0));
+        assert!(err("jsondecode", vec![s("{")]).starts_with("jsondecode: invalid JSON:"));
+        assert_eq!(
+            reason(&ok("jsonencode", vec![obj(vec![("sg", lb())])])),
+            LB_REASON
+        );
+        let u = unk("var.doc");
+        assert_eq!(ok("jsondecode", vec![u.clone()]), u);
+    }
+
+    // --- format -----------------------------------------------------------------------------
+
+    fn fmt(f: &str, args: Vec<Value>) -> Value {
+        let mut all = vec![s(f)];
+        all.extend(args);
+        ok("format", all)
+    }
+
+    fn fmt_err(f: &str, args: Vec<Value>) -> String {
+        let mut all = vec![s(f)];
+        all.extend(args);
+        err("format", all)
+    }
+
+    #[test]
+    fn format_verbs() {
+        assert_eq!(fmt("%s:%d", vec![s("web"), n(80.0)]), s("web:80"));
+        assert_eq!(fmt("%d", vec![s("12")]), s("12"));
+        assert_eq!(fmt("%s", vec![n(8080.0)]), s("8080"));
+        assert_eq!(fmt("%03d", vec![n(7.0)]), s("007"));
+        assert_eq!(fmt("%05d", vec![n(-42.0)]), s("-0042"));
+        assert_eq!(fmt("%-5d|", vec![n(-42.0)]), s("-42  |"));
+        assert_eq!(fmt("%+d % d", vec![n(5.0), n(5.0)]), s("+5  5"));
+        assert_eq!(fmt("%.3d", vec![n(7.0)]), s("007"));
+        assert_eq!(
+            fmt(
+                "%x %X %o %b %#x",
+                vec![n(255.0), n(255.0), n(8.0), n(5.0), n(255.0)]
+            ),
+            s("ff FF 10 101 0xff")
+        );
+        assert_eq!(fmt("%5s|%-5s|", vec![s("ab"), s("cd")]), s("   ab|cd   |"));
+        assert_eq!(fmt("%.2s", vec![s("héllo")]), s("hé"));
+        assert_eq!(fmt("%q", vec![s("a\"b<")]), s("\"a\\\"b\\u003c\""));
+        assert_eq!(fmt("%%d %s", vec![s("x")]), s("%d x"));
+        assert_eq!(fmt("%[2]s %[1]s %s", vec![s("a"), s("b")]), s("b a b"));
+        assert_eq!(fmt("%t", vec![s("true")]), s("true"));
+        assert_eq!(fmt("%v", vec![Value::Null]), s("null"));
+        assert_eq!(fmt("%v", vec![b(true)]), s("true"));
+        assert_eq!(fmt("%v", vec![s("x")]), s("x"));
+        assert_eq!(fmt("%#v", vec![s("x")]), s("\"x\""));
+        assert_eq!(fmt("%v", vec![l(vec![n(1.0), s("a")])]), s("[1,\"a\"]"));
+        assert_eq!(fmt("%v", vec![n(12345.0)]), s("12345"));
+        assert_eq!(fmt("%v", vec![n(1000000.0)]), s("1e+06"));
+        assert_eq!(fmt("%v", vec![n(-0.5)]), s("-0.5"));
+        assert_eq!(fmt("%.2f", vec![n(1.23456)]), s("1.23"));
+        assert_eq!(fmt("%f", vec![n(1.5)]), s("1.500000"));
+        assert_eq!(fmt("%8.3f|", vec![n(-1.23456)]), s("  -1.235|"));
+        assert_eq!(fmt("%e", vec![n(1234.5678)]), s("1.234568e+03"));
+        assert_eq!(fmt("%.1E", vec![n(0.000123)]), s("1.2E-04"));
+        assert_eq!(fmt("%g", vec![n(0.0001)]), s("0.0001"));
+        assert_eq!(fmt("%g", vec![n(100000000.0)]), s("1e+08"));
+        assert_eq!(fmt("%.3g", vec![n(1.23456)]), s("1.23"));
+        assert_eq!(fmt("%g", vec![n(0.0)]), s("0"));
+        assert_eq!(fmt("plain", vec![]), s("plain"));
+    }
+
+    #[test]
+    fn format_errors() {
+        assert_eq!(
+            fmt_err("%s", vec![Value::Null]),
+            "format: unsupported value for \"%s\" at 0: null value cannot be formatted"
+        );
+        assert_eq!(
+            fmt_err("%d", vec![n(1.5)]),
+            "format: unsupported value for \"%d\" at 0: an integer is required"
+        );
+        assert_eq!(
+            fmt_err("x%s", vec![]),
+            "format: not enough arguments for \"%s\" at 1: need index 1 but have 0 total"
+        );
+        assert_eq!(
+            fmt_err("x", vec![n(1.0)]),
+            "format: too many arguments; no verbs in format string"
+        );
+        assert_eq!(
+            fmt_err("%s", vec![n(1.0), n(2.0)]),
+            "format: too many arguments; only 1 used by format string"
+        );
+        assert_eq!(
+            fmt_err("%y", vec![n(1.0)]),
+            "format: unsupported format verb 'y' in \"%y\" at offset 0"
+        );
+        assert_eq!(
+            fmt_err("50%", vec![]),
+            "format: invalid format string starting at offset 3"
+        );
+        assert_eq!(
+            fmt_err("%!", vec![]),
+            "format: unrecognized format character '!' at offset 1"
+        );
+        assert!(fmt_err("%s", vec![strs(&["a"])]).contains("a string is required"));
+        assert!(fmt_err("%999999999d", vec![n(1.0)]).contains("too large"));
+        assert_eq!(
+            fmt_err("%[]s", vec![s("a")]),
+            "format: unrecognized format character ']' at offset 2"
+        );
+        assert_eq!(
+            fmt_err("%[0]s", vec![s("a")]),
+            "format: unrecognized format character '0' at offset 2"
+        );
+    }
+
+    #[test]
+    fn format_with_unknowns_and_references() {
+        let u = unk("var.env");
+        assert_eq!(fmt("%s-%s", vec![s("a"), u.clone()]), u);
+        assert_eq!(reason(&fmt("%s-%s", vec![lb(), u.clone()])), LB_REASON);
+        assert_eq!(reason(&fmt("%v", vec![l(vec![lb()])])), LB_REASON);
+        assert_eq!(ok("format", vec![u.clone(), s("a")]), u);
+    }
+
+    #[test]
+    fn formatlist_iterates_lists() {
+        assert_eq!(
+            ok("formatlist", vec![s("%s:%d"), strs(&["a", "b"]), n(80.0)]),
+            strs(&["a:80", "b:80"])
+        );
+        assert_eq!(
+            ok(
+                "formatlist",
+                vec![s("%s=%s"), strs(&["a", "b"]), strs(&["1", "2"])]
+            ),
+            strs(&["a=1", "b=2"])
+        );
+        assert_eq!(ok("formatlist", vec![s("%s!"), s("x")]), strs(&["x!"]));
+        assert_eq!(ok("formatlist", vec![s("static")]), strs(&["static"]));
+        assert_eq!(ok("formatlist", vec![s("%s"), l(vec![])]), l(vec![]));
+        // One element's reference leaves that element unknown; the others stay known.
+        let r = ok("formatlist", vec![s("sg:%s"), l(vec![lb(), s("b")])]);
+        let Value::List(items) = r else {
+            panic!("expected a list")
+        };
+        assert_eq!(reason(&items[0]), LB_REASON);
+        assert_eq!(items[1], s("sg:b"));
+        let u = unk("var.names");
+        assert_eq!(ok("formatlist", vec![s("%s"), u.clone()]), u);
+        assert_eq!(
+            err("formatlist", vec![s("%s%s"), strs(&["a"]), strs(&["b", "c"])]),
+            "formatlist: argument 2 has length 2, which is inconsistent with argument 1 of length 1"
+        );
+        assert_eq!(
+            err("formatlist", vec![s("%d"), strs(&["1", "x"])]),
+            "formatlist: error on format iteration 1: unsupported value for \"%d\" at 0: a number is required"
+        );
+    }
+
+    // --- unknown propagation in general -----------------------------------------------------
+
+    #[test]
+    fn unknowns_keep_reason_and_origin() {
+        let u = unk("var.vpc_id has no value");
+        for (name, args) in [
+            ("upper", vec![u.clone()]),
+            ("join", vec![s(","), u.clone()]),
+            ("join", vec![u.clone(), strs(&["a"])]),
+            ("length", vec![u.clone()]),
+            ("tostring", vec![u.clone()]),
+            ("element", vec![u.clone(), n(0.0)]),
+            ("element", vec![strs(&["a"]), u.clone()]),
+            ("keys", vec![u.clone()]),
+            ("merge", vec![u.clone()]),
+            ("coalesce", vec![u.clone(), s("a")]),
+            ("jsonencode", vec![l(vec![u.clone()])]),
+            ("substr", vec![s("abc"), u.clone(), n(1.0)]),
+        ] {
+            assert_eq!(ok(name, args), u, "{name}");
+        }
+    }
+
+    #[test]
+    fn references_pass_through_collection_functions() {
+        let app = rf("module.web.aws_security_group.app[0]", "id");
+        let groups = l(vec![lb(), app.clone()]);
+        assert_eq!(ok("concat", vec![groups.clone(), l(vec![])]), groups);
+        assert_eq!(ok("tolist", vec![groups.clone()]), groups);
+        assert_eq!(ok("compact", vec![groups.clone()]), groups);
+        assert_eq!(ok("distinct", vec![groups.clone()]), groups);
+        assert_eq!(ok("flatten", vec![l(vec![groups.clone()])]), groups);
+        assert_eq!(
+            ok("slice", vec![groups.clone(), n(1.0), n(2.0)]),
+            l(vec![app.clone()])
+        );
+        assert_eq!(ok("element", vec![groups.clone(), n(1.0)]), app);
+        assert_eq!(ok("values", vec![obj(vec![("lb", lb())])]), l(vec![lb()]));
+        assert_eq!(
+            ok("merge", vec![obj(vec![("lb", lb())])]),
+            obj(vec![("lb", lb())])
+        );
+        assert_eq!(ok("one", vec![l(vec![app.clone()])]), app);
+        assert_eq!(ok("index", vec![groups.clone(), lb()]), n(0.0));
+        assert_eq!(ok("contains", vec![groups, lb()]), b(true));
+    }
 }
