@@ -60,6 +60,7 @@ pub fn lb_egress(cx: &Context, out: &mut Vec<Finding>, instance: bool) {
     } else {
         super::elb003_health_check_egress::RULE.code
     };
+    let mut seen: Vec<(String, Option<Vec<usize>>, u16)> = Vec::new();
     for lb in &net.lbs {
         let Groups::Known(ids) = &lb.groups else {
             continue;
@@ -78,6 +79,15 @@ pub fn lb_egress(cx: &Context, out: &mut Vec<Finding>, instance: bool) {
                     lb.address, t.address, needed.port
                 );
                 if !ans.blocked(&required).is_empty() {
+                    let key = (
+                        lb.address.clone(),
+                        known_groups(&t.groups).map(<[usize]>::to_vec),
+                        needed.port,
+                    );
+                    if seen.contains(&key) {
+                        continue;
+                    }
+                    seen.push(key);
                     let g = primary_group(net, ids);
                     let peer = match known_groups(&t.groups) {
                         Some(tg) if !tg.is_empty() => format!(

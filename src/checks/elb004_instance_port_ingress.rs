@@ -59,6 +59,7 @@ pub fn instance_ingress(cx: &Context, out: &mut Vec<Finding>, instance: bool) {
     } else {
         super::elb005_health_check_ingress::RULE.code
     };
+    let mut seen: Vec<(Vec<usize>, usize, u16)> = Vec::new();
     for (li, lb) in net.lbs.iter().enumerate() {
         let targets = match &lb.targets {
             Ok(t) => t,
@@ -100,6 +101,11 @@ pub fn instance_ingress(cx: &Context, out: &mut Vec<Finding>, instance: bool) {
                     t.address, lb.address, needed.port
                 );
                 if !ans.blocked(&required).is_empty() {
+                    let key = (ids.clone(), li, needed.port);
+                    if seen.contains(&key) {
+                        continue;
+                    }
+                    seen.push(key);
                     let g = primary_group(net, ids);
                     let peer = match &lb.groups {
                         Groups::Known(lg) if !lg.is_empty() => format!(

@@ -88,7 +88,10 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                         "replies from {} in subnet {} cannot reach its clients",
                         lb.address, net.subnets[s].address
                     );
-                    out.push(finding(net, RULE.code, lb, nacl, true, &admitted, &b, what));
+                    push_once(
+                        out,
+                        finding(net, RULE.code, lb, nacl, true, &admitted, &b, what),
+                    );
                 }
             }
         }

@@ -75,7 +75,10 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                         "{} cannot send to its instances in {}",
                         lb.address, net.subnets[ts].address
                     );
-                    out.push(finding(net, RULE.code, lb, nacl, true, &cidr, &b, what));
+                    push_once(
+                        out,
+                        finding(net, RULE.code, lb, nacl, true, &cidr, &b, what),
+                    );
                 }
             }
         }

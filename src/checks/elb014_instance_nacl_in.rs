@@ -73,7 +73,10 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                         "{} in {} cannot reach its instances in {}",
                         lb.address, net.subnets[ls].address, net.subnets[ts].address
                     );
-                    out.push(finding(net, RULE.code, lb, nacl, false, &cidr, &b, what));
+                    push_once(
+                        out,
+                        finding(net, RULE.code, lb, nacl, false, &cidr, &b, what),
+                    );
                 }
             }
         }

@@ -72,7 +72,10 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                         "replies from the instances in {} cannot reach {}",
                         net.subnets[ts].address, lb.address
                     );
-                    out.push(finding(net, RULE.code, lb, nacl, true, &cidr, &b, what));
+                    push_once(
+                        out,
+                        finding(net, RULE.code, lb, nacl, true, &cidr, &b, what),
+                    );
                 }
             }
         }

@@ -214,3 +214,17 @@ pub fn sent_ports(lb: &LoadBalancer) -> PortSet {
         acc.union(&PortSet::single(n.port))
     })
 }
+
+/// Pushes a block finding unless the same ACL rule already reported the same ports for the
+/// same load balancer (several subnets often share one ACL).
+pub fn push_once(out: &mut Vec<Finding>, f: Finding) {
+    let dup = out.iter().any(|o| {
+        o.code == f.code
+            && o.span == f.span
+            && o.labels.get(1) == f.labels.get(1)
+            && o.help == f.help
+    });
+    if !dup {
+        out.push(f);
+    }
+}
