@@ -38,7 +38,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             Groups::DefaultElb => {
                 "the account's default_elb_* group, whose rules are not in Terraform".to_string()
             }
-            Groups::Known(ids) => format!("{}", group_names(cx.net, ids)),
+            Groups::Known(ids) => group_names(cx.net, ids),
             Groups::Unknown(_) => "its VPC's default security group".to_string(),
         };
         out.push(

@@ -41,6 +41,7 @@ pub struct Block {
 }
 
 /// Evaluates one ACL direction; `Err` carries an ELB900 note when undecided.
+#[allow(clippy::too_many_arguments)]
 pub fn evaluate(
     net: &Network,
     nacl: NaclId,

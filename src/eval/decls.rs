@@ -35,21 +35,16 @@ impl<'p> Decls<'p> {
         for block in &body.blocks {
             let labels: Vec<&str> = block.labels.iter().map(String::as_str).collect();
             match (block.kind.as_str(), labels.as_slice()) {
-                ("variable", [name]) => {
-                    if d.variables.insert(name, block).is_some() {
-                        dup("variable", name, block, findings);
-                    }
+                ("variable", [name]) if d.variables.insert(name, block).is_some() => {
+                    dup("variable", name, block, findings);
                 }
-                ("output", [name]) => {
-                    if d.outputs.insert(name, block).is_some() {
-                        dup("output", name, block, findings);
-                    }
+                ("output", [name]) if d.outputs.insert(name, block).is_some() => {
+                    dup("output", name, block, findings);
                 }
-                ("module", [name]) => {
-                    if d.modules.insert(name, block).is_some() {
-                        dup("module call", name, block, findings);
-                    }
+                ("module", [name]) if d.modules.insert(name, block).is_some() => {
+                    dup("module call", name, block, findings);
                 }
+                ("variable" | "output" | "module", [_]) => {}
                 ("resource", [t, n]) => {
                     let key = format!("{t}.{n}");
                     d.resource_types.insert(t, ());

@@ -69,6 +69,9 @@ pub enum Node {
     Body(String),
 }
 
+/// One instance of an expansion: address suffix, `count.index`, and `each` (key, value).
+pub type InstanceKey = (String, Option<Value>, Option<(Value, Value)>);
+
 /// How many instances a resource or module call has.
 #[derive(Debug, Clone)]
 pub enum Expansion {
@@ -81,7 +84,7 @@ pub enum Expansion {
 impl Expansion {
     /// (address suffix, count.index, each) per instance. An unknown expansion yields one
     /// representative instance `[*]` whose index or key is unknown.
-    pub fn keys(&self) -> Vec<(String, Option<Value>, Option<(Value, Value)>)> {
+    pub fn keys(&self) -> Vec<InstanceKey> {
         match self {
             Expansion::Single => vec![(String::new(), None, None)],
             Expansion::Count(n) => (0..*n)

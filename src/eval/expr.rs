@@ -195,10 +195,7 @@ impl<'p> Evaluator<'p> {
 
     fn for_expr(&mut self, f: &ForExpr, scope: &Scope, span: Span) -> EvalResult {
         let coll = self.eval(&f.collection, scope)?;
-        let items = match iterate(coll, f.collection.span) {
-            Ok(items) => items,
-            Err(e) => return Err(e),
-        };
+        let items = iterate(coll, f.collection.span)?;
         let mut list = Vec::new();
         let mut map: BTreeMap<String, Value> = BTreeMap::new();
         let mut groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
