@@ -3,6 +3,8 @@
 
 use crate::diagnostic::Severity;
 
+pub mod elb030_bad_suppression;
+
 /// A rule's metadata. `doc` has the fixed sections `## What it checks`, `## Why it matters`,
 /// `## Example` and `Use instead:`, and drives `explain`, `rules` and SARIF metadata.
 #[derive(Debug)]
@@ -38,7 +40,7 @@ macro_rules! declare_rule {
 
 /// Every rule, sorted by code.
 pub fn registry() -> Vec<&'static Rule> {
-    let mut rules: Vec<&'static Rule> = vec![];
+    let mut rules: Vec<&'static Rule> = vec![&elb030_bad_suppression::ELB030];
     rules.sort_by_key(|r| r.code);
     rules
 }
