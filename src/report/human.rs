@@ -113,7 +113,7 @@ fn snippet<'a>(
     let annotations = marks.iter().map(|(span, kind, label)| {
         let start = clamp(span.start) - from;
         let end = clamp(span.end.max(span.start)) - from;
-        let annotation = kind.clone().span(start..end);
+        let annotation = (*kind).span(start..end);
         if label.is_empty() {
             annotation
         } else {

@@ -138,6 +138,19 @@ impl Summary {
     }
 }
 
+/// A rule's documentation as Markdown: [`crate::declare_rule!`] keeps the space that follows
+/// each `///`, which is removed here.
+pub fn doc_text(doc: &str) -> String {
+    let mut out: String = doc
+        .lines()
+        .map(|l| l.strip_prefix(' ').unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n");
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
 /// `1 error`, `2 warnings`: a count with its noun, plural when needed.
 pub(crate) fn plural(n: usize, noun: &str) -> String {
     if n == 1 {
@@ -283,5 +296,17 @@ mod tests {
         assert_eq!(s.total(), 3);
         assert_eq!(plural(1, "error"), "1 error");
         assert_eq!(plural(0, "note"), "0 notes");
+    }
+
+    #[test]
+    fn rule_docs_lose_the_space_after_the_slashes() {
+        assert_eq!(
+            doc_text(" ## What\n\n text\n  indented\n"),
+            "## What\n\ntext\n indented\n"
+        );
+        let doc = doc_text(crate::checks::elb030_bad_suppression::ELB030.doc);
+        assert!(doc.starts_with("## What it checks\n"));
+        assert!(doc.contains("\n## Why it matters\n"));
+        assert!(doc.contains("\nUse instead:\n"));
     }
 }

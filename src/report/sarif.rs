@@ -16,7 +16,7 @@
 
 use crate::checks;
 use crate::diagnostic::Severity;
-use crate::report::{region, sorted, Region};
+use crate::report::{doc_text, region, sorted, Region};
 use crate::run::Outcome;
 use serde_json::{json, Map, Value};
 use std::path::Path;
@@ -40,12 +40,13 @@ pub fn render(outcome: &Outcome, srcroot: Option<&Path>) -> String {
     let mut index: Vec<String> = Vec::new();
     for rule in checks::registry() {
         index.push(rule.code.to_string());
+        let doc = doc_text(rule.doc);
         rules.push(json!({
             "id": rule.code,
             "name": rule.name,
             "shortDescription": {"text": rule.summary},
-            "fullDescription": {"text": rule.doc},
-            "help": {"text": rule.doc, "markdown": rule.doc},
+            "fullDescription": {"text": doc},
+            "help": {"text": doc, "markdown": doc},
             "defaultConfiguration": {"level": level(rule.severity)},
         }));
     }
@@ -256,7 +257,7 @@ mod tests {
         assert!(elb030["fullDescription"]["text"]
             .as_str()
             .unwrap()
-            .contains("## What it checks"));
+            .starts_with("## What it checks\n"));
         assert_eq!(
             elb030["help"]["markdown"],
             elb030["fullDescription"]["text"]
