@@ -22,6 +22,7 @@ pub mod elb025_default_health_check;
 pub mod elb026_mixed_rule_styles;
 pub mod elb027_cross_zone_gap;
 pub mod elb028_classic_open_instances;
+pub mod elb030_bad_suppression;
 pub mod meta;
 pub mod nacl_flows;
 
@@ -84,6 +85,7 @@ pub fn registry() -> Vec<&'static Rule> {
         &elb026_mixed_rule_styles::RULE,
         &elb027_cross_zone_gap::RULE,
         &elb028_classic_open_instances::RULE,
+        &elb030_bad_suppression::ELB030,
         &meta::ELB900,
         &meta::TF001,
         &meta::TF002,

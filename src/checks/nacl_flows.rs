@@ -229,3 +229,14 @@ pub fn push_once(out: &mut Vec<Finding>, f: Finding) {
         out.push(f);
     }
 }
+
+/// A CIDR for messages and fixes: the public address space reads as `0.0.0.0/0`.
+pub fn cidr_label(cidr: &AddrSet) -> String {
+    if cidr.contains_set(&AddrSet::public()) {
+        return "0.0.0.0/0".to_string();
+    }
+    match cidr.to_networks().as_slice() {
+        [one] => one.to_string(),
+        _ => cidr.to_string(),
+    }
+}
