@@ -65,8 +65,8 @@ pub fn check(options: &Options) -> Outcome {
             net: &net,
         }));
     }
-    let findings = config.apply(findings);
-    outcome.findings = suppress::apply(findings, &outcome.sources, &options.today);
+    let findings = suppress::apply(findings, &outcome.sources, &options.today);
+    outcome.findings = config.apply(findings);
     sort(&mut outcome.findings, &outcome.sources);
     outcome
 }

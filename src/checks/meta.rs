@@ -121,3 +121,26 @@ crate::declare_rule! {
         summary: "a value has the wrong type or is out of range",
     }
 }
+
+crate::declare_rule! {
+    /// ## What it checks
+    /// The configuration file `.tf-elbcheck.toml` (or `--config FILE`): TOML syntax, known
+    /// keys, known rule codes, valid severities and globs.
+    ///
+    /// ## Why it matters
+    /// A broken configuration would silently change what is checked; the run stops with
+    /// exit status 2 and points at the line to fix.
+    ///
+    /// ## Example
+    /// ```toml
+    /// disable = ["ELB999"]
+    /// ```
+    ///
+    /// Use instead: `disable = ["ELB023"]` (see `tf-elbcheck rules`).
+    pub static TF010 = {
+        code: "TF010",
+        name: "bad-config",
+        severity: Error,
+        summary: "the configuration file is invalid",
+    }
+}
