@@ -424,9 +424,9 @@ fn integration_files_agree_with_the_binary() {
     assert!(hooks.contains("language: rust"));
     assert!(hooks.contains("entry: tf-elbcheck"));
 
-    // The VS Code problem matcher in the docs reads compact lines of every severity, like the
+    // The VS Code problem matcher in the README reads compact lines of every severity, like the
     // two matchers of problem-matcher.json together.
-    let docs = read("docs/integrations.md");
+    let docs = read("README.md");
     let regexp_line = docs
         .lines()
         .find(|l| l.trim_start().starts_with("\"regexp\":"))
