@@ -31,6 +31,9 @@ pub struct FlowPeer {
     pub cover: Cover,
     /// The LB itself, for rules that name its source security group.
     pub lb: Option<usize>,
+    /// With `Cover::Any`: clients may carry security groups (an internal LB's clients are
+    /// interfaces in the VPC; internet clients carry none).
+    pub clients_in_groups: bool,
 }
 
 /// The answer of a security-group query for a set of required ports.
@@ -89,17 +92,19 @@ fn peer_match(net: &Network, owner: GroupId, peer: &Peer, flow: &FlowPeer) -> Ma
         Peer::Unknown(u) => Match::Maybe(u.clone()),
         Peer::Group(g) => match flow.cover {
             // Clients of an internal LB may sit in any group of the VPC.
-            Cover::Any => Match::Yes,
+            Cover::Any if flow.clients_in_groups => Match::Yes,
+            Cover::Any => Match::No,
             Cover::All => in_groups(*g),
         },
         Peer::Myself => match flow.cover {
-            Cover::Any => Match::Yes,
+            Cover::Any if flow.clients_in_groups => Match::Yes,
+            Cover::Any => Match::No,
             Cover::All => in_groups(owner),
         },
         Peer::LbSourceGroup(lb) => match (flow.cover, flow.lb) {
             (Cover::All, Some(x)) if x == *lb => Match::Yes,
             (Cover::All, _) => Match::No,
-            (Cover::Any, _) => Match::Yes,
+            (Cover::Any, _) => Match::No,
         },
         Peer::Cidr(c) => match &flow.addrs {
             Err(u) => {

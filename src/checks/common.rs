@@ -117,6 +117,7 @@ pub fn lb_peer(net: &Network, lb_index: usize) -> FlowPeer {
         addrs: placement_addrs(net, &lb.placement),
         cover: Cover::All,
         lb: Some(lb_index),
+        clients_in_groups: false,
     }
 }
 
@@ -126,6 +127,7 @@ pub fn target_peer(net: &Network, t: &Target) -> FlowPeer {
         addrs: placement_addrs(net, &t.placement),
         cover: Cover::All,
         lb: None,
+        clients_in_groups: false,
     }
 }
 

@@ -87,6 +87,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             addrs: Ok(vec![clients]),
             cover: Cover::Any,
             lb: None,
+            clients_in_groups: internal,
         };
         for l in &lb.listeners {
             let Ok(port) = l.lb_port else { continue };
