@@ -159,14 +159,41 @@ impl SourceTable {
     }
 }
 
-/// A path relative to the current directory when it lies below it, with `/` separators.
+/// A path as the user should see it: relative to the current directory (with `..` when it
+/// lies beside it), `/`-separated.
 pub fn display_path(path: &Path) -> String {
-    let rel = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
-        .unwrap_or_else(|| path.to_path_buf());
+    let rel = match std::env::current_dir() {
+        Ok(cwd) if path.is_absolute() => {
+            let cwd = cwd.canonicalize().unwrap_or(cwd);
+            relative_to(path, &cwd).unwrap_or_else(|| path.to_path_buf())
+        }
+        _ => path.to_path_buf(),
+    };
     let s = rel.to_string_lossy().replace('\\', "/");
-    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+    let s = s.strip_prefix("./").map(str::to_string).unwrap_or(s);
+    if s.is_empty() {
+        ".".to_string()
+    } else {
+        s
+    }
+}
+
+/// `path` relative to `base`, or `None` when they share nothing but the file system root.
+fn relative_to(path: &Path, base: &Path) -> Option<PathBuf> {
+    let p: Vec<_> = path.components().collect();
+    let b: Vec<_> = base.components().collect();
+    let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    if common <= 1 && b.len() > 1 {
+        return None;
+    }
+    let mut out = PathBuf::new();
+    for _ in common..b.len() {
+        out.push("..");
+    }
+    for c in &p[common..] {
+        out.push(c.as_os_str());
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -182,6 +209,19 @@ mod tests {
         assert_eq!(f.position(6), Position { line: 2, column: 3 });
         assert_eq!(f.line_text(2), "é x");
         assert_eq!(f.position(9), Position { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn relative_paths_climb_with_dotdot() {
+        assert_eq!(
+            relative_to(Path::new("/a/b/c.tf"), Path::new("/a/b")),
+            Some("c.tf".into())
+        );
+        assert_eq!(
+            relative_to(Path::new("/a/x/c.tf"), Path::new("/a/b")),
+            Some("../x/c.tf".into())
+        );
+        assert_eq!(relative_to(Path::new("/x/c.tf"), Path::new("/a/b")), None);
     }
 
     #[test]

@@ -75,7 +75,7 @@ enum Match {
     Maybe(Unknown),
 }
 
-fn peer_match(net: &Network, owner: GroupId, peer: &Peer, flow: &FlowPeer) -> Match {
+fn peer_match(owner: GroupId, peer: &Peer, flow: &FlowPeer, rule_span: Span) -> Match {
     let in_groups = |g: GroupId| match &flow.groups {
         Groups::Known(ids) => {
             if ids.contains(&g) {
@@ -128,10 +128,9 @@ fn peer_match(net: &Network, owner: GroupId, peer: &Peer, flow: &FlowPeer) -> Ma
                     } else if ranges.iter().all(|r| !r.intersects(c)) {
                         Match::No
                     } else {
-                        let _ = net;
                         Match::Maybe(Unknown {
-                            reason: format!("{c} covers only part of the peer's subnets, and the address it gets is known only after apply").into(),
-                            origin: None,
+                            reason: format!("this rule's {c} covers only part of the peer's subnets, and the address the peer gets there is known only after apply").into(),
+                            origin: Some(rule_span),
                         })
                     }
                 }
@@ -173,7 +172,7 @@ pub fn sg_query(
             let mut unknown = proto_maybe.or(ports_maybe);
             let mut any_match = false;
             for peer in &rule.peers {
-                match peer_match(net, g, peer, flow) {
+                match peer_match(g, peer, flow, rule.span) {
                     Match::Yes => any_match = true,
                     Match::No => {}
                     Match::Maybe(u) => {
@@ -192,7 +191,7 @@ pub fn sg_query(
             let definite_peer = rule
                 .peers
                 .iter()
-                .any(|p| matches!(peer_match(net, g, p, flow), Match::Yes));
+                .any(|p| matches!(peer_match(g, p, flow, rule.span), Match::Yes));
             if definite_peer && unknown.is_none() {
                 certain = true;
             }

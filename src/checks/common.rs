@@ -248,3 +248,36 @@ pub fn group_names(net: &Network, ids: &[GroupId]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// Listener ports whose value is unknown before apply, as ELB900 notes: every requirement on
+/// that port is undecided.
+pub fn unknown_listener_ports(lb: &LoadBalancer, field: &str) -> Vec<Finding> {
+    lb.listeners
+        .iter()
+        .filter_map(|l| {
+            let (port, span) = match field {
+                "lb_port" => (&l.lb_port, l.lb_port_span),
+                _ => (&l.instance_port, l.instance_port_span),
+            };
+            let u = port.as_ref().err()?;
+            let what = if field == "lb_port" {
+                format!("clients can reach the listener of {}", lb.address)
+            } else {
+                format!(
+                    "{} can reach its instances on the instance port",
+                    lb.address
+                )
+            };
+            Some(undecided_one(&what, u, span))
+        })
+        .collect()
+}
+
+/// Adds the module call sites that lead to the load balancer, outermost first, so that a
+/// finding inside a module names where its values came from.
+pub fn with_call_sites(mut f: Finding, lb: &LoadBalancer) -> Finding {
+    for site in &lb.call_sites {
+        f = f.label(*site, "in the module called here");
+    }
+    f
+}

@@ -58,6 +58,7 @@ crate::declare_rule! {
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let net = cx.net;
     for lb in &net.lbs {
+        out.extend(unknown_listener_ports(lb, "lb_port"));
         let ids = match &lb.groups {
             Groups::Known(ids) => ids.clone(),
             Groups::DefaultElb => continue,
@@ -115,7 +116,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 .label(l.lb_port_span, format!("clients connect to port {port} here"))
                 .help(format!("add an ingress rule for TCP {port} from {}", if internal { "the VPC CIDR" } else { "0.0.0.0/0" }))
                 .fix(sg_rule_fix(net, g, "ingress", &required, &peer));
-                out.push(f);
+                out.push(with_call_sites(f, lb));
             } else if let Some(n) = sg_undecided(&requirement, &ans, &required, l.lb_port_span) {
                 out.push(n);
             }

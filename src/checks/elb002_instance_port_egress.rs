@@ -113,7 +113,7 @@ pub fn lb_egress(cx: &Context, out: &mut Vec<Finding>, instance: bool) {
                             needed.port
                         ))
                         .fix(sg_rule_fix(net, g, "egress", &required, &peer));
-                    out.push(f);
+                    out.push(with_call_sites(f, lb));
                 } else if let Some(n) = sg_undecided(&requirement, &ans, &required, lb.span) {
                     out.push(n);
                 }

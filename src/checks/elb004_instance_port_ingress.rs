@@ -61,6 +61,9 @@ pub fn instance_ingress(cx: &Context, out: &mut Vec<Finding>, instance: bool) {
     };
     let mut seen: Vec<(Vec<usize>, usize, u16)> = Vec::new();
     for (li, lb) in net.lbs.iter().enumerate() {
+        if instance {
+            out.extend(unknown_listener_ports(lb, "instance_port"));
+        }
         let targets = match &lb.targets {
             Ok(t) => t,
             Err(u) => {
@@ -131,7 +134,7 @@ pub fn instance_ingress(cx: &Context, out: &mut Vec<Finding>, instance: bool) {
                         .labels(f, lb)
                         .help(format!("add an ingress rule for TCP {} from the load balancer's security group", needed.port))
                         .fix(sg_rule_fix(net, g, "ingress", &required, &peer));
-                    out.push(f);
+                    out.push(with_call_sites(f, lb));
                 } else if let Some(n) = sg_undecided(&requirement, &ans, &required, t.span) {
                     out.push(n);
                 }

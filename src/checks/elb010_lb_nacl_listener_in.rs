@@ -48,6 +48,16 @@ crate::declare_rule! {
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let net = cx.net;
     for lb in &net.lbs {
+        if let crate::model::Placement::Unknown(u) = &lb.placement {
+            out.push(undecided_one(
+                &format!(
+                    "the network ACLs of the subnets of {} let traffic through",
+                    lb.address
+                ),
+                u,
+                lb.span,
+            ));
+        }
         for s in subnets(&lb.placement) {
             let Some(nacl) = net.subnets[s].nacl else {
                 continue;
