@@ -5,6 +5,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use tf_elbcheck::report::{self, Format, RenderOptions};
 use tf_elbcheck::run::{check, Options};
 
 const NOTE_CODES: &[&str] = &["ELB023", "ELB025", "ELB900"];
@@ -123,5 +124,31 @@ fn every_rule_has_passing_and_failing_fixtures() {
             "{} has no passing fixture",
             rule.code
         );
+    }
+}
+
+/// The rendered human output of every failing fixture is a reviewed snapshot, so that a change
+/// in wording, labels or suggested fixes shows up in review.
+#[test]
+fn failing_fixtures_render_as_snapshotted() {
+    for (code, case) in cases() {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.starts_with("fail") {
+            continue;
+        }
+        let outcome = check(&Options {
+            paths: vec![case.clone()],
+            today: "2026-01-01".into(),
+            ..Options::default()
+        });
+        let text = report::render(
+            Format::Human,
+            &outcome,
+            &RenderOptions {
+                color: false,
+                srcroot: None,
+            },
+        );
+        insta::assert_snapshot!(format!("{code}__{name}"), text);
     }
 }

@@ -144,3 +144,29 @@ crate::declare_rule! {
         summary: "the configuration file is invalid",
     }
 }
+
+crate::declare_rule! {
+    /// ## What it checks
+    /// Module calls whose source is remote (a registry, Git or HTTP address) and that are not
+    /// installed under `.terraform/modules` by `terraform init`.
+    ///
+    /// ## Why it matters
+    /// The tool never fetches anything. Everything such a module outputs is unknown, so the
+    /// requirements that depend on it are reported as undecided (ELB900).
+    ///
+    /// ## Example
+    /// ```hcl
+    /// module "vpc" {
+    ///   source = "terraform-aws-modules/vpc/aws"
+    /// }
+    /// ```
+    ///
+    /// Use instead: run `terraform init` before the check, so that `.terraform/modules`
+    /// holds the module.
+    pub static TF005 = {
+        code: "TF005",
+        name: "remote-module-not-installed",
+        severity: Note,
+        summary: "a remote module is not installed locally and was skipped",
+    }
+}

@@ -91,6 +91,7 @@ pub fn registry() -> Vec<&'static Rule> {
         &meta::TF002,
         &meta::TF003,
         &meta::TF004,
+        &meta::TF005,
         &meta::TF010,
     ];
     rules.sort_by_key(|r| r.code);

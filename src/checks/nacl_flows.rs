@@ -147,11 +147,7 @@ pub fn fix(
         ports.ranges().first().map_or(0, |r| r.0),
         ports.ranges().last().map_or(0, |r| r.1),
     );
-    let cidr_text = cidr
-        .to_networks()
-        .first()
-        .map(|c| c.to_string())
-        .unwrap_or_else(|| "0.0.0.0/0".into());
+    let cidr_text = cidr_label(cidr);
     let name = slug(local_name(&n.address).rsplit('.').next().unwrap_or("acl"));
     format!(
         "resource \"aws_network_acl_rule\" \"{name}_{}_{from}\" {{\n  network_acl_id = {}.id\n  rule_number    = {number}\n  egress         = {egress}\n  protocol       = \"tcp\"\n  rule_action    = \"allow\"\n  cidr_block     = \"{cidr_text}\"\n  from_port      = {from}\n  to_port        = {to}\n}}",
@@ -172,7 +168,7 @@ pub fn finding(
     b: &Block,
     what: String,
 ) -> Finding {
-    Finding::new(
+    let f = Finding::new(
         code,
         Severity::Error,
         b.primary,
@@ -184,12 +180,14 @@ pub fn finding(
     )
     .label(lb.span, format!("load balancer {}", lb.address))
     .help(format!(
-        "allow TCP {} {} {cidr} in {}",
+        "allow TCP {} {} {} in {}",
         b.ports,
         if egress { "to" } else { "from" },
+        cidr_label(cidr),
         net.nacls[nacl].address
     ))
-    .fix(fix(net, nacl, egress, cidr, &b.ports, b.deny))
+    .fix(fix(net, nacl, egress, cidr, &b.ports, b.deny));
+    with_call_sites(f, lb)
 }
 
 /// Subnets of the LB paired with the subnets of its targets: (LB subnet, target subnet).

@@ -656,7 +656,7 @@ impl<'p> Evaluator<'p> {
                     out.blocks.push(EvalBlock {
                         kind: block.kind.clone(),
                         body: inner,
-                        span: block.span,
+                        span: block.header_span,
                     });
                 }
             }
@@ -717,7 +717,7 @@ impl<'p> Evaluator<'p> {
             out.blocks.push(EvalBlock {
                 kind: kind.clone(),
                 body,
-                span: block.span,
+                span: block.header_span,
             });
         }
     }
@@ -839,7 +839,14 @@ impl<'p> Evaluator<'p> {
         if let Some((_, dir)) = root.and_then(|m| m.installed.iter().find(|(k, _)| k == key_path)) {
             return (dir.clone(), None);
         }
-        (PathBuf::new(), Some(format!("module.{key_path} comes from {source:?}, which is not installed locally (run `terraform init` to make it available); it was not fetched")))
+        let why = format!("module.{key_path} comes from {source:?}, which is not installed locally (run `terraform init` to make it available); it was not fetched");
+        self.report(Finding::new(
+            "TF005",
+            Severity::Note,
+            span,
+            format!("{why}: its outputs are unknown"),
+        ));
+        (PathBuf::new(), Some(why))
     }
 
     // ----- the walk -----------------------------------------------------------------------

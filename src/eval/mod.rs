@@ -68,6 +68,7 @@ pub struct EvalAttr {
 pub struct EvalBlock {
     pub kind: String,
     pub body: EvalBody,
+    /// The block header (`ingress`, `dynamic "ingress"`): a tight location for findings.
     pub span: Span,
 }
 
