@@ -538,13 +538,18 @@ impl<'p> Evaluator<'p> {
             ),
             Expansion::Unknown(u) => {
                 // Indexing an unknown expansion still names the one representative instance.
-                let _ = u;
                 match ops.first() {
                     Some(Traverser::Index(_)) => {
                         let rest = &ops[1..];
                         return self.apply_ops(r("[*]"), rest, scope);
                     }
-                    _ => Value::List(vec![r("[*]")]),
+                    _ => Value::unknown(
+                        format!(
+                            "the number of instances of {base} is known only after apply ({})",
+                            u.reason
+                        ),
+                        u.origin.or(Some(span)),
+                    ),
                 }
             }
         };

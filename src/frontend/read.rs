@@ -101,7 +101,15 @@ pub fn read_source(
 /// Parses native HCL text of a file already in the source table.
 pub fn parse_hcl(id: FileId, sources: &SourceTable) -> Result<Body, Finding> {
     let text = &sources.get(id).text;
-    match hcl_edit::parser::parse_body(text) {
+    let parsed = hcl_edit::parser::parse_body(text).or_else(|e| {
+        // Terraform 0.11 accepted quoted block types (`"listener" {`); read them as the
+        // identifiers they are, keeping every byte offset.
+        match unquote_block_types(text) {
+            Some(fixed) => hcl_edit::parser::parse_body(&fixed).map_err(|_| e),
+            None => Err(e),
+        }
+    });
+    match parsed {
         Ok(body) => Ok(Lowerer { file: id, base: 0 }.body(&body)),
         Err(e) => {
             let offset = e.location().offset().min(text.len());
@@ -118,5 +126,57 @@ pub fn parse_hcl(id: FileId, sources: &SourceTable) -> Result<Body, Finding> {
                 message,
             ))
         }
+    }
+}
+
+/// Rewrites lines of the form `  "name" {` to `   name  {` (same length), or `None` when
+/// there are none.
+fn unquote_block_types(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let rewritten = trimmed.strip_prefix('"').and_then(|rest| {
+            let end = rest.find('"')?;
+            let name = &rest[..end];
+            let after = rest[end + 1..].trim();
+            let ident = !name.is_empty()
+                && name
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            (ident && after == "{")
+                .then(|| format!("{} {name} {}", &line[..indent], &rest[end + 1..]))
+        });
+        match rewritten {
+            Some(l) => {
+                changed = true;
+                out.push_str(&l);
+            }
+            None => out.push_str(line),
+        }
+    }
+    changed.then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_block_types_keep_offsets() {
+        let text = "resource \"aws_elb\" \"x\" {\n  \"listener\" {\n    lb_port = 80\n  }\n}\n";
+        let fixed = unquote_block_types(text).unwrap();
+        assert_eq!(fixed.len(), text.len());
+        assert!(fixed.contains("   listener  {"));
+        let mut sources = SourceTable::new();
+        let id = sources.add("main.tf".into(), text.to_string());
+        let body = parse_hcl(id, &sources).unwrap();
+        assert_eq!(body.blocks[0].body.blocks[0].kind, "listener");
+        assert!(unquote_block_types("a = \"b\"\n").is_none());
     }
 }
