@@ -12,7 +12,8 @@ crate::declare_rule! {
     ///
     /// ## Why it matters
     /// Clients can then reach the instances directly and bypass the load balancer, its TLS
-    /// termination and its access logs. Admit the LB's security group instead.
+    /// termination and its access logs. Admit the LB's security group instead. Instances
+    /// whose subnets are all private (no route to an internet gateway) are not reported.
     ///
     /// ## Example
     /// ```hcl
@@ -54,6 +55,10 @@ pub fn broad_instance_rules(cx: &Context, out: &mut Vec<Finding>, code: &str, cl
             let Groups::Known(ids) = &t.groups else {
                 continue;
             };
+            // Instances only in subnets proven private cannot be reached from outside.
+            if !classic && is_private(net, &t.placement) {
+                continue;
+            }
             for &g in ids {
                 for rule in net.groups[g]
                     .rules
@@ -101,5 +106,15 @@ pub fn broad_instance_rules(cx: &Context, out: &mut Vec<Finding>, code: &str, cl
                 }
             }
         }
+    }
+}
+
+/// True when every subnet of the placement is known to have no route to an internet gateway.
+fn is_private(net: &crate::model::Network, p: &crate::model::Placement) -> bool {
+    match p {
+        crate::model::Placement::Subnets(ids) => {
+            ids.iter().all(|s| net.subnets[*s].public == Some(false))
+        }
+        _ => false,
     }
 }

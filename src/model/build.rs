@@ -75,6 +75,7 @@ pub fn build(root: &RootEval) -> (Network, Vec<Finding>) {
     b.index_lbs();
     b.groups();
     b.nacls();
+    b.routes();
     b.lbs();
     b.targets();
     (b.net, b.findings)
@@ -215,6 +216,7 @@ impl<'a> Builder<'a> {
                 cidr,
                 az,
                 nacl: None,
+                public: None,
             });
         }
     }

@@ -5,6 +5,7 @@
 
 mod build;
 mod filters;
+mod routes;
 mod targets;
 
 pub use build::build;
@@ -57,6 +58,8 @@ pub struct Subnet {
     pub az: Option<String>,
     /// The effective network ACL; `None` means AWS's default allow-all ACL.
     pub nacl: Option<NaclId>,
+    /// Whether the effective route table reaches an internet gateway (`None`: unknown).
+    pub public: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
