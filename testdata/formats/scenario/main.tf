@@ -38,6 +38,12 @@ resource "aws_route_table_association" "public" {
   route_table_id = aws_route_table.public.id
 }
 
+# The instance subnet routes to the internet too, so an open instance port is reachable.
+resource "aws_route_table_association" "app" {
+  subnet_id      = aws_subnet.app.id
+  route_table_id = aws_route_table.public.id
+}
+
 resource "aws_elb" "web" {
   name            = "web"
   subnets         = [aws_subnet.public.id]
