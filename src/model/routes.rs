@@ -131,7 +131,9 @@ impl<'a> Builder<'a> {
                     // AWS's own main table has only the local route; but when this
                     // configuration manages no route table of the VPC, its routing is
                     // managed elsewhere and unknown here.
-                    Some(v) if managed.contains(&v) => main.get(&v).copied().unwrap_or(Internet::No),
+                    Some(v) if managed.contains(&v) => {
+                        main.get(&v).copied().unwrap_or(Internet::No)
+                    }
                     Some(_) => Internet::Unknown,
                     None => Internet::Unknown,
                 },

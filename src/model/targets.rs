@@ -348,16 +348,54 @@ impl<'a> Builder<'a> {
                 span,
             ));
         };
-        let body = &inst.body;
+        let mut body = &inst.body;
+        let mut via_interface = false;
+        // An instance whose primary interface is a separate `aws_network_interface` takes
+        // its subnet and groups from that interface.
+        if let Some(ni) = body.blocks_of("network_interface").find(|b| {
+            b.body
+                .get("device_index")
+                .is_none_or(|d| d.value.as_i64() == Some(0))
+        }) {
+            match attr(&ni.body, "network_interface_id")
+                .and_then(|a| self.reference(&a.value))
+                .filter(|(r, _)| r.rtype == "aws_network_interface")
+            {
+                Some((eni, _)) => {
+                    body = &eni.body;
+                    via_interface = true;
+                }
+                None => {
+                    return Ok(Target {
+                        address: inst.address.clone(),
+                        span: inst.span,
+                        registered_at: span,
+                        groups: Groups::Unknown(unknown_at(
+                            "the instance's network interface is not in this configuration",
+                            ni.span,
+                        )),
+                        placement: Placement::Unknown(unknown_at(
+                            "the instance's network interface is not in this configuration",
+                            ni.span,
+                        )),
+                    })
+                }
+            }
+        }
         let placement = self
             .placement_of(attr(body, "subnet_id"))
             .unwrap_or(Placement::DefaultVpc);
-        let groups = match self.groups_of(attr(body, "vpc_security_group_ids")) {
+        // An interface lists group ids in `security_groups`; an instance in
+        // `vpc_security_group_ids`, or names/ids in `security_groups`.
+        let listed = if via_interface {
+            self.groups_of(attr(body, "security_groups"))
+        } else {
+            self.groups_of(attr(body, "vpc_security_group_ids"))
+                .or_else(|| self.groups_of(attr(body, "security_groups")))
+        };
+        let groups = match listed {
             Some(g) => g,
-            None => match self.groups_of(attr(body, "security_groups")) {
-                Some(g) => g,
-                None => self.default_groups(&placement.clone(), inst.span),
-            },
+            None => self.default_groups(&placement.clone(), inst.span),
         };
         Ok(Target {
             address: inst.address.clone(),
