@@ -292,3 +292,24 @@ fn syntax_errors_are_located_and_other_roots_still_load() {
     assert_eq!(codes, vec!["TF001".to_string()]);
     assert_eq!(attr(&roots, "x.y", "a"), Value::Number(1.0));
 }
+
+#[test]
+fn installed_remote_modules_are_read_and_missing_ones_noted() {
+    let (roots, codes) = eval(&[
+        ("main.tf", "module \"vpc\" {\n source = \"terraform-aws-modules/vpc/aws\"\n cidr = \"10.1.0.0/16\"\n}\nmodule \"gone\" {\n source = \"terraform-aws-modules/s3-bucket/aws\"\n}\nresource \"x\" \"y\" {\n cidr = module.vpc.cidr\n other = module.gone.id\n}\n"),
+        (".terraform/modules/modules.json", r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"vpc","Source":"registry.terraform.io/terraform-aws-modules/vpc/aws","Dir":".terraform/modules/vpc"}]}"#),
+        (".terraform/modules/vpc/main.tf", "variable \"cidr\" {}\nresource \"aws_vpc\" \"this\" { cidr_block = var.cidr }\noutput \"cidr\" { value = aws_vpc.this.cidr_block }\n"),
+    ]);
+    assert_eq!(
+        roots.len(),
+        1,
+        "the installed module is not a root of its own"
+    );
+    assert_eq!(attr(&roots, "x.y", "cidr"), s("10.1.0.0/16"));
+    assert!(roots[0].resource("module.vpc.aws_vpc.this").is_some());
+    match attr(&roots, "x.y", "other") {
+        Value::Unknown(u) => assert!(u.reason.contains("not installed locally"), "{}", u.reason),
+        other => panic!("expected unknown, got {other}"),
+    }
+    assert_eq!(codes, vec!["TF005".to_string()]);
+}
