@@ -1,6 +1,6 @@
 //! ELB012: the LB subnets' network ACLs must let the LB send to its instances.
 
-use super::common::*;
+use super::common::Context;
 use super::nacl_flows::*;
 use crate::diagnostic::Finding;
 
@@ -37,50 +37,15 @@ crate::declare_rule! {
 }
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
-    let net = cx.net;
-    for lb in &net.lbs {
-        let ports = sent_ports(lb);
-        if ports.is_empty() {
-            continue;
-        }
-        for (ls, ts) in subnet_pairs(net, lb) {
-            let Some(nacl) = net.subnets[ls].nacl else {
-                continue;
-            };
-            let req = format!(
-                "{} lets {} reach {}",
-                net.nacls[nacl].address, lb.address, net.subnets[ts].address
-            );
-            let cidr = match &net.subnets[ts].cidr {
-                Ok(c) => c.clone(),
-                Err(u) => {
-                    out.push(undecided_one(&req, u, lb.span));
-                    continue;
-                }
-            };
-            match evaluate(
-                net,
-                nacl,
-                true,
-                &cidr,
-                &ports,
-                Blocked::ForEvery,
-                &req,
-                lb.span,
-            ) {
-                Err(note) => out.push(note),
-                Ok(None) => {}
-                Ok(Some(b)) => {
-                    let what = format!(
-                        "{} cannot send to its instances in {}",
-                        lb.address, net.subnets[ts].address
-                    );
-                    push_once(
-                        out,
-                        finding(net, RULE.code, lb, nacl, true, &cidr, &b, what),
-                    );
-                }
-            }
-        }
-    }
+    check_pairs(
+        cx,
+        out,
+        &PairFlow {
+            code: RULE.code,
+            lb_side: true,
+            egress: true,
+            replies: false,
+            skip_same_subnet: false,
+        },
+    );
 }

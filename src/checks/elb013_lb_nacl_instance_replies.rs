@@ -1,6 +1,6 @@
 //! ELB013: the LB subnets' network ACLs must let replies from the instances in.
 
-use super::common::*;
+use super::common::Context;
 use super::nacl_flows::*;
 use crate::diagnostic::Finding;
 
@@ -37,49 +37,15 @@ crate::declare_rule! {
 }
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
-    let net = cx.net;
-    for lb in &net.lbs {
-        for (ls, ts) in subnet_pairs(net, lb) {
-            if ls == ts {
-                continue;
-            }
-            let Some(nacl) = net.subnets[ls].nacl else {
-                continue;
-            };
-            let req = format!(
-                "{} lets replies from {} in",
-                net.nacls[nacl].address, net.subnets[ts].address
-            );
-            let cidr = match &net.subnets[ts].cidr {
-                Ok(c) => c.clone(),
-                Err(u) => {
-                    out.push(undecided_one(&req, u, lb.span));
-                    continue;
-                }
-            };
-            match evaluate(
-                net,
-                nacl,
-                false,
-                &cidr,
-                &ephemeral(),
-                Blocked::ForEvery,
-                &req,
-                lb.span,
-            ) {
-                Err(note) => out.push(note),
-                Ok(None) => {}
-                Ok(Some(b)) => {
-                    let what = format!(
-                        "replies from the instances in {} cannot reach {}",
-                        net.subnets[ts].address, lb.address
-                    );
-                    push_once(
-                        out,
-                        finding(net, RULE.code, lb, nacl, false, &cidr, &b, what),
-                    );
-                }
-            }
-        }
-    }
+    check_pairs(
+        cx,
+        out,
+        &PairFlow {
+            code: RULE.code,
+            lb_side: true,
+            egress: false,
+            replies: true,
+            skip_same_subnet: true,
+        },
+    );
 }

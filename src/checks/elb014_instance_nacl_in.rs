@@ -1,6 +1,6 @@
 //! ELB014: the instance subnets' network ACLs must let the LB in.
 
-use super::common::*;
+use super::common::Context;
 use super::nacl_flows::*;
 use crate::diagnostic::Finding;
 
@@ -32,53 +32,15 @@ crate::declare_rule! {
 }
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
-    let net = cx.net;
-    for lb in &net.lbs {
-        let ports = sent_ports(lb);
-        if ports.is_empty() {
-            continue;
-        }
-        for (ls, ts) in subnet_pairs(net, lb) {
-            if ls == ts {
-                continue;
-            }
-            let Some(nacl) = net.subnets[ts].nacl else {
-                continue;
-            };
-            let req = format!(
-                "{} admits {} from {}",
-                net.nacls[nacl].address, lb.address, net.subnets[ls].address
-            );
-            let cidr = match &net.subnets[ls].cidr {
-                Ok(c) => c.clone(),
-                Err(u) => {
-                    out.push(undecided_one(&req, u, lb.span));
-                    continue;
-                }
-            };
-            match evaluate(
-                net,
-                nacl,
-                false,
-                &cidr,
-                &ports,
-                Blocked::ForEvery,
-                &req,
-                lb.span,
-            ) {
-                Err(note) => out.push(note),
-                Ok(None) => {}
-                Ok(Some(b)) => {
-                    let what = format!(
-                        "{} in {} cannot reach its instances in {}",
-                        lb.address, net.subnets[ls].address, net.subnets[ts].address
-                    );
-                    push_once(
-                        out,
-                        finding(net, RULE.code, lb, nacl, false, &cidr, &b, what),
-                    );
-                }
-            }
-        }
-    }
+    check_pairs(
+        cx,
+        out,
+        &PairFlow {
+            code: RULE.code,
+            lb_side: false,
+            egress: false,
+            replies: false,
+            skip_same_subnet: true,
+        },
+    );
 }

@@ -1,6 +1,6 @@
 //! ELB015: the instance subnets' network ACLs must let replies go back to the LB.
 
-use super::common::*;
+use super::common::Context;
 use super::nacl_flows::*;
 use crate::diagnostic::Finding;
 
@@ -35,49 +35,15 @@ crate::declare_rule! {
 }
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
-    let net = cx.net;
-    for lb in &net.lbs {
-        for (ls, ts) in subnet_pairs(net, lb) {
-            if ls == ts {
-                continue;
-            }
-            let Some(nacl) = net.subnets[ts].nacl else {
-                continue;
-            };
-            let req = format!(
-                "{} lets replies reach {}",
-                net.nacls[nacl].address, lb.address
-            );
-            let cidr = match &net.subnets[ls].cidr {
-                Ok(c) => c.clone(),
-                Err(u) => {
-                    out.push(undecided_one(&req, u, lb.span));
-                    continue;
-                }
-            };
-            match evaluate(
-                net,
-                nacl,
-                true,
-                &cidr,
-                &ephemeral(),
-                Blocked::ForEvery,
-                &req,
-                lb.span,
-            ) {
-                Err(note) => out.push(note),
-                Ok(None) => {}
-                Ok(Some(b)) => {
-                    let what = format!(
-                        "replies from the instances in {} cannot reach {}",
-                        net.subnets[ts].address, lb.address
-                    );
-                    push_once(
-                        out,
-                        finding(net, RULE.code, lb, nacl, true, &cidr, &b, what),
-                    );
-                }
-            }
-        }
-    }
+    check_pairs(
+        cx,
+        out,
+        &PairFlow {
+            code: RULE.code,
+            lb_side: false,
+            egress: true,
+            replies: true,
+            skip_same_subnet: true,
+        },
+    );
 }

@@ -238,3 +238,106 @@ pub fn cidr_label(cidr: &AddrSet) -> String {
         _ => cidr.to_string(),
     }
 }
+
+/// Which side's ACL a flow between the LB and its instances crosses, and how.
+pub struct PairFlow {
+    pub code: &'static str,
+    /// The ACL of the LB's subnet (else the instance subnet's).
+    pub lb_side: bool,
+    pub egress: bool,
+    /// Requests (instance and health-check ports) or replies (1024-65535).
+    pub replies: bool,
+    /// Traffic inside one subnet does not cross its ACL (except the LB's outbound traffic).
+    pub skip_same_subnet: bool,
+}
+
+/// Checks one ACL direction for every (LB subnet, instance subnet) pair of every LB.
+pub fn check_pairs(cx: &Context, out: &mut Vec<Finding>, flow: &PairFlow) {
+    let net = cx.net;
+    for lb in &net.lbs {
+        let ports = if flow.replies {
+            ephemeral()
+        } else {
+            sent_ports(lb)
+        };
+        if ports.is_empty() {
+            continue;
+        }
+        for (ls, ts) in subnet_pairs(net, lb) {
+            if flow.skip_same_subnet && ls == ts {
+                continue;
+            }
+            let (own, peer) = if flow.lb_side { (ls, ts) } else { (ts, ls) };
+            let Some(nacl) = net.subnets[own].nacl else {
+                continue;
+            };
+            let (lb_subnet, inst_subnet) = (&net.subnets[ls].address, &net.subnets[ts].address);
+            let (req, what) = match (flow.lb_side, flow.replies) {
+                (true, false) => (
+                    format!(
+                        "{} lets {} reach {inst_subnet}",
+                        net.nacls[nacl].address, lb.address
+                    ),
+                    format!(
+                        "{} cannot send to its instances in {inst_subnet}",
+                        lb.address
+                    ),
+                ),
+                (true, true) => (
+                    format!(
+                        "{} lets replies from {inst_subnet} in",
+                        net.nacls[nacl].address
+                    ),
+                    format!(
+                        "replies from the instances in {inst_subnet} cannot reach {}",
+                        lb.address
+                    ),
+                ),
+                (false, false) => (
+                    format!(
+                        "{} admits {} from {lb_subnet}",
+                        net.nacls[nacl].address, lb.address
+                    ),
+                    format!(
+                        "{} in {lb_subnet} cannot reach its instances in {inst_subnet}",
+                        lb.address
+                    ),
+                ),
+                (false, true) => (
+                    format!(
+                        "{} lets replies reach {}",
+                        net.nacls[nacl].address, lb.address
+                    ),
+                    format!(
+                        "replies from the instances in {inst_subnet} cannot reach {}",
+                        lb.address
+                    ),
+                ),
+            };
+            let cidr = match &net.subnets[peer].cidr {
+                Ok(c) => c.clone(),
+                Err(u) => {
+                    out.push(undecided_one(&req, u, lb.span));
+                    continue;
+                }
+            };
+            match evaluate(
+                net,
+                nacl,
+                flow.egress,
+                &cidr,
+                &ports,
+                Blocked::ForEvery,
+                &req,
+                lb.span,
+            ) {
+                Err(note) => out.push(note),
+                Ok(None) => {}
+                Ok(Some(b)) => push_once(
+                    out,
+                    finding(net, flow.code, lb, nacl, flow.egress, &cidr, &b, what),
+                ),
+            }
+        }
+    }
+}
