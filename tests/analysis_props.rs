@@ -477,8 +477,8 @@ fn oracle(entries: &[Entry<usize>], addr: Ipv4Addr, port: u16) -> Decision<usize
             continue;
         }
         let ignores = e.protocol.ignores_ports();
-        let peer_ok = e.peers.as_ref().map_or(true, |p| p.contains(addr));
-        let port_ok = ignores || e.ports.as_ref().map_or(true, |p| p.contains(port));
+        let peer_ok = e.peers.as_ref().is_none_or(|p| p.contains(addr));
+        let port_ok = ignores || e.ports.as_ref().is_none_or(|p| p.contains(port));
         if !(peer_ok && port_ok) {
             continue;
         }
