@@ -244,7 +244,14 @@ pub fn primary_group(net: &Network, ids: &[GroupId]) -> GroupId {
 /// Names of groups for messages.
 pub fn group_names(net: &Network, ids: &[GroupId]) -> String {
     ids.iter()
-        .map(|g| net.groups[*g].address.clone())
+        .map(|g| {
+            let group = &net.groups[*g];
+            if group.synthetic {
+                format!("the {}", group.address)
+            } else {
+                group.address.clone()
+            }
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
