@@ -147,7 +147,7 @@ pub fn fix(
         ports.ranges().first().map_or(0, |r| r.0),
         ports.ranges().last().map_or(0, |r| r.1),
     );
-    let cidr_text = cidr_label(cidr);
+    let cidr_text = covering_cidr(cidr);
     let name = slug(local_name(&n.address).rsplit('.').next().unwrap_or("acl"));
     format!(
         "resource \"aws_network_acl_rule\" \"{name}_{}_{from}\" {{\n  network_acl_id = {}.id\n  rule_number    = {number}\n  egress         = {egress}\n  protocol       = \"tcp\"\n  rule_action    = \"allow\"\n  cidr_block     = \"{cidr_text}\"\n  from_port      = {from}\n  to_port        = {to}\n}}",
@@ -251,6 +251,44 @@ pub struct PairFlow {
     pub skip_same_subnet: bool,
 }
 
+/// The requirement (for notes) and the failure (for errors) of a pair flow, in words.
+fn describe(
+    flow: &PairFlow,
+    nacl: &str,
+    lb: &str,
+    lb_subnet: &str,
+    inst_subnet: &str,
+) -> (String, String) {
+    match (flow.lb_side, flow.replies) {
+        (true, false) => (
+            format!("{nacl} lets {lb} reach {inst_subnet}"),
+            format!("{lb} cannot send to its instances in {inst_subnet}"),
+        ),
+        (true, true) => (
+            format!("{nacl} lets replies from {inst_subnet} in"),
+            format!("replies from the instances in {inst_subnet} cannot reach {lb}"),
+        ),
+        (false, false) => (
+            format!("{nacl} admits {lb} from {lb_subnet}"),
+            format!("{lb} in {lb_subnet} cannot reach its instances in {inst_subnet}"),
+        ),
+        (false, true) => (
+            format!("{nacl} lets replies reach {lb}"),
+            format!("replies from the instances in {inst_subnet} cannot reach {lb}"),
+        ),
+    }
+}
+
+/// Blocks of one LB that the same ACL rule decides for the same ports: one finding, whose
+/// peer is the union of the subnets involved.
+struct Pending {
+    nacl: NaclId,
+    block: Block,
+    cidr: AddrSet,
+    lb_subnets: Vec<String>,
+    inst_subnets: Vec<String>,
+}
+
 /// Checks one ACL direction for every (LB subnet, instance subnet) pair of every LB.
 pub fn check_pairs(cx: &Context, out: &mut Vec<Finding>, flow: &PairFlow) {
     let net = cx.net;
@@ -263,6 +301,7 @@ pub fn check_pairs(cx: &Context, out: &mut Vec<Finding>, flow: &PairFlow) {
         if ports.is_empty() {
             continue;
         }
+        let mut pending: Vec<Pending> = Vec::new();
         for (ls, ts) in subnet_pairs(net, lb) {
             if flow.skip_same_subnet && ls == ts {
                 continue;
@@ -272,48 +311,13 @@ pub fn check_pairs(cx: &Context, out: &mut Vec<Finding>, flow: &PairFlow) {
                 continue;
             };
             let (lb_subnet, inst_subnet) = (&net.subnets[ls].address, &net.subnets[ts].address);
-            let (req, what) = match (flow.lb_side, flow.replies) {
-                (true, false) => (
-                    format!(
-                        "{} lets {} reach {inst_subnet}",
-                        net.nacls[nacl].address, lb.address
-                    ),
-                    format!(
-                        "{} cannot send to its instances in {inst_subnet}",
-                        lb.address
-                    ),
-                ),
-                (true, true) => (
-                    format!(
-                        "{} lets replies from {inst_subnet} in",
-                        net.nacls[nacl].address
-                    ),
-                    format!(
-                        "replies from the instances in {inst_subnet} cannot reach {}",
-                        lb.address
-                    ),
-                ),
-                (false, false) => (
-                    format!(
-                        "{} admits {} from {lb_subnet}",
-                        net.nacls[nacl].address, lb.address
-                    ),
-                    format!(
-                        "{} in {lb_subnet} cannot reach its instances in {inst_subnet}",
-                        lb.address
-                    ),
-                ),
-                (false, true) => (
-                    format!(
-                        "{} lets replies reach {}",
-                        net.nacls[nacl].address, lb.address
-                    ),
-                    format!(
-                        "replies from the instances in {inst_subnet} cannot reach {}",
-                        lb.address
-                    ),
-                ),
-            };
+            let (req, _) = describe(
+                flow,
+                &net.nacls[nacl].address,
+                &lb.address,
+                lb_subnet,
+                inst_subnet,
+            );
             let cidr = match &net.subnets[peer].cidr {
                 Ok(c) => c.clone(),
                 Err(u) => {
@@ -333,11 +337,88 @@ pub fn check_pairs(cx: &Context, out: &mut Vec<Finding>, flow: &PairFlow) {
             ) {
                 Err(note) => out.push(note),
                 Ok(None) => {}
-                Ok(Some(b)) => push_once(
-                    out,
-                    finding(net, flow.code, lb, nacl, flow.egress, &cidr, &b, what),
-                ),
+                Ok(Some(b)) => {
+                    let same = pending.iter_mut().find(|p| {
+                        p.nacl == nacl && p.block.primary == b.primary && p.block.ports == b.ports
+                    });
+                    match same {
+                        Some(p) => {
+                            p.cidr = p.cidr.union(&cidr);
+                            for (list, name) in [
+                                (&mut p.lb_subnets, lb_subnet),
+                                (&mut p.inst_subnets, inst_subnet),
+                            ] {
+                                if !list.contains(name) {
+                                    list.push(name.clone());
+                                }
+                            }
+                        }
+                        None => pending.push(Pending {
+                            nacl,
+                            block: b,
+                            cidr,
+                            lb_subnets: vec![lb_subnet.clone()],
+                            inst_subnets: vec![inst_subnet.clone()],
+                        }),
+                    }
+                }
             }
         }
+        for p in pending {
+            let (_, what) = describe(
+                flow,
+                &net.nacls[p.nacl].address,
+                &lb.address,
+                &p.lb_subnets.join(", "),
+                &p.inst_subnets.join(", "),
+            );
+            out.push(finding(
+                net,
+                flow.code,
+                lb,
+                p.nacl,
+                flow.egress,
+                &p.cidr,
+                &p.block,
+                what,
+            ));
+        }
+    }
+}
+
+/// The smallest single CIDR block that covers the set (`0.0.0.0/0` for the public space), for
+/// a rule that has room for one `cidr_block`.
+pub fn covering_cidr(cidr: &AddrSet) -> String {
+    if cidr.contains_set(&AddrSet::public()) {
+        return "0.0.0.0/0".to_string();
+    }
+    let (Some(&(lo, _)), Some(&(_, hi))) = (cidr.ranges().first(), cidr.ranges().last()) else {
+        return "0.0.0.0/0".to_string();
+    };
+    let prefix = (lo ^ hi).leading_zeros();
+    let mask = if prefix == 0 {
+        0
+    } else {
+        u32::MAX << (32 - prefix)
+    };
+    format!("{}/{prefix}", std::net::Ipv4Addr::from(lo & mask))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn covering_cidrs() {
+        let two = AddrSet::parse_cidr("10.0.1.0/24")
+            .unwrap()
+            .union(&AddrSet::parse_cidr("10.0.3.0/24").unwrap());
+        assert_eq!(covering_cidr(&two), "10.0.0.0/22");
+        assert_eq!(
+            covering_cidr(&AddrSet::parse_cidr("10.0.1.0/24").unwrap()),
+            "10.0.1.0/24"
+        );
+        assert_eq!(covering_cidr(&AddrSet::public()), "0.0.0.0/0");
+        assert_eq!(cidr_label(&two), "10.0.1.0/24, 10.0.3.0/24");
     }
 }
