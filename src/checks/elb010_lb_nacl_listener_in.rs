@@ -58,21 +58,12 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 lb.span,
             ));
         }
-        for s in subnets(&lb.placement) {
-            let Some(nacl) = net.subnets[s].nacl else {
-                continue;
-            };
+        for (nacl, names) in lb_nacls(net, lb) {
             let clients = match clients(net, lb) {
                 Ok(c) => c,
                 Err(u) => {
-                    out.push(undecided_one(
-                        &format!(
-                            "the network ACL of {} admits clients",
-                            net.subnets[s].address
-                        ),
-                        &u,
-                        lb.span,
-                    ));
+                    let req = format!("{} admits clients", net.nacls[nacl].address);
+                    out.push(undecided_one(&req, &u, lb.span));
                     continue;
                 }
             };
@@ -94,8 +85,8 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                     Ok(None) => {}
                     Ok(Some(b)) => {
                         let what = format!(
-                            "clients cannot reach listener port {port} of {} in subnet {}",
-                            lb.address, net.subnets[s].address
+                            "clients cannot reach listener port {port} of {} in {names}",
+                            lb.address
                         );
                         out.push(
                             finding(net, RULE.code, lb, nacl, false, &clients, &b, what)

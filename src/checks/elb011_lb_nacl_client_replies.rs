@@ -54,17 +54,12 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         let Ok(clients) = clients(net, lb) else {
             continue;
         };
-        for s in subnets(&lb.placement) {
-            let Some(nacl) = net.subnets[s].nacl else {
-                continue;
-            };
+        for (nacl, names) in lb_nacls(net, lb) {
             let mut admitted = AddrSet::empty();
             for l in &lb.listeners {
                 if let Ok(port) = l.lb_port {
-                    admitted = admitted.union(
-                        &nacl_query(net, nacl, false, &clients, &PortSet::single(port))
-                            .allowed_peers(),
-                    );
+                    let verdict = nacl_query(net, nacl, false, &clients, &PortSet::single(port));
+                    admitted = admitted.union(&verdict.allowed_peers());
                 }
             }
             if admitted.is_empty() {
@@ -85,13 +80,10 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 Ok(None) => {}
                 Ok(Some(b)) => {
                     let what = format!(
-                        "replies from {} in subnet {} cannot reach its clients",
-                        lb.address, net.subnets[s].address
+                        "replies from {} in {names} cannot reach its clients",
+                        lb.address
                     );
-                    push_once(
-                        out,
-                        finding(net, RULE.code, lb, nacl, true, &admitted, &b, what),
-                    );
+                    out.push(finding(net, RULE.code, lb, nacl, true, &admitted, &b, what));
                 }
             }
         }

@@ -32,6 +32,24 @@ pub fn subnets(p: &Placement) -> Vec<SubnetId> {
     }
 }
 
+/// The distinct ACLs of the LB's subnets, each with the names of the subnets that use it.
+pub fn lb_nacls(net: &Network, lb: &LoadBalancer) -> Vec<(NaclId, String)> {
+    let mut out: Vec<(NaclId, Vec<&str>)> = Vec::new();
+    for s in subnets(&lb.placement) {
+        let Some(nacl) = net.subnets[s].nacl else {
+            continue;
+        };
+        let name = net.subnets[s].address.as_str();
+        match out.iter_mut().find(|(n, _)| *n == nacl) {
+            Some((_, names)) => names.push(name),
+            None => out.push((nacl, vec![name])),
+        }
+    }
+    out.into_iter()
+        .map(|(n, names)| (n, names.join(", ")))
+        .collect()
+}
+
 /// A proven block of a flow through one ACL direction.
 pub struct Block {
     pub ports: PortSet,
@@ -212,20 +230,6 @@ pub fn sent_ports(lb: &LoadBalancer) -> PortSet {
     needed_ports(lb).iter().fold(PortSet::empty(), |acc, n| {
         acc.union(&PortSet::single(n.port))
     })
-}
-
-/// Pushes a block finding unless the same ACL rule already reported the same ports for the
-/// same load balancer (several subnets often share one ACL).
-pub fn push_once(out: &mut Vec<Finding>, f: Finding) {
-    let dup = out.iter().any(|o| {
-        o.code == f.code
-            && o.span == f.span
-            && o.labels.get(1) == f.labels.get(1)
-            && o.help == f.help
-    });
-    if !dup {
-        out.push(f);
-    }
 }
 
 /// A CIDR for messages and fixes: the public address space reads as `0.0.0.0/0`.
