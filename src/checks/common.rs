@@ -198,31 +198,73 @@ pub fn slug(s: &str) -> String {
         .collect()
 }
 
-/// The HCL of a standalone rule that would allow `ports`.
+/// The other side of a suggested security group rule.
+pub enum PeerFix {
+    /// A group expression, e.g. `aws_security_group.lb.id`.
+    Group(String),
+    /// A CIDR expression, e.g. `"0.0.0.0/0"` or `aws_vpc.main.cidr_block`.
+    Cidr(String),
+}
+
+/// The HCL of a rule that would allow `ports`, in the style the group already uses: an inline
+/// block, an `aws_vpc_security_group_*_rule`, or an `aws_security_group_rule`.
 pub fn sg_rule_fix(
     net: &Network,
     group: GroupId,
     kind: &str,
+    protocol: &str,
     ports: &PortSet,
-    peer: &str,
+    peer: &PeerFix,
 ) -> String {
+    let g = &net.groups[group];
     let (from, to) = ports.ranges().first().copied().unwrap_or((0, 0));
-    let gname = slug(
-        net.groups[group]
-            .address
-            .rsplit('.')
-            .next()
-            .unwrap_or("group"),
-    );
+    let gname = slug(g.address.rsplit('.').next().unwrap_or("group"));
+    let protocol = format!("\"{protocol}\"");
     let range = if from == to {
         format!("{from}")
     } else {
         format!("{from}_{to}")
     };
-    format!(
-        "resource \"aws_security_group_rule\" \"{gname}_{kind}_{range}\" {{\n  type              = \"{kind}\"\n  security_group_id = {}\n  protocol          = \"tcp\"\n  from_port         = {from}\n  to_port           = {to}\n  {peer}\n}}",
-        group_expr(net, group)
-    )
+    let vpc_style = g.rules.iter().any(|r| {
+        r.standalone
+            .as_deref()
+            .is_some_and(|a| a.contains("aws_vpc_security_group_"))
+    });
+    if g.has_inline && !g.synthetic {
+        let peer = match peer {
+            PeerFix::Group(e) => format!("security_groups = [{e}]"),
+            PeerFix::Cidr(e) => format!("cidr_blocks     = [{e}]"),
+        };
+        format!(
+            "# inside resource \"aws_security_group\" \"{gname}\"\n{kind} {{\n  from_port       = {from}\n  to_port         = {to}\n  protocol        = {protocol}\n  {peer}\n}}"
+        )
+    } else if vpc_style {
+        let peer = match peer {
+            PeerFix::Group(e) => format!("referenced_security_group_id = {e}"),
+            PeerFix::Cidr(e) => format!("cidr_ipv4                    = {e}"),
+        };
+        format!(
+            "resource \"aws_vpc_security_group_{kind}_rule\" \"{gname}_{range}\" {{\n  security_group_id            = {}\n  ip_protocol                  = {protocol}\n  from_port                    = {from}\n  to_port                      = {to}\n  {peer}\n}}",
+            group_expr(net, group)
+        )
+    } else {
+        let peer = match peer {
+            PeerFix::Group(e) => format!("source_security_group_id = {e}"),
+            PeerFix::Cidr(e) => format!("cidr_blocks              = [{e}]"),
+        };
+        format!(
+            "resource \"aws_security_group_rule\" \"{gname}_{kind}_{range}\" {{\n  type                     = \"{kind}\"\n  security_group_id        = {}\n  protocol                 = {protocol}\n  from_port                = {from}\n  to_port                  = {to}\n  {peer}\n}}",
+            group_expr(net, group)
+        )
+    }
+}
+
+/// The CIDR expression of an LB's VPC, for suggested rules.
+pub fn vpc_cidr_expr(net: &Network, lb: &LoadBalancer) -> String {
+    match lb.vpc {
+        Some(v) => format!("{}.cidr_block", local_name(&net.vpcs[v].address)),
+        None => format!("\"{}\"", crate::model::DEFAULT_VPC_CIDR),
+    }
 }
 
 /// The groups of an interface, when known.

@@ -103,9 +103,9 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                     "anywhere (0.0.0.0/0)"
                 };
                 let peer = if internal {
-                    "cidr_blocks       = [<VPC CIDR>]".to_string()
+                    PeerFix::Cidr(vpc_cidr_expr(net, lb))
                 } else {
-                    "cidr_blocks       = [\"0.0.0.0/0\"]".to_string()
+                    PeerFix::Cidr("\"0.0.0.0/0\"".to_string())
                 };
                 let f = Finding::new(
                     RULE.code,
@@ -115,7 +115,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 )
                 .label(l.lb_port_span, format!("clients connect to port {port} here"))
                 .help(format!("add an ingress rule for TCP {port} from {}", if internal { "the VPC CIDR" } else { "0.0.0.0/0" }))
-                .fix(sg_rule_fix(net, g, "ingress", &required, &peer));
+                .fix(sg_rule_fix(net, g, "ingress", "tcp", &required, &peer));
                 out.push(with_call_sites(f, lb));
             } else if let Some(n) = sg_undecided(&requirement, &ans, &required, l.lb_port_span) {
                 out.push(n);

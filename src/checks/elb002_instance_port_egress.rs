@@ -90,11 +90,10 @@ pub fn lb_egress(cx: &Context, out: &mut Vec<Finding>, instance: bool) {
                     seen.push(key);
                     let g = primary_group(net, ids);
                     let peer = match known_groups(&t.groups) {
-                        Some(tg) if !tg.is_empty() => format!(
-                            "source_security_group_id = {}",
-                            group_expr(net, primary_group(net, tg))
-                        ),
-                        _ => "cidr_blocks       = [<instance subnet CIDR>]".to_string(),
+                        Some(tg) if !tg.is_empty() => {
+                            PeerFix::Group(group_expr(net, primary_group(net, tg)))
+                        }
+                        _ => PeerFix::Cidr(vpc_cidr_expr(net, lb)),
                     };
                     let f = Finding::new(
                         code,
@@ -112,7 +111,7 @@ pub fn lb_egress(cx: &Context, out: &mut Vec<Finding>, instance: bool) {
                             "add an egress rule for TCP {} to the instances' security group",
                             needed.port
                         ))
-                        .fix(sg_rule_fix(net, g, "egress", &required, &peer));
+                        .fix(sg_rule_fix(net, g, "egress", "tcp", &required, &peer));
                     out.push(with_call_sites(f, lb));
                 } else if let Some(n) = sg_undecided(&requirement, &ans, &required, lb.span) {
                     out.push(n);

@@ -111,14 +111,13 @@ pub fn instance_ingress(cx: &Context, out: &mut Vec<Finding>, instance: bool) {
                     seen.push(key);
                     let g = primary_group(net, ids);
                     let peer = match &lb.groups {
-                        Groups::Known(lg) if !lg.is_empty() => format!(
-                            "source_security_group_id = {}",
-                            group_expr(net, primary_group(net, lg))
-                        ),
-                        _ => format!(
-                            "source_security_group_id = {}.source_security_group_id",
+                        Groups::Known(lg) if !lg.is_empty() => {
+                            PeerFix::Group(group_expr(net, primary_group(net, lg)))
+                        }
+                        _ => PeerFix::Group(format!(
+                            "{}.source_security_group_id",
                             local_name(&lb.address)
-                        ),
+                        )),
                     };
                     let f = Finding::new(
                         code,
@@ -133,7 +132,7 @@ pub fn instance_ingress(cx: &Context, out: &mut Vec<Finding>, instance: bool) {
                     let f = needed
                         .labels(f, lb)
                         .help(format!("add an ingress rule for TCP {} from the load balancer's security group", needed.port))
-                        .fix(sg_rule_fix(net, g, "ingress", &required, &peer));
+                        .fix(sg_rule_fix(net, g, "ingress", "tcp", &required, &peer));
                     out.push(with_call_sites(f, lb));
                 } else if let Some(n) = sg_undecided(&requirement, &ans, &required, t.span) {
                     out.push(n);

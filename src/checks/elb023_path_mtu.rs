@@ -74,13 +74,24 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             if !admits && decided && ids.iter().all(|g| net.groups[*g].incomplete.is_none()) {
                 let g = primary_group(net, ids);
                 out.push(
-                    Finding::new(RULE.code, Severity::Note, net.groups[g].span, format!("{} does not admit ICMP type 3 code 4, which path MTU discovery needs", group_names(net, ids)))
-                        .help("add an ingress rule for ICMP type 3 code 4")
-                        .fix(format!(
-                            "resource \"aws_security_group_rule\" \"{}_path_mtu\" {{\n  type              = \"ingress\"\n  security_group_id = {}\n  protocol          = \"icmp\"\n  from_port         = 3\n  to_port           = 4\n  cidr_blocks       = [\"0.0.0.0/0\"]\n}}",
-                            slug(net.groups[g].address.rsplit('.').next().unwrap_or("group")),
-                            group_expr(net, g)
-                        )),
+                    Finding::new(
+                        RULE.code,
+                        Severity::Note,
+                        net.groups[g].span,
+                        format!(
+                            "{} does not admit ICMP type 3 code 4, which path MTU discovery needs",
+                            group_names(net, ids)
+                        ),
+                    )
+                    .help("add an ingress rule for ICMP type 3 code 4")
+                    .fix(sg_rule_fix(
+                        net,
+                        g,
+                        "ingress",
+                        "icmp",
+                        &crate::analysis::ports::PortSet::range(3, 4),
+                        &PeerFix::Cidr("\"0.0.0.0/0\"".to_string()),
+                    )),
                 );
             }
         }

@@ -167,6 +167,13 @@ pub fn fix(
     );
     let cidr_text = covering_cidr(cidr);
     let name = slug(local_name(&n.address).rsplit('.').next().unwrap_or("acl"));
+    if n.rules.iter().any(|r| r.inline) {
+        let kind = if egress { "egress" } else { "ingress" };
+        let rtype = n.address.rsplit('.').nth(1).unwrap_or("aws_network_acl");
+        return format!(
+            "# inside resource \"{rtype}\" \"{name}\"\n{kind} {{\n  rule_no    = {number}\n  action     = \"allow\"\n  protocol   = \"tcp\"\n  cidr_block = \"{cidr_text}\"\n  from_port  = {from}\n  to_port    = {to}\n}}"
+        );
+    }
     format!(
         "resource \"aws_network_acl_rule\" \"{name}_{}_{from}\" {{\n  network_acl_id = {}.id\n  rule_number    = {number}\n  egress         = {egress}\n  protocol       = \"tcp\"\n  rule_action    = \"allow\"\n  cidr_block     = \"{cidr_text}\"\n  from_port      = {from}\n  to_port        = {to}\n}}",
         if egress { "out" } else { "in" },

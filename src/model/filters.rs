@@ -467,10 +467,10 @@ impl<'a> Builder<'a> {
         body: &EvalBody,
         egress: bool,
         span: Span,
-        number: &str,
+        number_field: &str,
         action: &str,
     ) -> NaclRule {
-        let number = self.port(body, number, span).unwrap_or(i64::MAX);
+        let number = self.port(body, number_field, span).unwrap_or(i64::MAX);
         let allow = attr(body, action)
             .and_then(|a| a.value.as_str())
             .map(|s| s.eq_ignore_ascii_case("allow"));
@@ -503,6 +503,7 @@ impl<'a> Builder<'a> {
             cidr,
             ports,
             span,
+            inline: number_field == "rule_no",
         }
     }
 }

@@ -130,6 +130,8 @@ pub struct NaclRule {
     pub cidr: Known<Option<AddrSet>>,
     pub ports: Known<PortSet>,
     pub span: Span,
+    /// An inline `ingress`/`egress` block (else an `aws_network_acl_rule`).
+    pub inline: bool,
 }
 
 #[derive(Debug)]
