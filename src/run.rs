@@ -63,6 +63,7 @@ pub fn check(options: &Options) -> Outcome {
         findings.extend(model_findings);
         findings.extend(crate::checks::run_all(&crate::checks::Context {
             net: &net,
+            sources: &outcome.sources,
         }));
     }
     let findings = suppress::apply(findings, &outcome.sources, &options.today);

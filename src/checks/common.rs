@@ -12,6 +12,8 @@ use crate::source::Span;
 /// What the rules look at.
 pub struct Context<'a> {
     pub net: &'a Network,
+    /// The source text, for suggested fixes that reuse an expression the module already has.
+    pub sources: &'a crate::source::SourceTable,
 }
 
 /// A port the LB sends to its instances, and why.
@@ -261,9 +263,12 @@ pub fn sg_rule_fix(
 
 /// The CIDR expression of an LB's VPC, for suggested rules.
 pub fn vpc_cidr_expr(net: &Network, lb: &LoadBalancer) -> String {
-    match lb.vpc {
-        Some(v) => format!("{}.cidr_block", local_name(&net.vpcs[v].address)),
-        None => format!("\"{}\"", crate::model::DEFAULT_VPC_CIDR),
+    match net.vpc_cidrs(lb.vpc) {
+        Ok(c) => format!("\"{}\"", crate::checks::nacl_flows::covering_cidr(&c)),
+        Err(_) => match lb.vpc {
+            Some(v) => format!("{}.cidr_block", local_name(&net.vpcs[v].address)),
+            None => format!("\"{}\"", crate::model::DEFAULT_VPC_CIDR),
+        },
     }
 }
 
@@ -329,4 +334,35 @@ pub fn with_call_sites(mut f: Finding, lb: &LoadBalancer) -> Finding {
         f = f.label(*site, "in the module called here");
     }
     f
+}
+
+/// The module address prefix of a resource address (`module.web.` or empty).
+fn module_prefix(address: &str) -> &str {
+    &address[..address.len() - local_name(address).len()]
+}
+
+/// How HCL inside the module of `group` can name `peer`: its own reference when both live in
+/// one module, else the expression an existing rule of that module already uses for it.
+pub fn peer_group_expr(cx: &Context, group: GroupId, peer: GroupId) -> Option<String> {
+    let net = cx.net;
+    let here = module_prefix(&net.groups[group].address);
+    if net.groups[peer].synthetic || module_prefix(&net.groups[peer].address) == here {
+        return Some(group_expr(net, peer));
+    }
+    net.groups
+        .iter()
+        .filter(|g| module_prefix(&g.address) == here)
+        .flat_map(|g| g.rules.iter())
+        .flat_map(|r| r.group_refs.iter())
+        .filter(|(g, _)| *g == peer)
+        .find_map(|(_, span)| {
+            let text = cx.sources.snippet(*span).trim();
+            let inner = text
+                .strip_prefix('[')
+                .and_then(|t| t.strip_suffix(']'))
+                .unwrap_or(text)
+                .trim();
+            (!inner.is_empty() && !inner.contains(',') && !inner.contains('\n'))
+                .then(|| inner.to_string())
+        })
 }

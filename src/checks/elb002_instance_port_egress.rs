@@ -89,12 +89,10 @@ pub fn lb_egress(cx: &Context, out: &mut Vec<Finding>, instance: bool) {
                     }
                     seen.push(key);
                     let g = primary_group(net, ids);
-                    let peer = match known_groups(&t.groups) {
-                        Some(tg) if !tg.is_empty() => {
-                            PeerFix::Group(group_expr(net, primary_group(net, tg)))
-                        }
-                        _ => PeerFix::Cidr(vpc_cidr_expr(net, lb)),
-                    };
+                    let peer = known_groups(&t.groups)
+                        .filter(|tg| !tg.is_empty())
+                        .and_then(|tg| peer_group_expr(cx, g, primary_group(net, tg)))
+                        .map_or_else(|| PeerFix::Cidr(vpc_cidr_expr(net, lb)), PeerFix::Group);
                     let f = Finding::new(
                         code,
                         Severity::Error,

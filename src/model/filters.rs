@@ -83,6 +83,7 @@ impl<'a> Builder<'a> {
         };
         let id = self.net.groups.len();
         let all = |direction, peers| SgRule {
+            group_refs: vec![],
             direction,
             protocol: Ok(Protocol::All),
             ports: Ok(PortSet::full()),
@@ -274,6 +275,7 @@ impl<'a> Builder<'a> {
         let (ports, icmp) = self.port_range(body, &protocol, span);
         let vpc = self.net.groups[owner].vpc;
         let mut peers = Vec::new();
+        let mut group_refs = Vec::new();
         if let Some(a) = attr(body, "cidr_blocks") {
             match as_unknown(&a.value, a.span) {
                 Some(u) => peers.push(Peer::Unknown(u)),
@@ -310,7 +312,11 @@ impl<'a> Builder<'a> {
                     Some(u) => peers.push(Peer::Unknown(u)),
                     None => {
                         for g in elements(&a.value) {
-                            peers.push(self.group_peer(g, a.span, vpc));
+                            let peer = self.group_peer(g, a.span, vpc);
+                            if let Peer::Group(id) = peer {
+                                group_refs.push((id, a.span));
+                            }
+                            peers.push(peer);
                         }
                     }
                 }
@@ -331,6 +337,7 @@ impl<'a> Builder<'a> {
             peers,
             span,
             standalone,
+            group_refs,
         }
     }
 
@@ -357,8 +364,12 @@ impl<'a> Builder<'a> {
                 a.span,
             )));
         }
+        let mut group_refs = Vec::new();
         if let Some(a) = attr(body, "referenced_security_group_id") {
             let peer = self.group_peer(&a.value, a.span, vpc);
+            if let Peer::Group(id) = peer {
+                group_refs.push((id, a.span));
+            }
             peers.push(match (peer, owner) {
                 (Peer::Group(g), Some(o)) if g == o => Peer::Myself,
                 (p, _) => p,
@@ -372,6 +383,7 @@ impl<'a> Builder<'a> {
             peers,
             span: r.span,
             standalone: Some(r.address.clone()),
+            group_refs,
         }
     }
 

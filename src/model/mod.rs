@@ -104,6 +104,9 @@ pub struct SgRule {
     pub span: Span,
     /// Standalone rule resource address, or `None` for an inline block.
     pub standalone: Option<String>,
+    /// Where each group peer was written (the attribute's expression), so that a suggested
+    /// fix can name the same group the way this module does.
+    pub group_refs: Vec<(GroupId, Span)>,
 }
 
 #[derive(Debug)]
