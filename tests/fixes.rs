@@ -49,7 +49,7 @@ fn apply(dir: &Path, primary_file: &Path, fix: &str) {
         panic!("no `{header}` in {}", dir.display());
     }
     let mut text = std::fs::read_to_string(primary_file).unwrap();
-    text.push_str("\n");
+    text.push('\n');
     text.push_str(fix);
     text.push('\n');
     std::fs::write(primary_file, text).unwrap();
