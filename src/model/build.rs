@@ -227,3 +227,43 @@ impl<'a> Builder<'a> {
         self.subnet_index.get(&r.address).copied()
     }
 }
+
+/// The nested blocks of a kind, including the attribute form (`ingress = [{ … }]`) that
+/// Terraform accepts for the same arguments. `Err` when the attribute form is unknown.
+pub(super) fn nested(body: &EvalBody, kind: &str) -> Result<Vec<(EvalBody, Span)>, Unknown> {
+    let mut out: Vec<(EvalBody, Span)> = body
+        .blocks_of(kind)
+        .map(|b| (b.body.clone(), b.span))
+        .collect();
+    if let Some(a) = body.get(kind) {
+        if let Some(u) = as_unknown(&a.value, a.span) {
+            return Err(u);
+        }
+        for item in elements(&a.value) {
+            match item {
+                Value::Object(map) => {
+                    let mut inner = EvalBody::default();
+                    for (k, v) in map {
+                        inner.attributes.insert(
+                            k.clone(),
+                            EvalAttr {
+                                value: v.clone(),
+                                span: a.span,
+                            },
+                        );
+                    }
+                    out.push((inner, a.span));
+                }
+                other => {
+                    return Err(as_unknown(other, a.span).unwrap_or_else(|| {
+                        unknown_at(
+                            format!("`{kind}` holds {}, not rule objects", other.type_name()),
+                            a.span,
+                        )
+                    }))
+                }
+            }
+        }
+    }
+    Ok(out)
+}

@@ -2,7 +2,7 @@
 //! `aws_default_security_group`, and AWS's unmanaged default group) and network ACLs (inline
 //! rules, `aws_network_acl_rule`, associations, `aws_default_network_acl`).
 
-use super::build::{as_unknown, attr, elements, unknown_at, Builder};
+use super::build::{as_unknown, attr, elements, nested, unknown_at, Builder};
 use super::*;
 use crate::eval::{EvalBody, ResourceInstance, Value};
 
@@ -46,10 +46,18 @@ impl<'a> Builder<'a> {
                 ("ingress", Direction::Ingress),
                 ("egress", Direction::Egress),
             ] {
-                for block in r.body.blocks_of(kind) {
-                    let rule = self.sg_rule(&block.body, dir, block.span, None, id);
-                    self.net.groups[id].rules.push(rule);
-                    self.net.groups[id].has_inline = true;
+                match nested(&r.body, kind) {
+                    Ok(blocks) => {
+                        for (body, span) in blocks {
+                            let rule = self.sg_rule(&body, dir, span, None, id);
+                            self.net.groups[id].rules.push(rule);
+                            self.net.groups[id].has_inline = true;
+                        }
+                    }
+                    Err(u) => {
+                        self.net.groups[id].incomplete.get_or_insert(u);
+                        self.net.groups[id].has_inline = true;
+                    }
                 }
             }
         }
@@ -394,22 +402,24 @@ impl<'a> Builder<'a> {
             let id = self.net.nacls.len();
             self.nacl_index.insert(r.address.clone(), id);
             let mut rules = Vec::new();
+            let mut incomplete = None;
             for (kind, egress) in [("ingress", false), ("egress", true)] {
-                for block in r.body.blocks_of(kind) {
-                    rules.push(self.nacl_rule(
-                        &block.body,
-                        egress,
-                        block.span,
-                        "rule_no",
-                        "action",
-                    ));
+                match nested(&r.body, kind) {
+                    Ok(blocks) => {
+                        for (body, span) in blocks {
+                            rules.push(self.nacl_rule(&body, egress, span, "rule_no", "action"));
+                        }
+                    }
+                    Err(u) => {
+                        incomplete.get_or_insert(u);
+                    }
                 }
             }
             self.net.nacls.push(Nacl {
                 address: r.address.clone(),
                 span: r.span,
                 rules,
-                incomplete: None,
+                incomplete,
             });
             if r.rtype == "aws_default_network_acl" {
                 if let Some(a) = attr(&r.body, "default_network_acl_id") {
