@@ -15,7 +15,12 @@ crate::declare_rule! {
     /// ## Example
     /// ```hcl
     /// resource "aws_security_group" "app" {
-    ///   ingress { from_port = 80, to_port = 80, protocol = "tcp", cidr_blocks = ["10.0.0.0/16"] }
+    ///   ingress {
+    ///     from_port   = 80
+    ///     to_port     = 80
+    ///     protocol    = "tcp"
+    ///     cidr_blocks = ["10.0.0.0/16"]
+    ///   }
     /// }
     /// resource "aws_security_group_rule" "extra" {
     ///   security_group_id = aws_security_group.app.id

@@ -36,7 +36,8 @@ crate::declare_rule! {
     /// Terraform would reject the configuration; nothing in the file can be checked.
     ///
     /// ## Example
-    /// ```hcl
+    /// An unclosed block (deliberately not valid HCL):
+    /// ```text
     /// resource "aws_elb" "web" {
     ///   name = "web"
     /// ```
