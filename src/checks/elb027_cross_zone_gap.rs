@@ -42,18 +42,29 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         let Some(lb_azs) = lb_azs else { continue };
         let Ok(targets) = &lb.targets else { continue };
         for t in targets {
-            let Placement::Subnets(ids) = &t.placement else {
-                continue;
+            // (zone, where it comes from) for every zone the target runs in.
+            let zones: Vec<(String, String)> = match &t.placement {
+                Placement::Subnets(ids) => ids
+                    .iter()
+                    .filter_map(|s| {
+                        net.subnets[*s]
+                            .az
+                            .clone()
+                            .map(|az| (az, net.subnets[*s].address.clone()))
+                    })
+                    .collect(),
+                _ => t
+                    .azs
+                    .iter()
+                    .map(|az| (az.clone(), t.address.clone()))
+                    .collect(),
             };
-            for s in ids {
-                let Some(az) = &net.subnets[*s].az else {
-                    continue;
-                };
-                if !lb_azs.contains(az) {
+            for (az, whence) in zones {
+                if !lb_azs.contains(&az) {
                     out.push(
-                        Finding::new(RULE.code, Severity::Warning, lb.span, format!("cross-zone load balancing is off and {} has instances in {az} ({}), where it has no subnet: they get no traffic", lb.address, net.subnets[*s].address))
+                        Finding::new(RULE.code, Severity::Warning, lb.span, format!("cross-zone load balancing is off and {} has instances in {az} ({whence}), where it has no node: they get no traffic", lb.address))
                             .label(t.span, format!("instances in {az}"))
-                            .help(format!("add an LB subnet in {az}, or set cross_zone_load_balancing = true")),
+                            .help(format!("add an LB subnet in {az} (or list it in availability_zones), or set cross_zone_load_balancing = true")),
                     );
                 }
             }

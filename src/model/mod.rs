@@ -197,6 +197,9 @@ pub struct Target {
     pub registered_at: Span,
     pub groups: Groups,
     pub placement: Placement,
+    /// Availability zones given directly (`availability_zone` of an instance,
+    /// `availability_zones` of an Auto Scaling group), when there are no subnets.
+    pub azs: Vec<String>,
 }
 
 #[derive(Debug)]

@@ -378,6 +378,7 @@ impl<'a> Builder<'a> {
                             "the instance's network interface is not in this configuration",
                             ni.span,
                         )),
+                        azs: vec![],
                     })
                 }
             }
@@ -397,12 +398,14 @@ impl<'a> Builder<'a> {
             Some(g) => g,
             None => self.default_groups(&placement.clone(), inst.span),
         };
+        let azs = strings(attr(body, "availability_zone"));
         Ok(Target {
             address: inst.address.clone(),
             span: inst.span,
             registered_at: span,
             groups,
             placement,
+            azs,
         })
     }
 
@@ -422,6 +425,7 @@ impl<'a> Builder<'a> {
             registered_at: span,
             groups,
             placement,
+            azs: strings(attr(body, "availability_zones")),
         })
     }
 
@@ -492,6 +496,17 @@ impl<'a> Builder<'a> {
         }
         Ok(None)
     }
+}
+
+/// The known strings of an attribute (one string or a list of them).
+fn strings(a: Option<&crate::eval::EvalAttr>) -> Vec<String> {
+    a.map(|a| {
+        elements(&a.value)
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 fn attr_opt(a: Option<&crate::eval::EvalAttr>) -> Option<&crate::eval::EvalAttr> {
