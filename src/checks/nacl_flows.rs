@@ -87,14 +87,27 @@ pub fn evaluate(
                 .into_iter()
                 .next()
                 .expect("unknown piece");
-            let u = crate::eval::Unknown {
+            // The rule's own unknown says why (a variable, an unknown count, …).
+            let rule = net.nacls[nacl]
+                .rules
+                .iter()
+                .find(|r| r.span == tag.0 && r.number == tag.1);
+            let own = rule.and_then(|r| {
+                r.cidr
+                    .as_ref()
+                    .err()
+                    .or(r.ports.as_ref().err())
+                    .or(r.protocol.as_ref().err())
+                    .cloned()
+            });
+            let u = own.unwrap_or_else(|| crate::eval::Unknown {
                 reason: format!(
                     "network ACL rule {} has a value known only after apply",
                     tag.1
                 )
                 .into(),
                 origin: Some(tag.0),
-            };
+            });
             return Err(undecided_one(requirement, &u, fallback));
         }
         return Ok(None);

@@ -121,6 +121,8 @@ pub struct ModInst<'p> {
     pub key_path: String,
     /// Set when the module's source could not be loaded: every output is unknown for this reason.
     pub missing: Option<String>,
+    /// Set when this instance stands for a module call whose `count`/`for_each` is unknown.
+    pub uncertain: Option<Unknown>,
 }
 
 pub struct Evaluator<'p> {
@@ -154,6 +156,7 @@ pub fn evaluate_root(project: &Project, root: &Path, inputs: &Inputs) -> RootEva
             call_sites: vec![],
             key_path: String::new(),
             missing: None,
+            uncertain: None,
         }],
         memo: HashMap::new(),
         expansions: HashMap::new(),
@@ -654,6 +657,7 @@ impl<'p> Evaluator<'p> {
                 _ => {
                     let inner = self.eval_body(&block.body, scope, false);
                     out.blocks.push(EvalBlock {
+                        uncertain: None,
                         kind: block.kind.clone(),
                         body: inner,
                         span: block.header_span,
@@ -680,6 +684,7 @@ impl<'p> Evaluator<'p> {
         let Some(content) = block.body.blocks_of("content").next() else {
             return;
         };
+        let mut uncertain = None;
         let items: Vec<(Value, Value)> = match block.body.attribute("for_each") {
             None => vec![],
             Some(a) => match self.eval_attr(&a.expr, scope) {
@@ -703,6 +708,12 @@ impl<'p> Evaluator<'p> {
                             Some(a.expr.span),
                         ),
                     };
+                    if let Value::Unknown(x) = &u {
+                        uncertain = Some(Unknown {
+                            reason: format!("how many \"{kind}\" blocks there are is known only after apply ({})", x.reason).into(),
+                            origin: x.origin.or(Some(a.expr.span)),
+                        });
+                    }
                     vec![(u.clone(), u)]
                 }
             },
@@ -718,6 +729,7 @@ impl<'p> Evaluator<'p> {
                 kind: kind.clone(),
                 body,
                 span: block.header_span,
+                uncertain: uncertain.clone(),
             });
         }
     }
@@ -771,6 +783,13 @@ impl<'p> Evaluator<'p> {
                 call_sites,
                 key_path: key_path.clone(),
                 missing: missing.clone(),
+                uncertain: match &expansion {
+                    Expansion::Unknown(u) => Some(Unknown {
+                        reason: format!("how many instances of module.{name} exist is known only after apply ({})", u.reason).into(),
+                        origin: u.origin,
+                    }),
+                    _ => self.insts[inst].uncertain.clone(),
+                },
             });
             ids.push(id);
         }
@@ -883,6 +902,17 @@ impl<'p> Evaluator<'p> {
             for (key, block) in list {
                 let base = self.resource_address(inst, mode, &key);
                 let expansion = self.resource_expansion(inst, mode, &key, block, block.header_span);
+                let uncertain = match &expansion {
+                    Expansion::Unknown(u) => Some(Unknown {
+                        reason: format!(
+                            "how many instances of {base} exist is known only after apply ({})",
+                            u.reason
+                        )
+                        .into(),
+                        origin: u.origin,
+                    }),
+                    _ => self.insts[inst].uncertain.clone(),
+                };
                 for (suffix, count, each) in expansion.keys() {
                     let address = format!("{base}{suffix}");
                     let body =
@@ -897,6 +927,7 @@ impl<'p> Evaluator<'p> {
                         body: (*body).clone(),
                         span: block.header_span,
                         call_sites: self.insts[inst].call_sites.clone(),
+                        uncertain: uncertain.clone(),
                     });
                 }
             }

@@ -70,6 +70,9 @@ pub struct EvalBlock {
     pub body: EvalBody,
     /// The block header (`ingress`, `dynamic "ingress"`): a tight location for findings.
     pub span: Span,
+    /// Set for the one block standing for a `dynamic` block whose `for_each` is unknown: it
+    /// may be there any number of times, including none.
+    pub uncertain: Option<Unknown>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -93,6 +96,9 @@ pub struct ResourceInstance {
     pub span: Span,
     /// The module call blocks that led here, outermost first.
     pub call_sites: Vec<Span>,
+    /// Set for the one instance standing for a resource (or module) whose `count` or
+    /// `for_each` is unknown: it may exist any number of times, including none.
+    pub uncertain: Option<Unknown>,
 }
 
 /// The result of evaluating one root module.

@@ -230,10 +230,13 @@ impl<'a> Builder<'a> {
 
 /// The nested blocks of a kind, including the attribute form (`ingress = [{ … }]`) that
 /// Terraform accepts for the same arguments. `Err` when the attribute form is unknown.
-pub(super) fn nested(body: &EvalBody, kind: &str) -> Result<Vec<(EvalBody, Span)>, Unknown> {
-    let mut out: Vec<(EvalBody, Span)> = body
+/// Each block comes with why it may not exist (a `dynamic` block over an unknown collection).
+pub(super) type Nested = (EvalBody, Span, Option<Unknown>);
+
+pub(super) fn nested(body: &EvalBody, kind: &str) -> Result<Vec<Nested>, Unknown> {
+    let mut out: Vec<Nested> = body
         .blocks_of(kind)
-        .map(|b| (b.body.clone(), b.span))
+        .map(|b| (b.body.clone(), b.span, b.uncertain.clone()))
         .collect();
     if let Some(a) = body.get(kind) {
         if let Some(u) = as_unknown(&a.value, a.span) {
@@ -252,7 +255,7 @@ pub(super) fn nested(body: &EvalBody, kind: &str) -> Result<Vec<(EvalBody, Span)
                             },
                         );
                     }
-                    out.push((inner, a.span));
+                    out.push((inner, a.span, None));
                 }
                 other => {
                     return Err(as_unknown(other, a.span).unwrap_or_else(|| {

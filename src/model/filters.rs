@@ -48,8 +48,9 @@ impl<'a> Builder<'a> {
             ] {
                 match nested(&r.body, kind) {
                     Ok(blocks) => {
-                        for (body, span) in blocks {
-                            let rule = self.sg_rule(&body, dir, span, None, id);
+                        for (body, span, uncertain) in blocks {
+                            let mut rule = self.sg_rule(&body, dir, span, None, id);
+                            maybe_missing_sg(&mut rule, uncertain);
                             self.net.groups[id].rules.push(rule);
                             self.net.groups[id].has_inline = true;
                         }
@@ -130,7 +131,8 @@ impl<'a> Builder<'a> {
             let Some(group) = self.rule_owner(&r.body, r) else {
                 continue;
             };
-            let rule = self.sg_rule(&r.body, dir, r.span, Some(r.address.clone()), group);
+            let mut rule = self.sg_rule(&r.body, dir, r.span, Some(r.address.clone()), group);
+            maybe_missing_sg(&mut rule, r.uncertain.clone());
             self.net.groups[group].rules.push(rule);
         }
         for (t, dir) in [
@@ -142,7 +144,8 @@ impl<'a> Builder<'a> {
                 let Some(group) = self.rule_owner(&r.body, r) else {
                     continue;
                 };
-                let rule = self.vpc_rule(&r.body, dir, r);
+                let mut rule = self.vpc_rule(&r.body, dir, r);
+                maybe_missing_sg(&mut rule, r.uncertain.clone());
                 self.net.groups[group].rules.push(rule);
             }
         }
@@ -406,8 +409,10 @@ impl<'a> Builder<'a> {
             for (kind, egress) in [("ingress", false), ("egress", true)] {
                 match nested(&r.body, kind) {
                     Ok(blocks) => {
-                        for (body, span) in blocks {
-                            rules.push(self.nacl_rule(&body, egress, span, "rule_no", "action"));
+                        for (body, span, uncertain) in blocks {
+                            let mut rule = self.nacl_rule(&body, egress, span, "rule_no", "action");
+                            maybe_missing_nacl(&mut rule, uncertain);
+                            rules.push(rule);
                         }
                     }
                     Err(u) => {
@@ -447,7 +452,8 @@ impl<'a> Builder<'a> {
             let egress = attr(&r.body, "egress")
                 .and_then(|a| a.value.as_bool())
                 .unwrap_or(false);
-            let rule = self.nacl_rule(&r.body, egress, r.span, "rule_number", "rule_action");
+            let mut rule = self.nacl_rule(&r.body, egress, r.span, "rule_number", "rule_action");
+            maybe_missing_nacl(&mut rule, r.uncertain.clone());
             match owner {
                 Some(n) => self.net.nacls[n].rules.push(rule),
                 None => {
@@ -527,5 +533,19 @@ impl<'a> Builder<'a> {
             span,
             inline: number_field == "rule_no",
         }
+    }
+}
+
+/// A security group rule that may not exist can only *maybe* allow.
+fn maybe_missing_sg(rule: &mut SgRule, uncertain: Option<Unknown>) {
+    if let Some(u) = uncertain {
+        rule.ports = Err(u);
+    }
+}
+
+/// A network ACL rule that may not exist decides nothing for sure.
+fn maybe_missing_nacl(rule: &mut NaclRule, uncertain: Option<Unknown>) {
+    if let Some(u) = uncertain {
+        rule.cidr = Err(u);
     }
 }
