@@ -112,6 +112,9 @@ pub fn evaluate(
         }
         return Ok(None);
     }
+    if let Some(u) = &net.nacls[nacl].uncertain {
+        return Err(undecided_one(requirement, u, fallback));
+    }
     let denials = verdict.deciding_denials();
     let deny = denials
         .iter()

@@ -425,6 +425,7 @@ impl<'a> Builder<'a> {
                 span: r.span,
                 rules,
                 incomplete,
+                uncertain: r.uncertain.clone(),
             });
             if r.rtype == "aws_default_network_acl" {
                 if let Some(a) = attr(&r.body, "default_network_acl_id") {

@@ -143,6 +143,8 @@ pub struct Nacl {
     pub span: Span,
     pub rules: Vec<NaclRule>,
     pub incomplete: Option<Unknown>,
+    /// Set when the ACL itself may not exist (its `count`/`for_each` is unknown).
+    pub uncertain: Option<Unknown>,
 }
 
 #[derive(Debug, Clone)]
