@@ -366,3 +366,24 @@ pub fn peer_group_expr(cx: &Context, group: GroupId, peer: GroupId) -> Option<St
                 .then(|| inner.to_string())
         })
 }
+
+/// "aws_instance.web[0] is" or "aws_instance.web[0] and 2 other targets with the same groups
+/// are", for messages about one target standing for all that share its groups.
+pub fn targets_sharing(targets: &[Target], t: &Target) -> String {
+    let same = |x: &Target| match (&x.groups, &t.groups) {
+        (Groups::Known(a), Groups::Known(b)) => a == b,
+        _ => false,
+    };
+    let others = targets
+        .iter()
+        .filter(|x| x.address != t.address && same(x))
+        .count();
+    match others {
+        0 => format!("{} is", t.address),
+        1 => format!("{} and 1 other target with the same groups are", t.address),
+        n => format!(
+            "{} and {n} other targets with the same groups are",
+            t.address
+        ),
+    }
+}

@@ -127,8 +127,8 @@ pub fn instance_ingress(cx: &Context, out: &mut Vec<Finding>, instance: bool) {
                         Severity::Error,
                         net.groups[g].span,
                         format!(
-                            "no ingress rule of {} allows TCP {} from the load balancer {}: {} is unreachable on its {}",
-                            group_names(net, ids), needed.port, lb.address, t.address, needed.describe()
+                            "no ingress rule of {} allows TCP {} from the load balancer {}: {} unreachable on its {}",
+                            group_names(net, ids), needed.port, lb.address, targets_sharing(targets, t), needed.describe()
                         ),
                     )
                     .label(t.span, "instances registered with the load balancer");
