@@ -127,7 +127,7 @@ pub fn instance_ingress(cx: &Context, out: &mut Vec<Finding>, instance: bool) {
                         Severity::Error,
                         net.groups[g].span,
                         format!(
-                            "no ingress rule of {} allows TCP {} from the load balancer {}: {} unreachable on its {}",
+                            "no ingress rule of {} allows TCP {} from the load balancer {}: {} unreachable on the {}",
                             group_names(net, ids), needed.port, lb.address, targets_sharing(targets, t), needed.describe()
                         ),
                     )
