@@ -313,3 +313,87 @@ fn installed_remote_modules_are_read_and_missing_ones_noted() {
     }
     assert_eq!(codes, vec!["TF005".to_string()]);
 }
+
+#[test]
+fn try_can_directives_and_special_names() {
+    let (roots, codes) = eval(&[(
+        "main.tf",
+        r#"
+variable "unset" {}
+locals {
+  m = { a = 1 }
+}
+resource "x" "y" {
+  t1   = try(local.m.b, "fallback")
+  t2   = try(local.m.a, 0)
+  c1   = can(local.m.b)
+  c2   = can(local.m.a)
+  iff  = "%{ if local.m.a == 1 }one%{ else }other%{ endif }"
+  ws   = terraform.workspace
+  mod  = path.module
+  cond = var.unset ? "same" : "same"
+  diff = var.unset ? "a" : "b"
+  neg  = -local.m.a
+  num  = "${local.m.a + 1}"
+}
+"#,
+    )]);
+    assert!(codes.is_empty(), "{codes:?}");
+    assert_eq!(attr(&roots, "x.y", "t1"), s("fallback"));
+    assert_eq!(attr(&roots, "x.y", "t2"), Value::Number(1.0));
+    assert_eq!(attr(&roots, "x.y", "c1"), Value::Bool(false));
+    assert_eq!(attr(&roots, "x.y", "c2"), Value::Bool(true));
+    assert_eq!(attr(&roots, "x.y", "iff"), s("one"));
+    assert_eq!(attr(&roots, "x.y", "ws"), s("default"));
+    assert_eq!(
+        attr(&roots, "x.y", "cond"),
+        s("same"),
+        "both branches agree, so the unknown condition does not matter"
+    );
+    assert!(attr(&roots, "x.y", "diff").is_unknown());
+    assert_eq!(attr(&roots, "x.y", "neg"), Value::Number(-1.0));
+    assert_eq!(attr(&roots, "x.y", "num"), Value::Number(2.0));
+    assert!(matches!(attr(&roots, "x.y", "mod"), Value::String(_)));
+}
+
+#[test]
+fn module_count_and_for_each_instances() {
+    let (roots, codes) = eval(&[
+        ("main.tf", "module \"m\" {\n source = \"./m\"\n count = 2\n n = count.index\n}\nmodule \"f\" {\n source = \"./m\"\n for_each = { a = 10, b = 20 }\n n = each.value\n}\nresource \"x\" \"y\" {\n first = module.m[1].out\n all = module.m[*].out\n keyed = module.f[\"b\"].out\n}\n"),
+        ("m/main.tf", "variable \"n\" {}\nresource \"aws_subnet\" \"s\" { cidr_block = cidrsubnet(\"10.0.0.0/16\", 8, var.n) }\noutput \"out\" { value = aws_subnet.s.cidr_block }\n"),
+    ]);
+    assert!(codes.is_empty(), "{codes:?}");
+    assert_eq!(attr(&roots, "x.y", "first"), s("10.0.1.0/24"));
+    assert_eq!(
+        attr(&roots, "x.y", "all"),
+        Value::List(vec![s("10.0.0.0/24"), s("10.0.1.0/24")])
+    );
+    assert_eq!(attr(&roots, "x.y", "keyed"), s("10.0.20.0/24"));
+    assert!(roots[0].resource("module.f[\"a\"].aws_subnet.s").is_some());
+}
+
+#[test]
+fn legacy_quoted_types_and_list_interpolation() {
+    let (roots, codes) = eval(&[(
+        "main.tf",
+        r#"
+variable "azs" {
+  type    = "list"
+  default = ["a", "b"]
+}
+variable "ports" {
+  type    = "map"
+  default = { web = "8080" }
+}
+resource "x" "y" {
+  n    = "${length(var.azs)}"
+  port = "${lookup(var.ports, "web")}"
+  el   = "${element(var.azs, 3)}"
+}
+"#,
+    )]);
+    assert!(codes.is_empty(), "{codes:?}");
+    assert_eq!(attr(&roots, "x.y", "n"), Value::Number(2.0));
+    assert_eq!(attr(&roots, "x.y", "port"), s("8080"));
+    assert_eq!(attr(&roots, "x.y", "el"), s("b"), "element wraps around");
+}
