@@ -387,3 +387,14 @@ pub fn targets_sharing(targets: &[Target], t: &Target) -> String {
         ),
     }
 }
+
+/// Where to point for a finding about group `g`: the group, or `fallback` when the group is
+/// AWS's default group, which is not in the configuration.
+pub fn edit_span(net: &Network, g: GroupId, fallback: Span) -> Span {
+    let group = &net.groups[g];
+    if group.synthetic {
+        fallback
+    } else {
+        group.span
+    }
+}

@@ -37,6 +37,13 @@ impl<'a> Builder<'a> {
                 incomplete: None,
             });
         }
+        // Unmanaged VPC default groups, with AWS's defaults.
+        for v in 0..self.net.vpcs.len() {
+            if self.net.vpcs[v].default_group.is_none() && !self.net.vpcs[v].is_default {
+                let g = self.synthetic_default_group(Some(v));
+                self.net.vpcs[v].default_group = Some(g);
+            }
+        }
         // Inline rules (after all groups exist, so references between groups resolve).
         let mut inline: Vec<&ResourceInstance> = self.of_type("aws_security_group").collect();
         inline.extend(self.of_type("aws_default_security_group"));
@@ -60,13 +67,6 @@ impl<'a> Builder<'a> {
                         self.net.groups[id].has_inline = true;
                     }
                 }
-            }
-        }
-        // Unmanaged VPC default groups, with AWS's defaults.
-        for v in 0..self.net.vpcs.len() {
-            if self.net.vpcs[v].default_group.is_none() && !self.net.vpcs[v].is_default {
-                let g = self.synthetic_default_group(Some(v));
-                self.net.vpcs[v].default_group = Some(g);
             }
         }
         self.standalone_rules();
