@@ -105,6 +105,18 @@ fn every_suggested_fix_removes_its_finding() {
                         case.display(),
                         f.code
                     ));
+                } else {
+                    // A fix must decide the question, not make it undecided.
+                    let notes = |o: &tf_elbcheck::run::Outcome| {
+                        o.findings.iter().filter(|x| x.code == "ELB900").count()
+                    };
+                    if notes(&after) > notes(&outcome) {
+                        failures.push(format!(
+                            "{}: the fix for {} turns it into an undecided note:\n{fix}",
+                            case.display(),
+                            f.code
+                        ));
+                    }
                 }
             }
         }

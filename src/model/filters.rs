@@ -155,9 +155,15 @@ impl<'a> Builder<'a> {
     /// list possibly incomplete.
     fn rule_owner(&mut self, body: &EvalBody, r: &ResourceInstance) -> Option<GroupId> {
         let a = attr(body, "security_group_id")?;
-        if let Some((g, _)) = self.reference(&a.value) {
+        if let Some((g, attribute)) = self.reference(&a.value) {
             if let Some(&id) = self.group_index.get(g.address.as_str()) {
                 return Some(id);
+            }
+            if g.rtype == "aws_vpc" && attribute == "default_security_group_id" {
+                let vpc = self.vpc_index.get(g.address.as_str()).copied();
+                if let Some(id) = vpc.and_then(|v| self.net.vpcs[v].default_group) {
+                    return Some(id);
+                }
             }
         }
         let why = unknown_at(
