@@ -55,6 +55,46 @@ fn apply(dir: &Path, primary_file: &Path, fix: &str) {
     std::fs::write(primary_file, text).unwrap();
 }
 
+/// Applies each fix suggested for `case` to a fresh copy and returns what went wrong.
+fn try_fixes(case: &Path) -> (usize, Vec<String>) {
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    let case_abs = std::fs::canonicalize(case).unwrap();
+    let outcome = check(&Options {
+        paths: vec![case.to_path_buf()],
+        ..Options::default()
+    });
+    let notes =
+        |o: &tf_elbcheck::run::Outcome| o.findings.iter().filter(|x| x.code == "ELB900").count();
+    for f in outcome.findings.iter().filter(|f| f.fix.is_some()) {
+        let fix = f.fix.as_deref().unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        copy_dir(case, tmp.path());
+        let file = &outcome.sources.get(f.span.file).path;
+        let rel = file.strip_prefix(&case_abs).unwrap();
+        apply(tmp.path(), &tmp.path().join(rel), fix);
+        let after = check(&Options {
+            paths: vec![tmp.path().to_path_buf()],
+            ..Options::default()
+        });
+        checked += 1;
+        let at = format!("{}: the fix for {}", case.display(), f.code);
+        if let Some(load) = after.findings.iter().find(|x| x.is_load_error()) {
+            failures.push(format!("{at} does not load: {}\n{fix}", load.message));
+        } else if after
+            .findings
+            .iter()
+            .any(|x| x.code == f.code && x.message == f.message)
+        {
+            failures.push(format!("{at} leaves it in place:\n{fix}"));
+        } else if notes(&after) > notes(&outcome) {
+            // A fix must decide the question, not make it undecided.
+            failures.push(format!("{at} turns it into an undecided note:\n{fix}"));
+        }
+    }
+    (checked, failures)
+}
+
 #[test]
 fn every_suggested_fix_removes_its_finding() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/rules");
@@ -63,64 +103,30 @@ fn every_suggested_fix_removes_its_finding() {
     for code_dir in std::fs::read_dir(&root).unwrap() {
         for case in std::fs::read_dir(code_dir.unwrap().path()).unwrap() {
             let case = case.unwrap().path();
-            if !case
+            if case
                 .file_name()
                 .unwrap()
                 .to_string_lossy()
                 .starts_with("fail")
             {
-                continue;
-            }
-            let case_abs = std::fs::canonicalize(&case).unwrap();
-            let outcome = check(&Options {
-                paths: vec![case.clone()],
-                ..Options::default()
-            });
-            for f in outcome.findings.iter().filter(|f| f.fix.is_some()) {
-                let fix = f.fix.as_deref().unwrap();
-                let tmp = tempfile::tempdir().unwrap();
-                copy_dir(&case, tmp.path());
-                let file = &outcome.sources.get(f.span.file).path;
-                let rel = file.strip_prefix(&case_abs).unwrap();
-                apply(tmp.path(), &tmp.path().join(rel), fix);
-                let after = check(&Options {
-                    paths: vec![tmp.path().to_path_buf()],
-                    ..Options::default()
-                });
-                checked += 1;
-                if let Some(load) = after.findings.iter().find(|x| x.is_load_error()) {
-                    failures.push(format!(
-                        "{}: the fix for {} does not load: {}\n{fix}",
-                        case.display(),
-                        f.code,
-                        load.message
-                    ));
-                } else if after
-                    .findings
-                    .iter()
-                    .any(|x| x.code == f.code && x.message == f.message)
-                {
-                    failures.push(format!(
-                        "{}: the fix for {} leaves it in place:\n{fix}",
-                        case.display(),
-                        f.code
-                    ));
-                } else {
-                    // A fix must decide the question, not make it undecided.
-                    let notes = |o: &tf_elbcheck::run::Outcome| {
-                        o.findings.iter().filter(|x| x.code == "ELB900").count()
-                    };
-                    if notes(&after) > notes(&outcome) {
-                        failures.push(format!(
-                            "{}: the fix for {} turns it into an undecided note:\n{fix}",
-                            case.display(),
-                            f.code
-                        ));
-                    }
-                }
+                let (n, f) = try_fixes(&case);
+                checked += n;
+                failures.extend(f);
             }
         }
     }
     assert!(checked >= 20, "only {checked} fixes were tried");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn the_fix_for_terragoat_works() {
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/terragoat-aws");
+    if !case.is_dir() {
+        eprintln!("shared corpus not present; skipped");
+        return;
+    }
+    let (checked, failures) = try_fixes(&case);
+    assert!(checked >= 1);
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

@@ -202,6 +202,8 @@ pub fn slug(s: &str) -> String {
 
 /// The other side of a suggested security group rule.
 pub enum PeerFix {
+    /// The group itself (`self = true`).
+    Myself,
     /// A group expression, e.g. `aws_security_group.lb.id`.
     Group(String),
     /// A CIDR expression, e.g. `"0.0.0.0/0"` or `aws_vpc.main.cidr_block`.
@@ -222,6 +224,7 @@ pub fn sg_rule_fix(
     let (from, to) = ports.ranges().first().copied().unwrap_or((0, 0));
     let gname = slug(g.address.rsplit('.').next().unwrap_or("group"));
     let protocol = format!("\"{protocol}\"");
+    let (rtype, rname) = resource_type_and_name(&g.address);
     let range = if from == to {
         format!("{from}")
     } else {
@@ -234,14 +237,16 @@ pub fn sg_rule_fix(
     });
     if g.has_inline && !g.synthetic {
         let peer = match peer {
+            PeerFix::Myself => "self            = true".to_string(),
             PeerFix::Group(e) => format!("security_groups = [{e}]"),
             PeerFix::Cidr(e) => format!("cidr_blocks     = [{e}]"),
         };
         format!(
-            "# inside resource \"aws_security_group\" \"{gname}\"\n{kind} {{\n  from_port       = {from}\n  to_port         = {to}\n  protocol        = {protocol}\n  {peer}\n}}"
+            "# inside resource \"{rtype}\" \"{rname}\"\n{kind} {{\n  from_port       = {from}\n  to_port         = {to}\n  protocol        = {protocol}\n  {peer}\n}}"
         )
     } else if vpc_style {
         let peer = match peer {
+            PeerFix::Myself => format!("referenced_security_group_id = {}", group_expr(net, group)),
             PeerFix::Group(e) => format!("referenced_security_group_id = {e}"),
             PeerFix::Cidr(e) => format!("cidr_ipv4                    = {e}"),
         };
@@ -251,6 +256,7 @@ pub fn sg_rule_fix(
         )
     } else {
         let peer = match peer {
+            PeerFix::Myself => "self                     = true".to_string(),
             PeerFix::Group(e) => format!("source_security_group_id = {e}"),
             PeerFix::Cidr(e) => format!("cidr_blocks              = [{e}]"),
         };
@@ -341,6 +347,16 @@ fn module_prefix(address: &str) -> &str {
     &address[..address.len() - local_name(address).len()]
 }
 
+/// The type and name of a resource address, as written in its block header.
+pub fn resource_type_and_name(address: &str) -> (String, String) {
+    let local = local_name(address);
+    let mut parts = local.splitn(2, '.');
+    let rtype = parts.next().unwrap_or_default().to_string();
+    let name = parts.next().unwrap_or_default();
+    let name = name.split('[').next().unwrap_or(name).to_string();
+    (rtype, name)
+}
+
 /// How HCL inside the module of `group` can name `peer`: its own reference when both live in
 /// one module, else the expression an existing rule of that module already uses for it.
 pub fn peer_group_expr(cx: &Context, group: GroupId, peer: GroupId) -> Option<String> {
@@ -397,4 +413,14 @@ pub fn edit_span(net: &Network, g: GroupId, fallback: Span) -> Span {
     } else {
         group.span
     }
+}
+
+/// The peer of a suggested rule on `group` that names group `peer`: `self` when they are the
+/// same group, the module's own way of naming `peer`, or else the LB's VPC CIDR.
+pub fn peer_fix(cx: &Context, group: GroupId, peer: GroupId, lb: &LoadBalancer) -> PeerFix {
+    if group == peer {
+        return PeerFix::Myself;
+    }
+    peer_group_expr(cx, group, peer)
+        .map_or_else(|| PeerFix::Cidr(vpc_cidr_expr(cx.net, lb)), PeerFix::Group)
 }

@@ -91,8 +91,10 @@ pub fn lb_egress(cx: &Context, out: &mut Vec<Finding>, instance: bool) {
                     let g = primary_group(net, ids);
                     let peer = known_groups(&t.groups)
                         .filter(|tg| !tg.is_empty())
-                        .and_then(|tg| peer_group_expr(cx, g, primary_group(net, tg)))
-                        .map_or_else(|| PeerFix::Cidr(vpc_cidr_expr(net, lb)), PeerFix::Group);
+                        .map_or_else(
+                            || PeerFix::Cidr(vpc_cidr_expr(net, lb)),
+                            |tg| peer_fix(cx, g, primary_group(net, tg), lb),
+                        );
                     let f = Finding::new(
                         code,
                         Severity::Error,

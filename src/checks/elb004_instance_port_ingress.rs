@@ -112,10 +112,7 @@ pub fn instance_ingress(cx: &Context, out: &mut Vec<Finding>, instance: bool) {
                     let g = primary_group(net, ids);
                     let peer = match &lb.groups {
                         Groups::Known(lg) if !lg.is_empty() => {
-                            peer_group_expr(cx, g, primary_group(net, lg)).map_or_else(
-                                || PeerFix::Cidr(vpc_cidr_expr(net, lb)),
-                                PeerFix::Group,
-                            )
+                            peer_fix(cx, g, primary_group(net, lg), lb)
                         }
                         _ => PeerFix::Group(format!(
                             "{}.source_security_group_id",

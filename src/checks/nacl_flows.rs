@@ -185,9 +185,9 @@ pub fn fix(
     let name = slug(local_name(&n.address).rsplit('.').next().unwrap_or("acl"));
     if n.rules.iter().any(|r| r.inline) {
         let kind = if egress { "egress" } else { "ingress" };
-        let rtype = n.address.rsplit('.').nth(1).unwrap_or("aws_network_acl");
+        let (rtype, rname) = resource_type_and_name(&n.address);
         return format!(
-            "# inside resource \"{rtype}\" \"{name}\"\n{kind} {{\n  rule_no    = {number}\n  action     = \"allow\"\n  protocol   = \"tcp\"\n  cidr_block = \"{cidr_text}\"\n  from_port  = {from}\n  to_port    = {to}\n}}"
+            "# inside resource \"{rtype}\" \"{rname}\"\n{kind} {{\n  rule_no    = {number}\n  action     = \"allow\"\n  protocol   = \"tcp\"\n  cidr_block = \"{cidr_text}\"\n  from_port  = {from}\n  to_port    = {to}\n}}"
         );
     }
     format!(
