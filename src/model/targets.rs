@@ -203,7 +203,7 @@ impl<'a> Builder<'a> {
                 })
                 .unwrap_or_default();
             let classic = subnets_attr.is_none() && !has_vpc_resources;
-            let groups_attr = attr(body, "security_groups");
+            let groups_attr = attr_opt(attr(body, "security_groups"));
             let groups = match self.groups_of(groups_attr) {
                 Some(g) => g,
                 None => match &placement {
