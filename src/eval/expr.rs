@@ -3,6 +3,7 @@
 //! `data.`, resources) into values or symbols.
 
 use super::evaluator::{EvalError, EvalResult, Evaluator, Expansion, Scope};
+use super::functions::{FnError, Limit};
 use super::limits::{self, Growth};
 use super::value::{Reference, Value};
 use super::Mode;
@@ -78,7 +79,9 @@ impl<'p> Evaluator<'p> {
                 let mut growth = Growth::default();
                 for i in items {
                     let v = self.eval(i, scope)?;
-                    growth.add(&v).map_err(|m| err(span, m))?;
+                    if let Err(m) = growth.add(&v) {
+                        return Err(self.over_limit(span, m));
+                    }
                     out.push(v);
                 }
                 Ok(Value::List(out))
@@ -103,7 +106,9 @@ impl<'p> Evaluator<'p> {
                         },
                     };
                     let v = self.eval(v, scope)?;
-                    growth.add(&v).map_err(|m| err(span, m))?;
+                    if let Err(m) = growth.add(&v) {
+                        return Err(self.over_limit(span, m));
+                    }
                     map.insert(key, v);
                 }
                 Ok(Value::Object(map))
@@ -167,6 +172,18 @@ impl<'p> Evaluator<'p> {
         }
     }
 
+    /// Reports a value that passed a size limit (TF004, once per location) and returns the
+    /// error that makes the value unknown.
+    fn over_limit(&mut self, span: Span, message: String) -> EvalError {
+        self.report(Finding::new(
+            "TF004",
+            Severity::Error,
+            span,
+            message.clone(),
+        ));
+        err(span, message)
+    }
+
     fn template(&mut self, parts: &[TemplatePart], scope: &Scope, span: Span) -> EvalResult {
         let mut out = String::new();
         for part in parts {
@@ -190,7 +207,9 @@ impl<'p> Evaluator<'p> {
                             )
                         })?),
                     }
-                    check_template_len(&out, span)?;
+                    if let Err(m) = check_template_len(&out) {
+                        return Err(self.over_limit(span, m));
+                    }
                 }
                 TemplatePart::If {
                     cond,
@@ -209,7 +228,9 @@ impl<'p> Evaluator<'p> {
                         Value::String(s) => out.push_str(&s),
                         other => return Ok(other),
                     }
-                    check_template_len(&out, span)?;
+                    if let Err(m) = check_template_len(&out) {
+                        return Err(self.over_limit(span, m));
+                    }
                 }
                 TemplatePart::For {
                     key_var,
@@ -228,7 +249,9 @@ impl<'p> Evaluator<'p> {
                             Value::String(s) => out.push_str(&s),
                             other => return Ok(other),
                         }
-                        check_template_len(&out, span)?;
+                        if let Err(m) = check_template_len(&out) {
+                            return Err(self.over_limit(span, m));
+                        }
                     }
                 }
             }
@@ -263,7 +286,9 @@ impl<'p> Evaluator<'p> {
                 }
             }
             let value = self.eval(&f.value, &inner)?;
-            growth.add(&value).map_err(|m| err(span, m))?;
+            if let Err(m) = growth.add(&value) {
+                return Err(self.over_limit(span, m));
+            }
             match &f.key {
                 None => list.push(value),
                 Some(ke) => {
@@ -284,10 +309,8 @@ impl<'p> Evaluator<'p> {
                 }
             }
             if list.len() + map.len() + groups.len() > MAX_ELEMENTS {
-                return Err(err(
-                    span,
-                    format!("for expression builds more than {MAX_ELEMENTS} elements"),
-                ));
+                let m = format!("for expression builds more than {MAX_ELEMENTS} elements");
+                return Err(self.over_limit(span, m));
             }
         }
         Ok(match &f.key {
@@ -346,7 +369,9 @@ impl<'p> Evaluator<'p> {
         let mut growth = Growth::default();
         for a in args {
             let v = self.eval(a, scope)?;
-            growth.add(&v).map_err(|m| err(span, m))?;
+            if let Err(m) = growth.add(&v) {
+                return Err(self.over_limit(span, m));
+            }
             values.push(v);
         }
         if expand_final {
@@ -363,8 +388,14 @@ impl<'p> Evaluator<'p> {
             }
         }
         let bare = name.rsplit("::").next().unwrap_or(name);
-        let v = call_builtin(bare, values).map_err(|m| err(span, m))?;
-        limits::check_value(&v).map_err(|m| err(span, format!("{name}: {m}")))?;
+        let v = match call_builtin(bare, values) {
+            Ok(v) => v,
+            Err(FnError(m, Limit::Exceeded)) => return Err(self.over_limit(span, m)),
+            Err(FnError(m, Limit::Within)) => return Err(err(span, m)),
+        };
+        if let Err(m) = limits::check_value(&v) {
+            return Err(self.over_limit(span, format!("{name}: {m}")));
+        }
         Ok(v)
     }
 
@@ -983,26 +1014,23 @@ fn binary(op: BinaryOp, x: Value, y: Value, span: Span) -> EvalResult {
 }
 
 /// Templates stop growing at the value size limit.
-fn check_template_len(out: &str, span: Span) -> Result<(), EvalError> {
+fn check_template_len(out: &str) -> Result<(), String> {
     if out.len() > limits::MAX_VALUE_BYTES {
-        return Err(err(
-            span,
-            format!(
-                "template result is larger than the limit of {} MiB",
-                limits::MAX_VALUE_BYTES / (1024 * 1024)
-            ),
+        return Err(format!(
+            "template result is larger than the limit of {} MiB",
+            limits::MAX_VALUE_BYTES / (1024 * 1024)
         ));
     }
     Ok(())
 }
 
 /// Built-in functions; the pure ones live in [`super::functions`].
-fn call_builtin(name: &str, args: Vec<Value>) -> Result<Value, String> {
+fn call_builtin(name: &str, args: Vec<Value>) -> Result<Value, super::functions::FnError> {
     if !super::functions::is_known_function(name) {
         return Ok(Value::unknown(
             format!("function {name}() is not evaluated by this tool"),
             None,
         ));
     }
-    super::functions::call(name, args).map_err(|e| e.to_string())
+    super::functions::call(name, args)
 }

@@ -32,7 +32,15 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 /// for an IPv4 address`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
-pub struct FnError(pub String);
+pub struct FnError(pub String, pub Limit);
+
+/// Whether a failed call passed one of the tool's own size limits (rather than being a call
+/// Terraform would reject).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    Within,
+    Exceeded,
+}
 
 /// Every function [`call`] implements, sorted.
 const FUNCTIONS: &[&str] = &[
@@ -160,11 +168,17 @@ pub fn call(name: &str, args: Vec<Value>) -> Result<Value, FnError> {
         "upper" => upper(a),
         "values" => values(a),
         "zipmap" => zipmap(a),
-        _ => return Err(FnError(format!("there is no function named \"{name}\""))),
+        _ => {
+            return Err(FnError(
+                format!("there is no function named \"{name}\""),
+                Limit::Within,
+            ))
+        }
     };
     match result {
         Ok(v) | Err(Stop::Unknown(v)) => Ok(v),
-        Err(Stop::Error(msg)) => Err(FnError(format!("{name}: {msg}"))),
+        Err(Stop::Error(msg)) => Err(FnError(format!("{name}: {msg}"), Limit::Within)),
+        Err(Stop::Limit(msg)) => Err(FnError(format!("{name}: {msg}"), Limit::Exceeded)),
     }
 }
 
@@ -176,6 +190,8 @@ pub fn call(name: &str, args: Vec<Value>) -> Result<Value, FnError> {
 enum Stop {
     Unknown(Value),
     Error(String),
+    /// The result would pass the value size limit.
+    Limit(String),
 }
 
 type Res<T> = Result<T, Stop>;
@@ -1467,9 +1483,9 @@ fn replace(args: &[Value]) -> Res<Value> {
 /// Refuses a string result longer than the value size limit, before it is built.
 fn too_long(len: usize) -> Res<()> {
     if len > MAX_VALUE_BYTES {
-        return fail(format!(
+        return Err(Stop::Limit(format!(
             "the result would be {len} bytes long, more than the limit of {MAX_VALUE_BYTES} bytes"
-        ));
+        )));
     }
     Ok(())
 }
@@ -2207,6 +2223,7 @@ fn formatlist(args: &[Value]) -> Res<Value> {
             }
             Err(Stop::Unknown(u)) => out.push(u),
             Err(Stop::Error(e)) => return fail(format!("error on format iteration {k}: {e}")),
+            Err(Stop::Limit(e)) => return Err(Stop::Limit(e)),
         }
     }
     Ok(Value::List(out))

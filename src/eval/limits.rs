@@ -28,7 +28,7 @@ pub const MAX_VALUE_BYTES: usize = 16 * 1024 * 1024;
 /// Deepest nesting of lists and objects in one value.
 pub const MAX_VALUE_DEPTH: usize = 256;
 /// Work units one root may spend.
-pub const MAX_WORK: u64 = 50_000_000;
+pub const MAX_WORK: u64 = 20_000_000;
 /// Total size of the attribute values of one root.
 pub const MAX_ROOT_BYTES: usize = 256 * 1024 * 1024;
 /// Resource and module instances of one root.
