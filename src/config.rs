@@ -149,7 +149,7 @@ impl Config {
 
     /// Loads one file, adding it to `sources`.
     pub fn load_file(file: &Path, sources: &mut SourceTable) -> Result<Config, Finding> {
-        match std::fs::read(file) {
+        match crate::frontend::read_bounded(file, 1024 * 1024) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => {
                     let id = sources.add(file.to_path_buf(), text);
@@ -166,7 +166,10 @@ impl Config {
                 Err(error(
                     id,
                     0..0,
-                    &format!("cannot read the configuration file: {e}"),
+                    &format!(
+                        "cannot read the configuration file: {}",
+                        e.trim_start_matches("cannot read file: ")
+                    ),
                 ))
             }
         }

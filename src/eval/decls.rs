@@ -85,9 +85,50 @@ impl<'p> Decls<'p> {
                     block.header_span,
                     format!("a {} block needs exactly one label: its name", block.kind),
                 )),
-                _ => {}
+                (kind, _) if TOP_LEVEL_BLOCKS.contains(&kind) => {}
+                (kind, _) => findings.push(Finding::new(
+                    "TF001",
+                    Severity::Error,
+                    block.header_span,
+                    format!(
+                        "unsupported block type \"{kind}\": a module holds only {} blocks",
+                        TOP_LEVEL_BLOCKS.join(", ")
+                    ),
+                )),
+            }
+        }
+        for attr in &body.attributes {
+            // In JSON syntax a block type Terraform knows but this reader does not lower (e.g.
+            // `moved`) arrives as an attribute; it is not an error.
+            if !TOP_LEVEL_BLOCKS.contains(&attr.name.as_str()) {
+                findings.push(Finding::new(
+                    "TF001",
+                    Severity::Error,
+                    attr.name_span,
+                    format!(
+                        "unsupported argument \"{}\": a module holds blocks, not arguments, at its top level",
+                        attr.name
+                    ),
+                ));
             }
         }
         d
     }
 }
+
+/// The block types Terraform accepts at the top level of a module.
+const TOP_LEVEL_BLOCKS: &[&str] = &[
+    "terraform",
+    "provider",
+    "variable",
+    "output",
+    "locals",
+    "module",
+    "resource",
+    "data",
+    "moved",
+    "import",
+    "check",
+    "removed",
+    "ephemeral",
+];

@@ -3,6 +3,7 @@
 
 use super::decls::Decls;
 use super::graph::RefGraph;
+use super::limits::{self, Budget};
 use super::types::{convert, parse_type};
 use super::value::{Unknown, Value};
 use super::{EvalAttr, EvalBlock, EvalBody, Mode, ResourceInstance, RootEval};
@@ -47,7 +48,8 @@ pub struct Scope {
     pub inst: usize,
     pub count: Option<Value>,
     pub each: Option<(Value, Value)>,
-    pub bound: Vec<(String, Value)>,
+    /// Shared, so that cloning a scope for each iteration of a loop does not copy values.
+    pub bound: Vec<(String, Arc<Value>)>,
 }
 
 impl Scope {
@@ -56,7 +58,7 @@ impl Scope {
             .iter()
             .rev()
             .find(|(n, _)| n == name)
-            .map(|(_, v)| v)
+            .map(|(_, v)| &**v)
     }
 }
 
@@ -140,6 +142,8 @@ pub struct Evaluator<'p> {
     pub findings: Vec<Finding>,
     pub graph: RefGraph,
     root_inputs: Option<BTreeMap<String, (Value, Option<Span>)>>,
+    /// What this root has spent of its limits.
+    pub budget: Budget,
 }
 
 /// Evaluates one root module and every module it calls.
@@ -167,6 +171,7 @@ pub fn evaluate_root(project: &Project, root: &Path, inputs: &Inputs) -> RootEva
         findings: Vec::new(),
         graph: RefGraph::default(),
         root_inputs: None,
+        budget: Budget::default(),
     };
     let mut resources = Vec::new();
     ev.walk(0, &mut resources);
@@ -224,7 +229,9 @@ impl<'p> Evaluator<'p> {
     /// Runs `f` as the evaluation of `node`, memoised, with cycle detection.
     pub fn enter(&mut self, node: Node, span: Span, f: impl FnOnce(&mut Self) -> Value) -> Value {
         if let Some(v) = self.memo.get(&node) {
-            return v.clone();
+            let v = v.clone();
+            self.charge_copy(&v);
+            return v;
         }
         let name = self.node_name(&node);
         self.edge_to(&name, span);
@@ -261,12 +268,50 @@ impl<'p> Evaluator<'p> {
         v
     }
 
-    /// Evaluates an attribute expression; errors become unknown values.
+    /// Evaluates an attribute expression; errors become unknown values. The value counts
+    /// towards the memory the root keeps ([`limits::MAX_ROOT_BYTES`]).
     pub fn eval_attr(&mut self, expr: &Expr, scope: &Scope) -> Value {
-        match self.eval(expr, scope) {
+        let v = match self.eval(expr, scope) {
             Ok(v) => v,
-            Err(e) => Value::unknown(e.message, Some(e.span)),
+            Err(e) => return Value::unknown(e.message, Some(e.span)),
+        };
+        let (bytes, _) = limits::footprint(&v, limits::MAX_ROOT_BYTES);
+        self.budget.kept = self.budget.kept.saturating_add(bytes);
+        if self.budget.kept > limits::MAX_ROOT_BYTES {
+            let why = format!(
+                "the values of this root take more than {} MiB; evaluation stopped here",
+                limits::MAX_ROOT_BYTES / (1024 * 1024)
+            );
+            return Value::unknown(self.halt(expr.span, why), Some(expr.span));
         }
+        v
+    }
+
+    /// Charges the work of copying a value (one unit per 64 bytes).
+    pub fn charge_copy(&mut self, v: &Value) {
+        let (bytes, _) = limits::footprint(v, usize::MAX);
+        self.budget.work = self.budget.work.saturating_add(bytes as u64 / 64);
+    }
+
+    /// Stops evaluation of this root: reports why at `span` (once) and makes every later
+    /// evaluation fail with the same reason. Returns the reason.
+    pub fn halt(&mut self, span: Span, why: String) -> String {
+        if let Some(h) = &self.budget.halted {
+            return h.clone();
+        }
+        self.report(
+            Finding::new("TF004", Severity::Error, span, why.clone()).help(
+                "this input is beyond what the tool evaluates; values after this point are unknown",
+            ),
+        );
+        self.budget.halted = Some(why.clone());
+        why
+    }
+
+    /// Counts `n` new instances against [`limits::MAX_ROOT_INSTANCES`]; false when over.
+    fn add_instances(&mut self, n: usize) -> bool {
+        self.budget.instances = self.budget.instances.saturating_add(n);
+        self.budget.instances <= limits::MAX_ROOT_INSTANCES
     }
 
     // ----- variables ---------------------------------------------------------------------
@@ -541,6 +586,27 @@ impl<'p> Evaluator<'p> {
                 }
             };
         }
+        let n = match &result {
+            Expansion::Single | Expansion::Unknown(_) => 1,
+            Expansion::Count(n) => *n,
+            Expansion::ForEach(map) => map.len(),
+        };
+        if !self.add_instances(n) {
+            let at = count.or(for_each).map_or(span, |a| a.expr.span);
+            self.report(Finding::new(
+                "TF004",
+                Severity::Error,
+                at,
+                format!(
+                    "this root has more than {} resource and module instances (count and for_each multiply through modules); this block was not expanded",
+                    limits::MAX_ROOT_INSTANCES
+                ),
+            ));
+            result = Expansion::Unknown(Unknown {
+                reason: "the root has too many instances".into(),
+                origin: Some(at),
+            });
+        }
         self.expansions
             .insert((inst, key.to_string()), result.clone());
         result
@@ -723,7 +789,9 @@ impl<'p> Evaluator<'p> {
             let mut obj = BTreeMap::new();
             obj.insert("key".to_string(), k);
             obj.insert("value".to_string(), v);
-            inner.bound.push((iterator.clone(), Value::Object(obj)));
+            inner
+                .bound
+                .push((iterator.clone(), Arc::new(Value::Object(obj))));
             let body = self.eval_body(&content.body, &inner, false);
             out.blocks.push(EvalBlock {
                 kind: kind.clone(),

@@ -3,12 +3,15 @@
 //! `data.`, resources) into values or symbols.
 
 use super::evaluator::{EvalError, EvalResult, Evaluator, Expansion, Scope};
+use super::functions::{FnError, Limit};
+use super::limits::{self, Growth};
 use super::value::{Reference, Value};
 use super::Mode;
 use crate::diagnostic::{Finding, Severity};
 use crate::source::Span;
 use crate::syntax::*;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 fn err(span: Span, message: impl Into<String>) -> EvalError {
     EvalError {
@@ -21,7 +24,42 @@ fn err(span: Span, message: impl Into<String>) -> EvalError {
 const MAX_ELEMENTS: usize = 100_000;
 
 impl<'p> Evaluator<'p> {
+    /// Evaluates an expression within the limits of [`super::limits`]: nesting depth and work.
     pub fn eval(&mut self, expr: &Expr, scope: &Scope) -> EvalResult {
+        if let Some(why) = &self.budget.halted {
+            return Err(err(expr.span, why.clone()));
+        }
+        self.budget.work += 1;
+        if self.budget.work > limits::MAX_WORK {
+            let why = format!(
+                "evaluation of this root needs more than {} steps; it stopped here",
+                limits::MAX_WORK
+            );
+            return Err(err(expr.span, self.halt(expr.span, why)));
+        }
+        if self.budget.depth >= limits::MAX_EVAL_DEPTH {
+            let why = format!(
+                "expressions nest more than {} levels deep through references; evaluation stopped here",
+                limits::MAX_EVAL_DEPTH
+            );
+            if !self.budget.too_deep {
+                self.budget.too_deep = true;
+                self.report(Finding::new(
+                    "TF004",
+                    Severity::Error,
+                    expr.span,
+                    why.clone(),
+                ));
+            }
+            return Err(err(expr.span, why));
+        }
+        self.budget.depth += 1;
+        let v = self.eval_inner(expr, scope);
+        self.budget.depth -= 1;
+        v
+    }
+
+    fn eval_inner(&mut self, expr: &Expr, scope: &Scope) -> EvalResult {
         let span = expr.span;
         match &expr.kind {
             ExprKind::Null => Ok(Value::Null),
@@ -38,13 +76,19 @@ impl<'p> Evaluator<'p> {
             }
             ExprKind::Tuple(items) => {
                 let mut out = Vec::with_capacity(items.len());
+                let mut growth = Growth::default();
                 for i in items {
-                    out.push(self.eval(i, scope)?);
+                    let v = self.eval(i, scope)?;
+                    if let Err(m) = growth.add(&v) {
+                        return Err(self.over_limit(span, m));
+                    }
+                    out.push(v);
                 }
                 Ok(Value::List(out))
             }
             ExprKind::Object(items) => {
                 let mut map = BTreeMap::new();
+                let mut growth = Growth::default();
                 for (k, v) in items {
                     let key = match k {
                         ObjectKey::Ident(s) => s.clone(),
@@ -61,7 +105,11 @@ impl<'p> Evaluator<'p> {
                             })?,
                         },
                     };
-                    map.insert(key, self.eval(v, scope)?);
+                    let v = self.eval(v, scope)?;
+                    if let Err(m) = growth.add(&v) {
+                        return Err(self.over_limit(span, m));
+                    }
+                    map.insert(key, v);
                 }
                 Ok(Value::Object(map))
             }
@@ -124,6 +172,18 @@ impl<'p> Evaluator<'p> {
         }
     }
 
+    /// Reports a value that passed a size limit (TF004, once per location) and returns the
+    /// error that makes the value unknown.
+    fn over_limit(&mut self, span: Span, message: String) -> EvalError {
+        self.report(Finding::new(
+            "TF004",
+            Severity::Error,
+            span,
+            message.clone(),
+        ));
+        err(span, message)
+    }
+
     fn template(&mut self, parts: &[TemplatePart], scope: &Scope, span: Span) -> EvalResult {
         let mut out = String::new();
         for part in parts {
@@ -147,6 +207,9 @@ impl<'p> Evaluator<'p> {
                             )
                         })?),
                     }
+                    if let Err(m) = check_template_len(&out) {
+                        return Err(self.over_limit(span, m));
+                    }
                 }
                 TemplatePart::If {
                     cond,
@@ -165,6 +228,9 @@ impl<'p> Evaluator<'p> {
                         Value::String(s) => out.push_str(&s),
                         other => return Ok(other),
                     }
+                    if let Err(m) = check_template_len(&out) {
+                        return Err(self.over_limit(span, m));
+                    }
                 }
                 TemplatePart::For {
                     key_var,
@@ -176,15 +242,15 @@ impl<'p> Evaluator<'p> {
                     for (k, v) in iterate(coll, collection.span)? {
                         let mut inner = scope.clone();
                         if let Some(kv) = key_var {
-                            inner.bound.push((kv.clone(), k));
+                            inner.bound.push((kv.clone(), Arc::new(k)));
                         }
-                        inner.bound.push((value_var.clone(), v));
+                        inner.bound.push((value_var.clone(), Arc::new(v)));
                         match self.template(body, &inner, span)? {
                             Value::String(s) => out.push_str(&s),
                             other => return Ok(other),
                         }
-                        if out.len() > 16 * 1024 * 1024 {
-                            return Err(err(span, "template result is larger than 16 MiB"));
+                        if let Err(m) = check_template_len(&out) {
+                            return Err(self.over_limit(span, m));
                         }
                     }
                 }
@@ -199,12 +265,13 @@ impl<'p> Evaluator<'p> {
         let mut list = Vec::new();
         let mut map: BTreeMap<String, Value> = BTreeMap::new();
         let mut groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        let mut growth = Growth::default();
         for (k, v) in items {
             let mut inner = scope.clone();
             if let Some(kv) = &f.key_var {
-                inner.bound.push((kv.clone(), k));
+                inner.bound.push((kv.clone(), Arc::new(k)));
             }
-            inner.bound.push((f.value_var.clone(), v));
+            inner.bound.push((f.value_var.clone(), Arc::new(v)));
             if let Some(c) = &f.cond {
                 match self.eval(c, &inner)? {
                     Value::Unknown(u) => return Ok(Value::Unknown(u)),
@@ -219,6 +286,9 @@ impl<'p> Evaluator<'p> {
                 }
             }
             let value = self.eval(&f.value, &inner)?;
+            if let Err(m) = growth.add(&value) {
+                return Err(self.over_limit(span, m));
+            }
             match &f.key {
                 None => list.push(value),
                 Some(ke) => {
@@ -239,10 +309,8 @@ impl<'p> Evaluator<'p> {
                 }
             }
             if list.len() + map.len() + groups.len() > MAX_ELEMENTS {
-                return Err(err(
-                    span,
-                    format!("for expression builds more than {MAX_ELEMENTS} elements"),
-                ));
+                let m = format!("for expression builds more than {MAX_ELEMENTS} elements");
+                return Err(self.over_limit(span, m));
             }
         }
         Ok(match &f.key {
@@ -298,8 +366,13 @@ impl<'p> Evaluator<'p> {
             _ => {}
         }
         let mut values = Vec::with_capacity(args.len());
+        let mut growth = Growth::default();
         for a in args {
-            values.push(self.eval(a, scope)?);
+            let v = self.eval(a, scope)?;
+            if let Err(m) = growth.add(&v) {
+                return Err(self.over_limit(span, m));
+            }
+            values.push(v);
         }
         if expand_final {
             match values.pop() {
@@ -315,7 +388,15 @@ impl<'p> Evaluator<'p> {
             }
         }
         let bare = name.rsplit("::").next().unwrap_or(name);
-        call_builtin(bare, values).map_err(|m| err(span, m))
+        let v = match call_builtin(bare, values) {
+            Ok(v) => v,
+            Err(FnError(m, Limit::Exceeded)) => return Err(self.over_limit(span, m)),
+            Err(FnError(m, Limit::Within)) => return Err(err(span, m)),
+        };
+        if let Err(m) = limits::check_value(&v) {
+            return Err(self.over_limit(span, format!("{name}: {m}")));
+        }
+        Ok(v)
     }
 
     /// `file()` and friends read only inside the scanned paths; anything else is unknown.
@@ -348,12 +429,12 @@ impl<'p> Evaluator<'p> {
         }
         match name {
             "fileexists" => Ok(Value::Bool(full.is_file())),
-            "file" => match std::fs::metadata(&full) {
-                Ok(m) if m.len() <= 1024 * 1024 => std::fs::read_to_string(&full)
+            "file" => match crate::frontend::read_bounded(&full, 1024 * 1024) {
+                Ok(bytes) => String::from_utf8(bytes)
                     .map(Value::String)
-                    .map_err(|e| err(span, format!("cannot read {path:?}: {e}"))),
-                _ => Ok(Value::unknown(
-                    format!("{path:?} is missing or larger than 1 MiB"),
+                    .map_err(|_| err(span, format!("{path:?} is not valid UTF-8"))),
+                Err(why) => Ok(Value::unknown(
+                    format!("{path:?} is not read: {why} (file() reads at most 1 MiB)"),
                     Some(span),
                 )),
             },
@@ -376,6 +457,7 @@ impl<'p> Evaluator<'p> {
     ) -> EvalResult {
         if let Some(v) = scope.lookup(name) {
             let v = v.clone();
+            self.charge_copy(&v);
             return self.apply_ops(v, ops, scope);
         }
         let inst = scope.inst;
@@ -735,11 +817,14 @@ impl<'p> Evaluator<'p> {
             return symbol();
         };
         if let Some(a) = body.get(name) {
-            return a.value.clone();
+            let v = a.value.clone();
+            self.charge_copy(&v);
+            return v;
         }
         if body.blocks.iter().any(|b| b.kind == name) {
-            let items = body.blocks_of(name).map(|b| b.body.to_value()).collect();
-            return Value::List(items);
+            let items = Value::List(body.blocks_of(name).map(|b| b.body.to_value()).collect());
+            self.charge_copy(&items);
+            return items;
         }
         symbol()
     }
@@ -933,13 +1018,24 @@ fn binary(op: BinaryOp, x: Value, y: Value, span: Span) -> EvalResult {
     }
 }
 
+/// Templates stop growing at the value size limit.
+fn check_template_len(out: &str) -> Result<(), String> {
+    if out.len() > limits::MAX_VALUE_BYTES {
+        return Err(format!(
+            "template result is larger than the limit of {} MiB",
+            limits::MAX_VALUE_BYTES / (1024 * 1024)
+        ));
+    }
+    Ok(())
+}
+
 /// Built-in functions; the pure ones live in [`super::functions`].
-fn call_builtin(name: &str, args: Vec<Value>) -> Result<Value, String> {
+fn call_builtin(name: &str, args: Vec<Value>) -> Result<Value, super::functions::FnError> {
     if !super::functions::is_known_function(name) {
         return Ok(Value::unknown(
             format!("function {name}() is not evaluated by this tool"),
             None,
         ));
     }
-    super::functions::call(name, args).map_err(|e| e.to_string())
+    super::functions::call(name, args)
 }

@@ -20,6 +20,7 @@
 //! `templatefile` (they read files). `replace` with a `/regex/` pattern is not evaluated: it
 //! returns an unknown saying so rather than guessing.
 
+use super::limits::MAX_VALUE_BYTES;
 use super::value::{format_number, Reference, Value};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -31,7 +32,15 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 /// for an IPv4 address`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
-pub struct FnError(pub String);
+pub struct FnError(pub String, pub Limit);
+
+/// Whether a failed call passed one of the tool's own size limits (rather than being a call
+/// Terraform would reject).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    Within,
+    Exceeded,
+}
 
 /// Every function [`call`] implements, sorted.
 const FUNCTIONS: &[&str] = &[
@@ -159,11 +168,17 @@ pub fn call(name: &str, args: Vec<Value>) -> Result<Value, FnError> {
         "upper" => upper(a),
         "values" => values(a),
         "zipmap" => zipmap(a),
-        _ => return Err(FnError(format!("there is no function named \"{name}\""))),
+        _ => {
+            return Err(FnError(
+                format!("there is no function named \"{name}\""),
+                Limit::Within,
+            ))
+        }
     };
     match result {
         Ok(v) | Err(Stop::Unknown(v)) => Ok(v),
-        Err(Stop::Error(msg)) => Err(FnError(format!("{name}: {msg}"))),
+        Err(Stop::Error(msg)) => Err(FnError(format!("{name}: {msg}"), Limit::Within)),
+        Err(Stop::Limit(msg)) => Err(FnError(format!("{name}: {msg}"), Limit::Exceeded)),
     }
 }
 
@@ -175,6 +190,8 @@ pub fn call(name: &str, args: Vec<Value>) -> Result<Value, FnError> {
 enum Stop {
     Unknown(Value),
     Error(String),
+    /// The result would pass the value size limit.
+    Limit(String),
 }
 
 type Res<T> = Result<T, Stop>;
@@ -538,15 +555,64 @@ fn contains3(list: &[Value], x: &Value) -> Result<bool, Value> {
     }
 }
 
-/// Removes later duplicates (values certainly equal to an earlier one).
+/// Removes later duplicates (values certainly equal to an earlier one), in linear time: a value
+/// with an unknown inside is never certainly equal to another ([`eq3`]), and for the others
+/// certain equality is equality of [`identity`].
 fn dedupe(items: Vec<Value>) -> Vec<Value> {
+    let mut seen = std::collections::HashSet::new();
     let mut out: Vec<Value> = Vec::with_capacity(items.len());
     for v in items {
-        if !out.iter().any(|o| eq3(o, &v) == Ok(true)) {
+        let duplicate = identity(&v).is_some_and(|key| !seen.insert(key));
+        if !duplicate {
             out.push(v);
         }
     }
     out
+}
+
+/// A key equal for two values exactly when [`eq3`] says they are certainly equal; `None` for a
+/// value that is never certainly equal to anything (it holds an unknown or a NaN).
+fn identity(v: &Value) -> Option<String> {
+    fn put(v: &Value, out: &mut String) -> Option<()> {
+        use std::fmt::Write;
+        match v {
+            Value::Null => out.push('z'),
+            Value::Bool(b) => out.push(if *b { 't' } else { 'f' }),
+            Value::Number(n) if n.is_nan() => return None,
+            // 0 and -0 are equal numbers.
+            Value::Number(n) => write!(out, "n{}|", if *n == 0.0 { 0.0 } else { *n }).ok()?,
+            Value::String(s) => write!(out, "s{}:{s}", s.len()).ok()?,
+            Value::Reference(r) => write!(
+                out,
+                "r{}:{}{}:{}",
+                r.address.len(),
+                r.address,
+                r.attribute.len(),
+                r.attribute
+            )
+            .ok()?,
+            Value::Unknown(_) => return None,
+            Value::List(items) => {
+                write!(out, "l{}[", items.len()).ok()?;
+                for i in items {
+                    put(i, out)?;
+                }
+                out.push(']');
+            }
+            Value::Object(map) => {
+                write!(out, "o{}{{", map.len()).ok()?;
+                for (k, i) in map {
+                    write!(out, "{}:{k}", k.len()).ok()?;
+                    put(i, out)?;
+                }
+                out.push('}');
+            }
+        }
+        Some(())
+    }
+    let mut out = String::new();
+    put(v, &mut out)?;
+    Some(out)
 }
 
 /// Terraform's set order: known primitives first (strings by bytes, numbers by value, false
@@ -1084,12 +1150,13 @@ fn unified_sets(args: &[Value]) -> Res<Vec<Vec<Value>>> {
 fn setintersection(args: &[Value]) -> Res<Value> {
     arity(args, 1, usize::MAX)?;
     let sets = unified_sets(args)?;
+    let others: Vec<SetIndex> = sets[1..].iter().map(|s| SetIndex::new(s)).collect();
     let mut out = Vec::new();
     for x in &sets[0] {
         let mut keep = true;
         let mut uncertain = None;
-        for other in &sets[1..] {
-            match contains3(other, x) {
+        for other in &others {
+            match other.contains3(x)? {
                 Ok(true) => {}
                 Ok(false) => keep = false,
                 Err(u) => {
@@ -1111,15 +1178,95 @@ fn setintersection(args: &[Value]) -> Res<Value> {
 fn setsubtract(args: &[Value]) -> Res<Value> {
     arity(args, 2, 2)?;
     let sets = unified_sets(args)?;
+    let other = SetIndex::new(&sets[1]);
     let mut out = Vec::new();
     for x in &sets[0] {
-        match contains3(&sets[1], x) {
+        match other.contains3(x)? {
             Ok(true) => {}
             Ok(false) => out.push(x.clone()),
             Err(u) => return Err(Stop::Unknown(u)),
         }
     }
     Ok(Value::List(out))
+}
+
+/// A set prepared for membership tests in constant time: the [`identity`] of each element
+/// without references, and apart the elements that may compare as uncertain.
+struct SetIndex<'a> {
+    known: std::collections::HashSet<String>,
+    uncertain: Vec<&'a Value>,
+    all: &'a [Value],
+    /// Element comparisons left for the slow path, so that sets full of references cannot make
+    /// a call quadratic without end.
+    slow_budget: std::cell::Cell<usize>,
+}
+
+impl<'a> SetIndex<'a> {
+    fn new(set: &'a [Value]) -> SetIndex<'a> {
+        let mut known = std::collections::HashSet::new();
+        let mut uncertain = Vec::new();
+        for v in set {
+            match identity(v) {
+                Some(key) if !has_reference(v) => {
+                    known.insert(key);
+                }
+                _ => uncertain.push(v),
+            }
+        }
+        SetIndex {
+            known,
+            uncertain,
+            all: set,
+            slow_budget: std::cell::Cell::new(10_000_000),
+        }
+    }
+
+    /// [`contains3`], answered from the index where that is exact.
+    fn contains3(&self, x: &Value) -> Res<Result<bool, Value>> {
+        let (list, fast) = match identity(x) {
+            Some(key) if !has_reference(x) => {
+                if self.known.contains(&key) {
+                    return Ok(Ok(true));
+                }
+                // Known elements without references differ from x for certain.
+                (&self.uncertain[..], true)
+            }
+            _ => (&[][..], false),
+        };
+        let n = if fast { list.len() } else { self.all.len() };
+        let left = self.slow_budget.get();
+        if n > left {
+            return Err(Stop::Unknown(Value::unknown(
+                "the sets hold too many values known only after apply to compare",
+                None,
+            )));
+        }
+        self.slow_budget.set(left - n);
+        if fast {
+            let mut uncertain = None;
+            for e in list {
+                match eq3(e, x) {
+                    Ok(true) => return Ok(Ok(true)),
+                    Ok(false) => {}
+                    Err(u) => {
+                        uncertain.get_or_insert(u);
+                    }
+                }
+            }
+            Ok(uncertain.map_or(Ok(false), Err))
+        } else {
+            Ok(contains3(self.all, x))
+        }
+    }
+}
+
+fn has_reference(v: &Value) -> bool {
+    match v {
+        Value::Reference(_) => true,
+        Value::List(items) => items.iter().any(has_reference),
+        Value::Object(map) => map.values().any(has_reference),
+        _ => false,
+    }
 }
 
 fn sum(args: &[Value]) -> Res<Value> {
@@ -1221,6 +1368,12 @@ fn join(args: &[Value]) -> Res<Value> {
             parts.push(to_str(v, "lists")?);
         }
     }
+    let len = parts
+        .iter()
+        .map(String::len)
+        .sum::<usize>()
+        .saturating_add(sep.len().saturating_mul(parts.len().saturating_sub(1)));
+    too_long(len)?;
     Ok(Value::String(parts.join(&sep)))
 }
 
@@ -1229,6 +1382,12 @@ fn split(args: &[Value]) -> Res<Value> {
     let sep = to_str(&args[0], "separator")?;
     let s = to_str(&args[1], "str")?;
     let parts: Vec<Value> = if sep.is_empty() {
+        // One value per character: each costs far more than the character.
+        too_long(
+            s.chars()
+                .count()
+                .saturating_mul(std::mem::size_of::<Value>()),
+        )?;
         s.chars().map(|c| Value::String(c.to_string())).collect()
     } else {
         s.split(sep.as_str()).map(Value::string).collect()
@@ -1308,7 +1467,27 @@ fn replace(args: &[Value]) -> Res<Value> {
             None,
         )));
     }
+    // Checked before replacing: a short pattern and a long replacement multiply the length.
+    let hits = if substr.is_empty() {
+        s.chars().count() + 1
+    } else {
+        s.matches(substr.as_str()).count()
+    };
+    let len = hits
+        .saturating_mul(replacement.len())
+        .saturating_add(s.len());
+    too_long(len)?;
     Ok(Value::String(s.replace(substr.as_str(), &replacement)))
+}
+
+/// Refuses a string result longer than the value size limit, before it is built.
+fn too_long(len: usize) -> Res<()> {
+    if len > MAX_VALUE_BYTES {
+        return Err(Stop::Limit(format!(
+            "the result would be {len} bytes long, more than the limit of {MAX_VALUE_BYTES} bytes"
+        )));
+    }
+    Ok(())
 }
 
 fn substr(args: &[Value]) -> Res<Value> {
@@ -1664,6 +1843,7 @@ fn format_string(fmt: &str, args: &[Value]) -> Res<String> {
         i += 1;
         highest = highest.max(verb.arg_num);
         format_verb(&verb, &fmt[start..i], start, args, &mut out)?;
+        too_long(out.len())?;
         next_arg = verb.arg_num + 1;
     }
     if highest < args.len() {
@@ -2022,6 +2202,7 @@ fn formatlist(args: &[Value]) -> Res<Value> {
     }
     let n = iter_len.map_or(1, |(len, _)| len);
     let mut out = Vec::with_capacity(n);
+    let mut total = 0usize;
     for k in 0..n {
         let row: Vec<Value> = rest
             .iter()
@@ -2035,9 +2216,14 @@ fn formatlist(args: &[Value]) -> Res<Value> {
             continue;
         }
         match format_string(&fmt, &row) {
-            Ok(s) => out.push(Value::String(s)),
+            Ok(s) => {
+                total = total.saturating_add(s.len());
+                too_long(total)?;
+                out.push(Value::String(s));
+            }
             Err(Stop::Unknown(u)) => out.push(u),
             Err(Stop::Error(e)) => return fail(format!("error on format iteration {k}: {e}")),
+            Err(Stop::Limit(e)) => return Err(Stop::Limit(e)),
         }
     }
     Ok(Value::List(out))

@@ -11,6 +11,7 @@ mod evaluator;
 mod expr;
 pub mod functions;
 pub mod graph;
+pub mod limits;
 mod types;
 pub mod value;
 

@@ -299,10 +299,10 @@ fn pick_roots(modules: &BTreeMap<PathBuf, ModuleDir>) -> Vec<PathBuf> {
 /// Reads `.terraform/modules/modules.json` of a root and loads the remote modules it lists.
 fn load_installed(root: &Path, project: &mut Project, sources: &mut SourceTable, limits: &Limits) {
     let manifest = root.join(".terraform/modules/modules.json");
-    let Ok(text) = std::fs::read_to_string(&manifest) else {
+    let Ok(bytes) = super::read::read_bounded(&manifest, limits.max_file_bytes) else {
         return;
     };
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
         return;
     };
     let Some(list) = value.get("Modules").and_then(|m| m.as_array()) else {

@@ -11,7 +11,7 @@ mod read;
 pub use discover::{is_local_source, normalize};
 
 pub use discover::{discover, Project};
-pub use read::{parse_hcl, read_source, Limits};
+pub use read::{parse_hcl, read_bounded, read_source, Limits};
 
 use crate::syntax::Body;
 use std::path::PathBuf;

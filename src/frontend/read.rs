@@ -39,39 +39,9 @@ pub fn read_source(
             msg,
         )
     };
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) => {
-            return Err(fail(
-                sources,
-                0,
-                String::new(),
-                format!("cannot read file: {e}"),
-            ))
-        }
-    };
-    if meta.len() > limits.max_file_bytes {
-        return Err(fail(
-            sources,
-            0,
-            String::new(),
-            format!(
-                "file is {} bytes, larger than the limit of {} bytes; it was not read",
-                meta.len(),
-                limits.max_file_bytes
-            ),
-        ));
-    }
-    let bytes = match std::fs::read(path) {
+    let bytes = match read_bounded(path, limits.max_file_bytes) {
         Ok(b) => b,
-        Err(e) => {
-            return Err(fail(
-                sources,
-                0,
-                String::new(),
-                format!("cannot read file: {e}"),
-            ))
-        }
+        Err(e) => return Err(fail(sources, 0, String::new(), e)),
     };
     if let Some(nul) = bytes.iter().position(|&b| b == 0) {
         let valid = String::from_utf8_lossy(&bytes[..nul]).into_owned();
@@ -96,6 +66,35 @@ pub fn read_source(
             ))
         }
     }
+}
+
+/// Reads at most `limit` bytes of a regular file. Anything else (a directory, a FIFO that would
+/// block forever, a device such as `/dev/zero` that never ends) and any file larger than the
+/// limit is refused with a message saying why, without reading it. The read itself is bounded
+/// too, so a file that grows while it is read cannot exhaust memory.
+pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read file: {e}"))?;
+    if !meta.is_file() {
+        return Err(
+            "cannot read file: it is not a regular file (a directory, device or pipe)".into(),
+        );
+    }
+    let too_big = |len: u64| {
+        format!("file is {len} bytes, larger than the limit of {limit} bytes; it was not read")
+    };
+    if meta.len() > limit {
+        return Err(too_big(meta.len()));
+    }
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read file: {e}"))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read file: {e}"))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_big(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// Parses native HCL text of a file already in the source table.
