@@ -328,3 +328,6 @@ fn print_out(text: &str, status: u8) -> ExitCode {
         }
     }
 }
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -10,7 +10,7 @@
 
 use crate::config::Config;
 use crate::diagnostic::Finding;
-use crate::eval::{evaluate_root, Inputs, RootEval};
+use crate::eval::{evaluate_root, evaluate_root_with, Inputs, RootEval};
 use crate::frontend::{self, Limits, Project};
 use crate::source::SourceTable;
 use crate::suppress;
@@ -122,7 +122,7 @@ fn check_in_pool(options: &Options) -> Outcome {
 
 /// Evaluates, models and checks one root (up to `stop`), keeping only its findings.
 fn check_root(project: &Project, root: &Path, inputs: &Inputs, stop: Stage) -> Vec<Finding> {
-    let mut root = evaluate_root(project, root, inputs);
+    let mut root = evaluate_root_with(project, root, inputs, false);
     let mut findings = std::mem::take(&mut root.findings);
     if stop > Stage::Eval {
         let (net, model_findings) = crate::model::build(&root);

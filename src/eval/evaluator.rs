@@ -106,6 +106,36 @@ impl Expansion {
             }
         }
     }
+
+    /// The instance of [`Self::keys`] whose address suffix is `suffix`, found without listing
+    /// them all for `count` and for the usual `for_each` keys.
+    pub fn key(&self, suffix: &str) -> Option<InstanceKey> {
+        match self {
+            Expansion::Single => suffix.is_empty().then(|| (String::new(), None, None)),
+            Expansion::Count(n) => {
+                let i: usize = suffix.strip_prefix('[')?.strip_suffix(']')?.parse().ok()?;
+                (i < *n && format!("[{i}]") == suffix)
+                    .then(|| (suffix.to_string(), Some(Value::Number(i as f64)), None))
+            }
+            Expansion::ForEach(map) => {
+                let plain = suffix
+                    .strip_prefix("[\"")
+                    .and_then(|s| s.strip_suffix("\"]"))
+                    .and_then(|k| map.get_key_value(k))
+                    .filter(|(k, _)| format!("[{k:?}]") == suffix);
+                match plain {
+                    Some((k, v)) => Some((
+                        suffix.to_string(),
+                        None,
+                        Some((Value::String(k.clone()), v.clone())),
+                    )),
+                    // Keys that Debug-escapes: compare every suffix.
+                    None => self.keys().into_iter().find(|(s, _, _)| s == suffix),
+                }
+            }
+            Expansion::Unknown(_) => self.keys().into_iter().find(|(s, _, _)| s == suffix),
+        }
+    }
 }
 
 /// One instance of a module: the root, or a child created by a `module` block.
@@ -137,11 +167,27 @@ pub struct Evaluator<'p> {
     reported: HashSet<(Span, String)>,
     pub findings: Vec<Finding>,
     pub graph: RefGraph,
+    /// Module instances by address prefix, for finding the instance of an address.
+    prefixes: HashMap<String, usize>,
+    /// Whether references are recorded in [`Self::graph`] (only `graph` needs them).
+    record_graph: bool,
     root_inputs: Option<BTreeMap<String, (Value, Option<Span>)>>,
 }
 
-/// Evaluates one root module and every module it calls.
+/// Evaluates one root module and every module it calls, recording the reference graph.
 pub fn evaluate_root(project: &Project, root: &Path, inputs: &Inputs) -> RootEval {
+    evaluate_root_with(project, root, inputs, true)
+}
+
+/// Evaluates one root module and every module it calls; the reference graph is left empty
+/// unless `record_graph` is set (the checks do not use it, and building it costs a string per
+/// reference).
+pub fn evaluate_root_with(
+    project: &Project,
+    root: &Path,
+    inputs: &Inputs,
+    record_graph: bool,
+) -> RootEval {
     let mut ev = Evaluator {
         project,
         root: root.to_path_buf(),
@@ -163,10 +209,20 @@ pub fn evaluate_root(project: &Project, root: &Path, inputs: &Inputs) -> RootEva
         reported: HashSet::new(),
         findings: Vec::new(),
         graph: RefGraph::default(),
+        prefixes: HashMap::from([(String::new(), 0)]),
+        record_graph,
         root_inputs: None,
     };
     let mut resources = Vec::new();
     ev.walk(0, &mut resources);
+    // The walk leaves bodies in the memo; move them out instead of copying them.
+    let mut bodies = std::mem::take(&mut ev.bodies);
+    for r in &mut resources {
+        if let Some(body) = bodies.remove(&r.address) {
+            r.body = Arc::try_unwrap(body).unwrap_or_else(|shared| (*shared).clone());
+        }
+    }
+    drop(bodies);
     resources.sort_by(|a: &ResourceInstance, b| a.address.cmp(&b.address));
     RootEval {
         root: root.to_path_buf(),
@@ -179,16 +235,32 @@ pub fn evaluate_root(project: &Project, root: &Path, inputs: &Inputs) -> RootEva
 impl<'p> Evaluator<'p> {
     /// Declarations of a module directory, indexed on first use.
     pub fn decls(&mut self, inst: usize) -> Option<&Decls<'p>> {
-        let dir = self.insts[inst].dir.clone();
-        if !self.decls.contains_key(&dir) {
-            let module = self.project.modules.get(&dir)?;
+        let dir = &self.insts[inst].dir;
+        if !self.decls.contains_key(dir) {
+            let module = self.project.modules.get(dir)?;
             let mut findings = Vec::new();
             let d = Decls::new(&module.body, &mut findings);
             // Duplicates are reported once per directory, not per instance.
             self.findings.extend(findings);
             self.decls.insert(dir.clone(), d);
         }
-        self.decls.get(&dir)
+        self.decls.get(&self.insts[inst].dir)
+    }
+
+    /// True when references are being recorded in the graph.
+    pub fn records_graph(&self) -> bool {
+        self.record_graph
+    }
+
+    /// The module instance an address belongs to: the one with the longest prefix of it.
+    pub fn inst_of_address(&self, address: &str) -> Option<usize> {
+        address
+            .char_indices()
+            .rev()
+            .filter(|&(_, c)| c == '.')
+            .map(|(i, _)| &address[..=i])
+            .chain([""])
+            .find_map(|prefix| self.prefixes.get(prefix).copied())
     }
 
     /// Reports a finding once per (span, code).
@@ -212,6 +284,9 @@ impl<'p> Evaluator<'p> {
 
     /// Records a reference from whatever is being evaluated to `target`.
     pub fn edge_to(&mut self, target: &str, span: Span) {
+        if !self.record_graph {
+            return;
+        }
         if let Some(top) = self.stack.last() {
             let from = self.node_name(top);
             self.graph.edge(&from, target, span);
@@ -223,9 +298,12 @@ impl<'p> Evaluator<'p> {
         if let Some(v) = self.memo.get(&node) {
             return v.clone();
         }
-        let name = self.node_name(&node);
-        self.edge_to(&name, span);
+        if self.record_graph {
+            let name = self.node_name(&node);
+            self.edge_to(&name, span);
+        }
         if let Some(pos) = self.stack.iter().position(|n| *n == node) {
+            let name = self.node_name(&node);
             let mut chain: Vec<String> = self.stack[pos..]
                 .iter()
                 .map(|n| self.node_name(n))
@@ -250,7 +328,10 @@ impl<'p> Evaluator<'p> {
             ));
             return Value::unknown("references nest too deeply", Some(span));
         }
-        self.graph.node(&name);
+        if self.record_graph {
+            let name = self.node_name(&node);
+            self.graph.node(&name);
+        }
         self.stack.push(node.clone());
         let v = f(self);
         self.stack.pop();
@@ -612,7 +693,9 @@ impl<'p> Evaluator<'p> {
             return Arc::new(EvalBody::default());
         }
         self.edge_to(address, span);
-        self.graph.node(address);
+        if self.record_graph {
+            self.graph.node(address);
+        }
         self.stack.push(node);
         let scope = Scope {
             inst,
@@ -764,9 +847,11 @@ impl<'p> Evaluator<'p> {
             let mut call_sites = self.insts[inst].call_sites.clone();
             call_sites.push(block.header_span);
             let id = self.insts.len();
+            let prefix = format!("{}module.{name}{suffix}.", self.insts[inst].prefix);
+            self.prefixes.entry(prefix.clone()).or_insert(id);
             self.insts.push(ModInst {
                 dir: dir.clone(),
-                prefix: format!("{}module.{name}{suffix}.", self.insts[inst].prefix),
+                prefix,
                 parent: Some((inst, block, scope)),
                 call_sites,
                 key_path: key_path.clone(),
