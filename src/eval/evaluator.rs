@@ -77,7 +77,8 @@ pub type InstanceKey = (String, Option<Value>, Option<(Value, Value)>);
 pub enum Expansion {
     Single,
     Count(usize),
-    ForEach(BTreeMap<String, Value>),
+    /// Shared: an expansion is looked up (and cloned) on every reference to its resource.
+    ForEach(Arc<BTreeMap<String, Value>>),
     Unknown(Unknown),
 }
 
@@ -574,7 +575,9 @@ impl<'p> Evaluator<'p> {
         } else if let Some(a) = for_each {
             result = match &v {
                 Value::Unknown(u) => Expansion::Unknown(u.clone()),
-                Value::Object(map) if map.len() <= MAX_INSTANCES => Expansion::ForEach(map.clone()),
+                Value::Object(map) if map.len() <= MAX_INSTANCES => {
+                    Expansion::ForEach(Arc::new(map.clone()))
+                }
                 Value::List(items) if items.len() <= MAX_INSTANCES => {
                     if let Some(u) = v.find_unknown() {
                         Expansion::Unknown(u.clone())
@@ -594,7 +597,7 @@ impl<'p> Evaluator<'p> {
                                 }
                             }
                         }
-                        Expansion::ForEach(map)
+                        Expansion::ForEach(Arc::new(map))
                     }
                 }
                 Value::Object(_) | Value::List(_) => {
@@ -609,7 +612,7 @@ impl<'p> Evaluator<'p> {
                         origin: Some(a.expr.span),
                     })
                 }
-                Value::Null => Expansion::ForEach(BTreeMap::new()),
+                Value::Null => Expansion::ForEach(Arc::default()),
                 other => {
                     let msg = format!(
                         "for_each needs a map or a set of strings, but it is {}",
