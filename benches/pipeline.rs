@@ -32,7 +32,7 @@ use tf_elbcheck::source::SourceTable;
 
 // The allocator of the `tf-elbcheck` binary, so that the numbers match the command line.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: tf_elbcheck::allocator::MiMalloc = tf_elbcheck::allocator::MiMalloc;
 
 fn sizes() -> Vec<usize> {
     std::env::var("TF_ELBCHECK_BENCH_SIZES")
@@ -107,6 +107,7 @@ fn floor(path: &Path) -> usize {
 }
 
 fn pipeline(c: &mut Criterion) {
+    tf_elbcheck::allocator::tune();
     let pool = run::thread_pool(0);
     for n in sizes() {
         let repo = repo(n);

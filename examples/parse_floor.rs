@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use std::path::PathBuf;
 
 fn main() {
+    tf_elbcheck::allocator::tune();
     let mut jobs = 0;
     let mut paths = Vec::new();
     let mut args = std::env::args().skip(1);
@@ -66,4 +67,4 @@ fn main() {
 
 // The same allocator as the `tf-elbcheck` binary, so that the comparison is fair.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: tf_elbcheck::allocator::MiMalloc = tf_elbcheck::allocator::MiMalloc;

@@ -153,6 +153,7 @@ fn parse_today(s: &str) -> Result<String, String> {
 }
 
 fn main() -> ExitCode {
+    tf_elbcheck::allocator::tune();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -330,4 +331,4 @@ fn print_out(text: &str, status: u8) -> ExitCode {
 }
 
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: tf_elbcheck::allocator::MiMalloc = tf_elbcheck::allocator::MiMalloc;
