@@ -218,9 +218,19 @@ pub fn evaluate_root_with(
     ev.walk(0, &mut resources);
     // The walk leaves bodies in the memo; move them out instead of copying them.
     let mut bodies = std::mem::take(&mut ev.bodies);
-    for r in &mut resources {
-        if let Some(body) = bodies.remove(&r.address) {
-            r.body = Arc::try_unwrap(body).unwrap_or_else(|shared| (*shared).clone());
+    let mut moved: HashMap<String, usize> = HashMap::new();
+    for i in 0..resources.len() {
+        match bodies.remove(&resources[i].address) {
+            Some(body) => {
+                resources[i].body = Arc::unwrap_or_clone(body);
+                moved.insert(resources[i].address.clone(), i);
+            }
+            // The same address walked twice: copy the body moved the first time.
+            None => {
+                if let Some(&j) = moved.get(&resources[i].address) {
+                    resources[i].body = resources[j].body.clone();
+                }
+            }
         }
     }
     drop(bodies);
@@ -966,8 +976,7 @@ impl<'p> Evaluator<'p> {
                 let expansion = self.resource_expansion(inst, mode, &key, block, block.header_span);
                 for (suffix, count, each) in expansion.keys() {
                     let address = format!("{base}{suffix}");
-                    let body =
-                        self.instance_body(inst, block, &address, count, each, block.header_span);
+                    self.instance_body(inst, block, &address, count, each, block.header_span);
                     let (rtype, name) = key.split_once('.').unwrap_or((&key, ""));
                     out.push(ResourceInstance {
                         address,
@@ -975,7 +984,8 @@ impl<'p> Evaluator<'p> {
                         mode,
                         rtype: rtype.to_string(),
                         name: name.to_string(),
-                        body: (*body).clone(),
+                        // Moved in from the memo once the walk is over.
+                        body: EvalBody::default(),
                         span: block.header_span,
                         call_sites: self.insts[inst].call_sites.clone(),
                     });
