@@ -228,15 +228,17 @@ pub fn load_dirs(
             dir: plan.dir,
             ..ModuleDir::default()
         };
+        let mut bodies = Vec::with_capacity(plan.files.len());
         for (n, _) in plan.files.iter().chain(&plan.tfvars).enumerate() {
             let (file, parsed) = loaded.next().expect("one result per planned file");
             sources.push(file);
             match parsed {
-                Ok(body) if n < plan.files.len() => merge(&mut module.body, body),
+                Ok(body) if n < plan.files.len() => bodies.push(body),
                 Ok(body) => module.tfvars.push(body),
                 Err(f) => findings.push(f),
             }
         }
+        module.body = merge_all(bodies);
         modules.push(module);
     }
     modules
@@ -282,6 +284,21 @@ pub fn parse_file(
             None
         }
     }
+}
+
+/// The bodies of a directory's files as one body, in file order, allocated once.
+fn merge_all(bodies: Vec<Body>) -> Body {
+    if bodies.len() == 1 {
+        return bodies.into_iter().next().unwrap_or_default();
+    }
+    let mut out = Body {
+        attributes: Vec::with_capacity(bodies.iter().map(|b| b.attributes.len()).sum()),
+        blocks: Vec::with_capacity(bodies.iter().map(|b| b.blocks.len()).sum()),
+    };
+    for body in bodies {
+        merge(&mut out, body);
+    }
+    out
 }
 
 fn merge(into: &mut Body, body: Body) {
