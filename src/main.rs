@@ -97,6 +97,30 @@ struct CheckArgs {
     /// The date `until=` in suppressions is compared with (default: today, UTC).
     #[arg(long, hide = true, value_name = "YYYY-MM-DD", value_parser = parse_today)]
     today: Option<String>,
+    /// Stop after a stage, to measure it (`parse`: walk, read and parse only). Findings of later
+    /// stages are not made, so the output and exit status are incomplete.
+    #[arg(long, hide = true, value_enum, value_name = "STAGE")]
+    stop_after: Option<StopAfter>,
+}
+
+/// The stages `--stop-after` accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum StopAfter {
+    Parse,
+    Eval,
+    Model,
+    Check,
+}
+
+impl From<StopAfter> for run::Stage {
+    fn from(s: StopAfter) -> run::Stage {
+        match s {
+            StopAfter::Parse => run::Stage::Parse,
+            StopAfter::Eval => run::Stage::Eval,
+            StopAfter::Model => run::Stage::Model,
+            StopAfter::Check => run::Stage::Check,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -135,6 +159,7 @@ fn parse_today(s: &str) -> Result<String, String> {
 const STACK_BYTES: usize = 64 * 1024 * 1024;
 
 fn main() -> ExitCode {
+    tf_elbcheck::allocator::tune();
     match std::thread::Builder::new()
         .name("tf-elbcheck".into())
         .stack_size(STACK_BYTES)
@@ -198,11 +223,15 @@ fn options(load: &LoadArgs, today: Option<&str>) -> Options {
         jobs: load.jobs,
         config: load.config.clone(),
         today: today.map_or_else(suppress::today_utc, str::to_string),
+        stop_after: None,
     }
 }
 
 fn check(args: &CheckArgs) -> ExitCode {
-    let options = options(&args.load, args.today.as_deref());
+    let options = Options {
+        stop_after: args.stop_after.map(run::Stage::from),
+        ..options(&args.load, args.today.as_deref())
+    };
     let mut outcome = run::check(&options);
 
     // The command line wins over the file; the configuration is applied again here so that it
@@ -321,3 +350,6 @@ fn print_out(text: &str, status: u8) -> ExitCode {
         }
     }
 }
+
+#[global_allocator]
+static GLOBAL: tf_elbcheck::allocator::MiMalloc = tf_elbcheck::allocator::MiMalloc;

@@ -1,13 +1,21 @@
 //! One run of the tool as a library call: load the paths, evaluate, model, check, and apply
 //! configuration and suppressions. The binary and the tests both call [`check`].
+//!
+//! A run works on a rayon pool of [`Options::jobs`] threads with 8 MiB stacks (deep expressions
+//! recurse): files are read and parsed in parallel (see [`frontend::discover::load_dirs`]), then
+//! each root is evaluated, modelled and checked on its own, in parallel, keeping only its
+//! findings, so memory holds the syntax of every file but the evaluation of only the roots in
+//! flight. Results are gathered in root order and sorted, so the output is the same for any
+//! number of threads.
 
 use crate::config::Config;
 use crate::diagnostic::Finding;
-use crate::eval::{evaluate_root, Inputs, RootEval};
-use crate::frontend::{self, Limits};
+use crate::eval::{evaluate_root, evaluate_root_with, Inputs, RootEval};
+use crate::frontend::{self, Limits, Project};
 use crate::source::SourceTable;
 use crate::suppress;
-use std::path::PathBuf;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
 
 /// What a run needs to know beyond the paths.
 #[derive(Debug, Clone, Default)]
@@ -25,6 +33,49 @@ pub struct Options {
     pub config: Option<PathBuf>,
     /// Today's date as `YYYY-MM-DD`, for `until=` in suppressions.
     pub today: String,
+    /// Stop the pipeline after this stage (for measuring it); `None` runs everything.
+    pub stop_after: Option<Stage>,
+}
+
+/// The stages of a run, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    /// Walk the paths, read and parse every file.
+    Parse,
+    /// Also evaluate every root.
+    Eval,
+    /// Also build the network model of every root.
+    Model,
+    /// Also run the checks (the whole run).
+    Check,
+}
+
+/// Stack size of the worker threads: evaluation and lowering recurse on deep expressions.
+/// The deepest input the limits allow needs about 4.3 MiB in a release build, so 8 MiB leaves
+/// room; an unoptimised build uses about five times as much stack (21 MiB measured), so it
+/// gets 64 MiB (docs/robustness.md).
+pub const WORKER_STACK: usize = if cfg!(debug_assertions) {
+    64 * 1024 * 1024
+} else {
+    8 * 1024 * 1024
+};
+
+/// A rayon pool with `jobs` threads (0: one per core) and [`WORKER_STACK`]-sized stacks.
+pub fn thread_pool(jobs: usize) -> rayon::ThreadPool {
+    let mut builder = rayon::ThreadPoolBuilder::new()
+        .stack_size(WORKER_STACK)
+        .thread_name(|i| format!("tf-elbcheck-{i}"));
+    if jobs > 0 {
+        builder = builder.num_threads(jobs);
+    }
+    builder.build().unwrap_or_else(|_| {
+        // Thread creation failed (resource limits): fall back to a single worker.
+        rayon::ThreadPoolBuilder::new()
+            .stack_size(WORKER_STACK)
+            .num_threads(1)
+            .build()
+            .expect("a rayon pool with one thread")
+    })
 }
 
 /// The outcome of a run: every file read, and every finding, sorted.
@@ -43,6 +94,10 @@ impl Outcome {
 
 /// Runs the whole pipeline.
 pub fn check(options: &Options) -> Outcome {
+    thread_pool(options.jobs).install(|| check_in_pool(options))
+}
+
+fn check_in_pool(options: &Options) -> Outcome {
     let mut outcome = Outcome::default();
     let config = match Config::load_for(
         &options.paths,
@@ -55,21 +110,48 @@ pub fn check(options: &Options) -> Outcome {
             return outcome;
         }
     };
-    let loaded = load(options, &config, &mut outcome.sources);
-    let mut findings = loaded.findings;
-    for root in &loaded.roots {
-        findings.extend(root.findings.iter().cloned());
-        let (net, model_findings) = crate::model::build(root);
-        findings.extend(model_findings);
-        findings.extend(crate::checks::run_all(&crate::checks::Context {
-            net: &net,
-            sources: &outcome.sources,
-        }));
+    let stop = options.stop_after.unwrap_or(Stage::Check);
+    let (project, inputs, mut findings) = parse(options, &config, &mut outcome.sources);
+    if stop > Stage::Parse {
+        let per_root: Vec<Vec<Finding>> = project
+            .roots
+            .par_iter()
+            .map(|root| check_root(&project, root, &inputs, stop, &outcome.sources))
+            .collect();
+        findings.extend(per_root.into_iter().flatten());
     }
-    let findings = suppress::apply(findings, &outcome.sources, &options.today);
-    outcome.findings = config.apply(findings);
+    // Freeing every syntax tree takes a while: do it on the other workers meanwhile.
+    let sources = &outcome.sources;
+    let ((), findings) = rayon::join(
+        move || project.modules.into_par_iter().for_each(drop),
+        || config.apply(suppress::apply(findings, sources, &options.today)),
+    );
+    outcome.findings = findings;
     sort(&mut outcome.findings, &outcome.sources);
     outcome
+}
+
+/// Evaluates, models and checks one root (up to `stop`), keeping only its findings.
+fn check_root(
+    project: &Project,
+    root: &Path,
+    inputs: &Inputs,
+    stop: Stage,
+    sources: &SourceTable,
+) -> Vec<Finding> {
+    let mut root = evaluate_root_with(project, root, inputs, false);
+    let mut findings = std::mem::take(&mut root.findings);
+    if stop > Stage::Eval {
+        let (net, model_findings) = crate::model::build(&root);
+        findings.extend(model_findings);
+        if stop > Stage::Model {
+            findings.extend(crate::checks::run_all(&crate::checks::Context {
+                net: &net,
+                sources,
+            }));
+        }
+    }
+    findings
 }
 
 /// Loads the paths and renders the resolved reference graph as DOT.
@@ -101,7 +183,26 @@ pub struct Loaded {
 }
 
 /// Discovers, parses and evaluates every root under the paths.
+///
+/// Every evaluated root is kept; [`check`] evaluates and checks the roots one at a time instead.
 pub fn load(options: &Options, config: &Config, sources: &mut SourceTable) -> Loaded {
+    thread_pool(options.jobs).install(|| {
+        let (project, inputs, findings) = parse(options, config, sources);
+        let roots = project
+            .roots
+            .par_iter()
+            .map(|root| evaluate_root(&project, root, &inputs))
+            .collect();
+        Loaded { roots, findings }
+    })
+}
+
+/// Walks, reads and parses everything the run needs: the paths and the `--var-file`s.
+fn parse(
+    options: &Options,
+    config: &Config,
+    sources: &mut SourceTable,
+) -> (Project, Inputs, Vec<Finding>) {
     let limits = Limits::default();
     let project = frontend::discover(&options.paths, sources, &limits, &|p| config.is_excluded(p));
     let mut findings = project.findings.clone();
@@ -115,12 +216,7 @@ pub fn load(options: &Options, config: &Config, sources: &mut SourceTable) -> Lo
             inputs.var_files.push(body);
         }
     }
-    let roots = project
-        .roots
-        .iter()
-        .map(|root| evaluate_root(&project, root, &inputs))
-        .collect();
-    Loaded { roots, findings }
+    (project, inputs, findings)
 }
 
 /// Sorts findings by file, line, column and code, and drops exact duplicates.

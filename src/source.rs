@@ -125,9 +125,24 @@ impl SourceTable {
 
     pub fn add(&mut self, path: PathBuf, text: String) -> FileId {
         let display = display_path(&path);
+        self.push(SourceFile::new(path, display, text))
+    }
+
+    /// Adds a file built elsewhere (e.g. read on another thread); its id is [`Self::len`] before
+    /// the call.
+    pub fn push(&mut self, file: SourceFile) -> FileId {
         let id = FileId(self.files.len() as u32);
-        self.files.push(SourceFile::new(path, display, text));
+        self.files.push(file);
         id
+    }
+
+    /// Number of files; the next file added gets this id.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
     }
 
     pub fn get(&self, id: FileId) -> &SourceFile {

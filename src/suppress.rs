@@ -249,6 +249,10 @@ pub fn directives(sources: &SourceTable) -> Vec<Directive> {
             continue;
         }
         let text = file.text.as_str();
+        // Most files have no directive: skip scanning their comments.
+        if !text.contains(MARKER) {
+            continue;
+        }
         let found = comments(text);
         let own_lines: BTreeSet<usize> = found
             .iter()

@@ -1,10 +1,11 @@
 //! ELB004: the instances' security groups must admit the LB on the instance port.
 
 use super::common::*;
-use crate::analysis::flow::sg_query;
+use crate::analysis::flow::{sg_query, SgAnswer};
 use crate::analysis::ports::PortSet;
 use crate::diagnostic::{Finding, Severity};
 use crate::model::{Direction, Groups};
+use std::collections::HashMap;
 
 crate::declare_rule! {
     /// ## What it checks
@@ -78,6 +79,9 @@ pub fn instance_ingress(cx: &Context, out: &mut Vec<Finding>, instance: bool) {
             }
         };
         let flow = lb_peer(net, li);
+        let needed_ports = needed_ports(lb);
+        // Targets usually share their groups: ask once per set of groups and port.
+        let mut answers: HashMap<(&[usize], u16), SgAnswer> = HashMap::new();
         for t in targets {
             let ids = match &t.groups {
                 Groups::Known(ids) => ids,
@@ -93,12 +97,14 @@ pub fn instance_ingress(cx: &Context, out: &mut Vec<Finding>, instance: bool) {
                 }
                 Groups::DefaultElb => continue,
             };
-            for needed in needed_ports(lb)
-                .into_iter()
+            for needed in needed_ports
+                .iter()
                 .filter(|n| n.is_instance_port() == instance)
             {
                 let required = PortSet::single(needed.port);
-                let ans = sg_query(net, ids, Direction::Ingress, &flow, &required);
+                let ans = answers
+                    .entry((ids.as_slice(), needed.port))
+                    .or_insert_with(|| sg_query(net, ids, Direction::Ingress, &flow, &required));
                 let requirement = format!(
                     "{} admits {} on port {}",
                     t.address, lb.address, needed.port
@@ -134,7 +140,7 @@ pub fn instance_ingress(cx: &Context, out: &mut Vec<Finding>, instance: bool) {
                         .help(format!("add an ingress rule for TCP {} from the load balancer's security group", needed.port))
                         .fix(sg_rule_fix(net, g, "ingress", "tcp", &required, &peer));
                     out.push(with_call_sites(f, lb));
-                } else if let Some(n) = sg_undecided(&requirement, &ans, &required, t.span) {
+                } else if let Some(n) = sg_undecided(&requirement, ans, &required, t.span) {
                     out.push(n);
                 }
             }

@@ -4,6 +4,7 @@ use super::common::*;
 use crate::analysis::addrs::AddrSet;
 use crate::diagnostic::{Finding, Severity};
 use crate::model::{Direction, Groups, Peer};
+use std::collections::HashSet;
 
 crate::declare_rule! {
     /// ## What it checks
@@ -50,7 +51,11 @@ pub fn broad_instance_rules(cx: &Context, out: &mut Vec<Finding>, code: &str, cl
             net.vpc_cidrs(lb.vpc)
                 .unwrap_or_else(|_| AddrSet::all().subtract(&AddrSet::public()))
         };
+        let needed = needed_ports(lb);
         let mut seen = Vec::new();
+        // A group's rules give the same answer for every target that carries it: the first
+        // target with the group is the one named in the finding.
+        let mut visited = HashSet::new();
         for t in targets {
             let Groups::Known(ids) = &t.groups else {
                 continue;
@@ -60,6 +65,9 @@ pub fn broad_instance_rules(cx: &Context, out: &mut Vec<Finding>, code: &str, cl
                 continue;
             }
             for &g in ids {
+                if !visited.insert(g) {
+                    continue;
+                }
                 for rule in net.groups[g]
                     .rules
                     .iter()
@@ -71,10 +79,7 @@ pub fn broad_instance_rules(cx: &Context, out: &mut Vec<Finding>, code: &str, cl
                         continue;
                     }
                     let Ok(ports) = &rule.ports else { continue };
-                    let Some(n) = needed_ports(lb)
-                        .into_iter()
-                        .find(|n| ports.contains(n.port))
-                    else {
+                    let Some(n) = needed.iter().find(|n| ports.contains(n.port)) else {
                         continue;
                     };
                     let broad = rule.peers.iter().find_map(|p| match p {

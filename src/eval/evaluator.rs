@@ -79,7 +79,8 @@ pub type InstanceKey = (String, Option<Value>, Option<(Value, Value)>);
 pub enum Expansion {
     Single,
     Count(usize),
-    ForEach(BTreeMap<String, Value>),
+    /// Shared: an expansion is looked up (and cloned) on every reference to its resource.
+    ForEach(Arc<BTreeMap<String, Value>>),
     Unknown(Unknown),
 }
 
@@ -106,6 +107,36 @@ impl Expansion {
                 let v = Value::Unknown(u.clone());
                 vec![("[*]".into(), Some(v.clone()), Some((v.clone(), v)))]
             }
+        }
+    }
+
+    /// The instance of [`Self::keys`] whose address suffix is `suffix`, found without listing
+    /// them all for `count` and for the usual `for_each` keys.
+    pub fn key(&self, suffix: &str) -> Option<InstanceKey> {
+        match self {
+            Expansion::Single => suffix.is_empty().then(|| (String::new(), None, None)),
+            Expansion::Count(n) => {
+                let i: usize = suffix.strip_prefix('[')?.strip_suffix(']')?.parse().ok()?;
+                (i < *n && format!("[{i}]") == suffix)
+                    .then(|| (suffix.to_string(), Some(Value::Number(i as f64)), None))
+            }
+            Expansion::ForEach(map) => {
+                let plain = suffix
+                    .strip_prefix("[\"")
+                    .and_then(|s| s.strip_suffix("\"]"))
+                    .and_then(|k| map.get_key_value(k))
+                    .filter(|(k, _)| format!("[{k:?}]") == suffix);
+                match plain {
+                    Some((k, v)) => Some((
+                        suffix.to_string(),
+                        None,
+                        Some((Value::String(k.clone()), v.clone())),
+                    )),
+                    // Keys that Debug-escapes: compare every suffix.
+                    None => self.keys().into_iter().find(|(s, _, _)| s == suffix),
+                }
+            }
+            Expansion::Unknown(_) => self.keys().into_iter().find(|(s, _, _)| s == suffix),
         }
     }
 }
@@ -141,13 +172,29 @@ pub struct Evaluator<'p> {
     reported: HashSet<(Span, String)>,
     pub findings: Vec<Finding>,
     pub graph: RefGraph,
+    /// Module instances by address prefix, for finding the instance of an address.
+    prefixes: HashMap<String, usize>,
+    /// Whether references are recorded in [`Self::graph`] (only `graph` needs them).
+    record_graph: bool,
     root_inputs: Option<BTreeMap<String, (Value, Option<Span>)>>,
     /// What this root has spent of its limits.
     pub budget: Budget,
 }
 
-/// Evaluates one root module and every module it calls.
+/// Evaluates one root module and every module it calls, recording the reference graph.
 pub fn evaluate_root(project: &Project, root: &Path, inputs: &Inputs) -> RootEval {
+    evaluate_root_with(project, root, inputs, true)
+}
+
+/// Evaluates one root module and every module it calls; the reference graph is left empty
+/// unless `record_graph` is set (the checks do not use it, and building it costs a string per
+/// reference).
+pub fn evaluate_root_with(
+    project: &Project,
+    root: &Path,
+    inputs: &Inputs,
+    record_graph: bool,
+) -> RootEval {
     let mut ev = Evaluator {
         project,
         root: root.to_path_buf(),
@@ -170,11 +217,31 @@ pub fn evaluate_root(project: &Project, root: &Path, inputs: &Inputs) -> RootEva
         reported: HashSet::new(),
         findings: Vec::new(),
         graph: RefGraph::default(),
+        prefixes: HashMap::from([(String::new(), 0)]),
+        record_graph,
         root_inputs: None,
         budget: Budget::default(),
     };
     let mut resources = Vec::new();
     ev.walk(0, &mut resources);
+    // The walk leaves bodies in the memo; move them out instead of copying them.
+    let mut bodies = std::mem::take(&mut ev.bodies);
+    let mut moved: HashMap<String, usize> = HashMap::new();
+    for i in 0..resources.len() {
+        match bodies.remove(&resources[i].address) {
+            Some(body) => {
+                resources[i].body = Arc::unwrap_or_clone(body);
+                moved.insert(resources[i].address.clone(), i);
+            }
+            // The same address walked twice: copy the body moved the first time.
+            None => {
+                if let Some(&j) = moved.get(&resources[i].address) {
+                    resources[i].body = resources[j].body.clone();
+                }
+            }
+        }
+    }
+    drop(bodies);
     resources.sort_by(|a: &ResourceInstance, b| a.address.cmp(&b.address));
     RootEval {
         root: root.to_path_buf(),
@@ -187,16 +254,32 @@ pub fn evaluate_root(project: &Project, root: &Path, inputs: &Inputs) -> RootEva
 impl<'p> Evaluator<'p> {
     /// Declarations of a module directory, indexed on first use.
     pub fn decls(&mut self, inst: usize) -> Option<&Decls<'p>> {
-        let dir = self.insts[inst].dir.clone();
-        if !self.decls.contains_key(&dir) {
-            let module = self.project.modules.get(&dir)?;
+        let dir = &self.insts[inst].dir;
+        if !self.decls.contains_key(dir) {
+            let module = self.project.modules.get(dir)?;
             let mut findings = Vec::new();
             let d = Decls::new(&module.body, &mut findings);
             // Duplicates are reported once per directory, not per instance.
             self.findings.extend(findings);
             self.decls.insert(dir.clone(), d);
         }
-        self.decls.get(&dir)
+        self.decls.get(&self.insts[inst].dir)
+    }
+
+    /// True when references are being recorded in the graph.
+    pub fn records_graph(&self) -> bool {
+        self.record_graph
+    }
+
+    /// The module instance an address belongs to: the one with the longest prefix of it.
+    pub fn inst_of_address(&self, address: &str) -> Option<usize> {
+        address
+            .char_indices()
+            .rev()
+            .filter(|&(_, c)| c == '.')
+            .map(|(i, _)| &address[..=i])
+            .chain([""])
+            .find_map(|prefix| self.prefixes.get(prefix).copied())
     }
 
     /// Reports a finding once per (span, code).
@@ -220,6 +303,9 @@ impl<'p> Evaluator<'p> {
 
     /// Records a reference from whatever is being evaluated to `target`.
     pub fn edge_to(&mut self, target: &str, span: Span) {
+        if !self.record_graph {
+            return;
+        }
         if let Some(top) = self.stack.last() {
             let from = self.node_name(top);
             self.graph.edge(&from, target, span);
@@ -233,9 +319,12 @@ impl<'p> Evaluator<'p> {
             self.charge_copy(&v);
             return v;
         }
-        let name = self.node_name(&node);
-        self.edge_to(&name, span);
+        if self.record_graph {
+            let name = self.node_name(&node);
+            self.edge_to(&name, span);
+        }
         if let Some(pos) = self.stack.iter().position(|n| *n == node) {
+            let name = self.node_name(&node);
             let mut chain: Vec<String> = self.stack[pos..]
                 .iter()
                 .map(|n| self.node_name(n))
@@ -260,7 +349,10 @@ impl<'p> Evaluator<'p> {
             ));
             return Value::unknown("references nest too deeply", Some(span));
         }
-        self.graph.node(&name);
+        if self.record_graph {
+            let name = self.node_name(&node);
+            self.graph.node(&name);
+        }
         self.stack.push(node.clone());
         let v = f(self);
         self.stack.pop();
@@ -541,7 +633,9 @@ impl<'p> Evaluator<'p> {
         } else if let Some(a) = for_each {
             result = match &v {
                 Value::Unknown(u) => Expansion::Unknown(u.clone()),
-                Value::Object(map) if map.len() <= MAX_INSTANCES => Expansion::ForEach(map.clone()),
+                Value::Object(map) if map.len() <= MAX_INSTANCES => {
+                    Expansion::ForEach(Arc::new(map.clone()))
+                }
                 Value::List(items) if items.len() <= MAX_INSTANCES => {
                     if let Some(u) = v.find_unknown() {
                         Expansion::Unknown(u.clone())
@@ -561,7 +655,7 @@ impl<'p> Evaluator<'p> {
                                 }
                             }
                         }
-                        Expansion::ForEach(map)
+                        Expansion::ForEach(Arc::new(map))
                     }
                 }
                 Value::Object(_) | Value::List(_) => {
@@ -576,7 +670,7 @@ impl<'p> Evaluator<'p> {
                         origin: Some(a.expr.span),
                     })
                 }
-                Value::Null => Expansion::ForEach(BTreeMap::new()),
+                Value::Null => Expansion::ForEach(Arc::default()),
                 other => {
                     let msg = format!(
                         "for_each needs a map or a set of strings, but it is {}",
@@ -681,7 +775,9 @@ impl<'p> Evaluator<'p> {
             return Arc::new(EvalBody::default());
         }
         self.edge_to(address, span);
-        self.graph.node(address);
+        if self.record_graph {
+            self.graph.node(address);
+        }
         self.stack.push(node);
         let scope = Scope {
             inst,
@@ -844,9 +940,11 @@ impl<'p> Evaluator<'p> {
             let mut call_sites = self.insts[inst].call_sites.clone();
             call_sites.push(block.header_span);
             let id = self.insts.len();
+            let prefix = format!("{}module.{name}{suffix}.", self.insts[inst].prefix);
+            self.prefixes.entry(prefix.clone()).or_insert(id);
             self.insts.push(ModInst {
                 dir: dir.clone(),
-                prefix: format!("{}module.{name}{suffix}.", self.insts[inst].prefix),
+                prefix,
                 parent: Some((inst, block, scope)),
                 call_sites,
                 key_path: key_path.clone(),
@@ -983,8 +1081,7 @@ impl<'p> Evaluator<'p> {
                 };
                 for (suffix, count, each) in expansion.keys() {
                     let address = format!("{base}{suffix}");
-                    let body =
-                        self.instance_body(inst, block, &address, count, each, block.header_span);
+                    self.instance_body(inst, block, &address, count, each, block.header_span);
                     let (rtype, name) = key.split_once('.').unwrap_or((&key, ""));
                     out.push(ResourceInstance {
                         address,
@@ -992,7 +1089,8 @@ impl<'p> Evaluator<'p> {
                         mode,
                         rtype: rtype.to_string(),
                         name: name.to_string(),
-                        body: (*body).clone(),
+                        // Moved in from the memo once the walk is over.
+                        body: EvalBody::default(),
                         span: block.header_span,
                         call_sites: self.insts[inst].call_sites.clone(),
                         uncertain: uncertain.clone(),

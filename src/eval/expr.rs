@@ -610,6 +610,34 @@ impl<'p> Evaluator<'p> {
                 attribute: String::new(),
             })
         };
+        // `x[i]` of an expanded resource: name the one instance rather than building the list
+        // of all of them (which made `count` resources referring to each other quadratic).
+        let indexed = match (&expansion, ops.first()) {
+            (Expansion::Count(_) | Expansion::ForEach(_), Some(Traverser::Index(ie))) => {
+                Some((self.eval(ie, scope)?, ie.span))
+            }
+            _ => None,
+        };
+        if let Some((k, _)) = &indexed {
+            let suffix = match (&expansion, k) {
+                (Expansion::Count(n), k) => k
+                    .as_i64()
+                    .filter(|i| (0..*n as i64).contains(i))
+                    .map(|i| format!("[{i}]")),
+                (Expansion::ForEach(map), Value::String(s)) if map.contains_key(s) => {
+                    Some(format!("[{s:?}]"))
+                }
+                _ => None,
+            };
+            if let Some(suffix) = suffix {
+                if self.records_graph() {
+                    for (suffix, _, _) in expansion.keys() {
+                        self.edge_to(&format!("{base}{suffix}"), span);
+                    }
+                }
+                return self.apply_ops(r(&suffix), &ops[1..], scope);
+            }
+        }
         let v = match &expansion {
             Expansion::Single => r(""),
             Expansion::Count(n) => Value::List((0..*n).map(|i| r(&format!("[{i}]"))).collect()),
@@ -635,10 +663,19 @@ impl<'p> Evaluator<'p> {
                 }
             }
         };
-        for (suffix, _, _) in expansion.keys() {
-            self.edge_to(&format!("{base}{suffix}"), span);
+        if self.records_graph() {
+            for (suffix, _, _) in expansion.keys() {
+                self.edge_to(&format!("{base}{suffix}"), span);
+            }
         }
-        self.apply_ops(v, ops, scope)
+        match indexed {
+            // The index was evaluated above: apply it without evaluating it again.
+            Some((k, at)) => {
+                let v = self.index(v, k, at)?;
+                self.apply_ops(v, &ops[1..], scope)
+            }
+            None => self.apply_ops(v, ops, scope),
+        }
     }
 
     fn module_value(
@@ -839,11 +876,8 @@ impl<'p> Evaluator<'p> {
             return Some(b.clone());
         }
         // Split `prefix` + `[data.]type.name` + `[key]`.
-        let (inst, rest) = (0..self.insts.len())
-            .rev()
-            .filter(|i| address.starts_with(&self.insts[*i].prefix))
-            .max_by_key(|i| self.insts[*i].prefix.len())
-            .map(|i| (i, &address[self.insts[i].prefix.len()..]))?;
+        let inst = self.inst_of_address(address)?;
+        let rest = &address[self.insts[inst].prefix.len()..];
         let (mode, rest) = match rest.strip_prefix("data.") {
             Some(r) => (Mode::Data, r),
             None => (Mode::Managed, rest),
@@ -854,7 +888,7 @@ impl<'p> Evaluator<'p> {
         };
         let block = self.resource_block(inst, mode, key)?;
         let expansion = self.resource_expansion(inst, mode, key, block, span);
-        let (_, count, each) = expansion.keys().into_iter().find(|(s, _, _)| s == suffix)?;
+        let (_, count, each) = expansion.key(suffix)?;
         Some(self.instance_body(inst, block, address, count, each, span))
     }
 

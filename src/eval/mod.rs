@@ -15,7 +15,7 @@ pub mod limits;
 mod types;
 pub mod value;
 
-pub use evaluator::{evaluate_root, Inputs};
+pub use evaluator::{evaluate_root, evaluate_root_with, Inputs};
 pub use value::{Reference, Unknown, Value};
 
 use crate::diagnostic::Finding;

@@ -1,10 +1,11 @@
 //! Finding module directories under the given paths, parsing them, and deciding which are roots.
 
-use super::read::{parse_hcl, read_source, Limits};
+use super::read::{parse_hcl, parse_hcl_text, read_file, read_source, Limits};
 use super::{json, ModuleDir};
 use crate::diagnostic::Finding;
-use crate::source::SourceTable;
+use crate::source::{FileId, SourceFile, SourceTable};
 use crate::syntax::{Body, ExprKind};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 
@@ -121,9 +122,9 @@ pub fn discover(
             }
         }
     }
-    for (dir, files) in dirs {
-        let module = load_dir(&dir, &files, sources, limits, &mut project.findings);
-        project.modules.insert(dir, module);
+    let dirs: Vec<(PathBuf, Vec<PathBuf>)> = dirs.into_iter().collect();
+    for module in load_dirs(dirs, sources, limits, &mut project.findings) {
+        project.modules.insert(module.dir.clone(), module);
     }
     project.roots = pick_roots(&project.modules);
     for root in project.roots.clone() {
@@ -149,20 +150,30 @@ pub fn load_dir(
     limits: &Limits,
     findings: &mut Vec<Finding>,
 ) -> ModuleDir {
-    let mut module = ModuleDir {
-        dir: dir.to_path_buf(),
-        ..ModuleDir::default()
-    };
-    let mut files = files.to_vec();
+    load_dirs(
+        vec![(dir.to_path_buf(), files.to_vec())],
+        sources,
+        limits,
+        findings,
+    )
+    .pop()
+    .unwrap_or_default()
+}
+
+/// The files of one directory to read, in the order they are added to the source table.
+struct DirPlan {
+    dir: PathBuf,
+    /// `.tf` and `.tf.json` files, sorted.
+    files: Vec<PathBuf>,
+    /// `terraform.tfvars[.json]`, then `*.auto.tfvars[.json]` in lexical order.
+    tfvars: Vec<PathBuf>,
+}
+
+fn plan_dir(dir: PathBuf, mut files: Vec<PathBuf>) -> DirPlan {
     files.sort();
     files.dedup();
-    for file in &files {
-        if let Some(body) = parse_file(file, sources, limits, findings) {
-            merge(&mut module.body, body);
-        }
-    }
     let mut tfvars: Vec<PathBuf> = Vec::new();
-    if let Ok(read) = std::fs::read_dir(dir) {
+    if let Ok(read) = std::fs::read_dir(&dir) {
         let mut autos: Vec<PathBuf> = read
             .filter_map(Result::ok)
             .map(|e| e.path())
@@ -180,12 +191,71 @@ pub fn load_dir(
         }
         tfvars.extend(autos);
     }
-    for file in tfvars {
-        if let Some(body) = parse_file(&file, sources, limits, findings) {
-            module.tfvars.push(body);
+    DirPlan { dir, files, tfvars }
+}
+
+/// Reads and parses many directories on the current rayon pool.
+///
+/// File ids are handed out before anything is read, in directory order and within a directory
+/// in file order (sources, then tfvars), so the source table, every span and every finding are
+/// the same whatever the number of threads. Each file is read, indexed and parsed on a worker;
+/// the results are then added to the table and merged into their modules in that fixed order.
+pub fn load_dirs(
+    dirs: Vec<(PathBuf, Vec<PathBuf>)>,
+    sources: &mut SourceTable,
+    limits: &Limits,
+    findings: &mut Vec<Finding>,
+) -> Vec<ModuleDir> {
+    let plans: Vec<DirPlan> = dirs
+        .into_par_iter()
+        .map(|(dir, files)| plan_dir(dir, files))
+        .collect();
+    let base = sources.len();
+    let jobs: Vec<&Path> = plans
+        .iter()
+        .flat_map(|p| p.files.iter().chain(&p.tfvars))
+        .map(PathBuf::as_path)
+        .collect();
+    let loaded: Vec<(SourceFile, Result<Body, Finding>)> = jobs
+        .par_iter()
+        .enumerate()
+        .map(|(i, path)| load_file(path, FileId((base + i) as u32), limits))
+        .collect();
+    let mut loaded = loaded.into_iter();
+    let mut modules = Vec::with_capacity(plans.len());
+    for plan in plans {
+        let mut module = ModuleDir {
+            dir: plan.dir,
+            ..ModuleDir::default()
+        };
+        let mut bodies = Vec::with_capacity(plan.files.len());
+        for (n, _) in plan.files.iter().chain(&plan.tfvars).enumerate() {
+            let (file, parsed) = loaded.next().expect("one result per planned file");
+            sources.push(file);
+            match parsed {
+                Ok(body) if n < plan.files.len() => bodies.push(body),
+                Ok(body) => module.tfvars.push(body),
+                Err(f) => findings.push(f),
+            }
         }
+        module.body = merge_all(bodies);
+        modules.push(module);
     }
-    module
+    modules
+}
+
+/// Reads and parses one file that gets id `id`.
+fn load_file(path: &Path, id: FileId, limits: &Limits) -> (SourceFile, Result<Body, Finding>) {
+    let (file, failure) = read_file(path, id, limits);
+    if let Some(f) = failure {
+        return (file, Err(f));
+    }
+    let parsed = if path.to_string_lossy().ends_with(".json") {
+        json::parse_json_text(id, &file.text)
+    } else {
+        parse_hcl_text(id, &file.text)
+    };
+    (file, parsed)
 }
 
 /// Reads and parses one `.tf`, `.tf.json`, `.tfvars` or `.tfvars.json` file.
@@ -214,6 +284,21 @@ pub fn parse_file(
             None
         }
     }
+}
+
+/// The bodies of a directory's files as one body, in file order, allocated once.
+fn merge_all(bodies: Vec<Body>) -> Body {
+    if bodies.len() == 1 {
+        return bodies.into_iter().next().unwrap_or_default();
+    }
+    let mut out = Body {
+        attributes: Vec::with_capacity(bodies.iter().map(|b| b.attributes.len()).sum()),
+        blocks: Vec::with_capacity(bodies.iter().map(|b| b.blocks.len()).sum()),
+    };
+    for body in bodies {
+        merge(&mut out, body);
+    }
+    out
 }
 
 fn merge(into: &mut Body, body: Body) {

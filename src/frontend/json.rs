@@ -212,7 +212,11 @@ impl Reader<'_> {
 
 /// Parses a `.tf.json` or `.tfvars.json` file of the source table.
 pub fn parse_json(id: FileId, sources: &SourceTable) -> Result<Body, Finding> {
-    let text = &sources.get(id).text;
+    parse_json_text(id, &sources.get(id).text)
+}
+
+/// Parses JSON `text`, the text of file `id`.
+pub fn parse_json_text(id: FileId, text: &str) -> Result<Body, Finding> {
     let mut reader = Reader {
         text: text.as_bytes(),
         pos: 0,

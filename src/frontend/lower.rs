@@ -22,7 +22,12 @@ impl Lowerer {
     }
 
     pub fn body(&self, body: &hs::Body) -> Body {
-        let mut out = Body::default();
+        // Exact capacities: every lowered tree is kept for the whole run.
+        let attributes = body.iter().filter(|s| s.is_attribute()).count();
+        let mut out = Body {
+            attributes: Vec::with_capacity(attributes),
+            blocks: Vec::with_capacity(body.len() - attributes),
+        };
         for structure in body.iter() {
             match structure {
                 Structure::Attribute(attr) => out.attributes.push(Attribute {

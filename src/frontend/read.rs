@@ -3,7 +3,7 @@
 
 use super::lower::Lowerer;
 use crate::diagnostic::{Finding, Severity};
-use crate::source::{FileId, SourceTable, Span};
+use crate::source::{display_path, FileId, SourceFile, SourceTable, Span};
 use crate::syntax::Body;
 use std::path::Path;
 
@@ -29,41 +29,55 @@ pub fn read_source(
     sources: &mut SourceTable,
     limits: &Limits,
 ) -> Result<FileId, Finding> {
-    let fail = |sources: &mut SourceTable, offset: usize, text: String, msg: String| {
-        let id = sources.add(path.to_path_buf(), text);
-        let len = sources.get(id).text.len();
-        Finding::new(
+    let (file, failure) = read_file(path, FileId(sources.len() as u32), limits);
+    let id = sources.push(file);
+    match failure {
+        None => Ok(id),
+        Some(f) => Err(f),
+    }
+}
+
+/// Reads a file that will get id `id` in the source table, without touching the table, so that
+/// files can be read on several threads and added in a fixed order afterwards. A file that
+/// cannot be used is returned with the text read so far (or none) and the finding saying why.
+pub fn read_file(path: &Path, id: FileId, limits: &Limits) -> (SourceFile, Option<Finding>) {
+    let fail = |offset: usize, text: String, msg: String| {
+        let file = SourceFile::new(path.to_path_buf(), display_path(path), text);
+        let len = file.text.len();
+        let finding = Finding::new(
             "TF001",
             Severity::Error,
             Span::new(id, offset.min(len), offset.min(len)),
             msg,
-        )
+        );
+        (file, Some(finding))
     };
     let bytes = match read_bounded(path, limits.max_file_bytes) {
         Ok(b) => b,
-        Err(e) => return Err(fail(sources, 0, String::new(), e)),
+        Err(e) => return fail(0, String::new(), e),
     };
     if let Some(nul) = bytes.iter().position(|&b| b == 0) {
         let valid = String::from_utf8_lossy(&bytes[..nul]).into_owned();
-        return Err(fail(
-            sources,
+        return fail(
             nul,
             valid,
             "file is binary (it contains a NUL byte), not Terraform source".into(),
-        ));
+        );
     }
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(sources.add(path.to_path_buf(), text)),
+        Ok(text) => (
+            SourceFile::new(path.to_path_buf(), display_path(path), text),
+            None,
+        ),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
             let valid = String::from_utf8_lossy(&bytes[..at]).into_owned();
-            Err(fail(
-                sources,
+            fail(
                 at,
                 valid,
                 "file is not valid UTF-8; Terraform reads source as UTF-8".into(),
-            ))
+            )
         }
     }
 }
@@ -99,7 +113,11 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
 
 /// Parses native HCL text of a file already in the source table.
 pub fn parse_hcl(id: FileId, sources: &SourceTable) -> Result<Body, Finding> {
-    let text = &sources.get(id).text;
+    parse_hcl_text(id, &sources.get(id).text)
+}
+
+/// Parses native HCL `text`, the text of file `id`.
+pub fn parse_hcl_text(id: FileId, text: &str) -> Result<Body, Finding> {
     let parsed = hcl_edit::parser::parse_body(text).or_else(|e| {
         // Terraform 0.11 accepted quoted block types (`"listener" {`); read them as the
         // identifiers they are, keeping every byte offset.

@@ -4,7 +4,7 @@
 use super::*;
 use crate::diagnostic::{Finding, Severity};
 use crate::eval::{EvalAttr, EvalBody, ResourceInstance, RootEval, Value};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Reads an optional attribute as a value.
 pub(super) fn attr<'a>(body: &'a EvalBody, name: &str) -> Option<&'a EvalAttr> {
@@ -50,6 +50,8 @@ pub(super) struct Builder<'a> {
     pub lb_index: HashMap<String, usize>,
     /// The default VPC's default group, created on first use.
     pub default_vpc_group: Option<GroupId>,
+    /// (LB, target address) pairs already registered.
+    pub target_seen: HashSet<(usize, String)>,
 }
 
 /// Builds the network of one evaluated root. Wrong argument types are reported as TF004.
@@ -69,6 +71,7 @@ pub fn build(root: &RootEval) -> (Network, Vec<Finding>) {
         nacl_index: HashMap::new(),
         lb_index: HashMap::new(),
         default_vpc_group: None,
+        target_seen: HashSet::new(),
     };
     b.vpcs();
     b.subnets();

@@ -264,11 +264,12 @@ impl<'a> Builder<'a> {
             .position(|r| attr(&r.body, "name").and_then(|a| a.value.as_str()) == Some(name))
     }
 
-    fn add_target(&mut self, lb: usize, target: Known<Target>) {
-        let lb = &mut self.net.lbs[lb];
+    fn add_target(&mut self, lb_id: usize, target: Known<Target>) {
+        let lb = &mut self.net.lbs[lb_id];
         match (&mut lb.targets, target) {
             (Ok(list), Ok(t)) => {
-                if !list.iter().any(|x| x.address == t.address) {
+                // A set, not a scan of the list: an LB may have thousands of targets.
+                if self.target_seen.insert((lb_id, t.address.clone())) {
                     list.push(t)
                 }
             }
