@@ -3821,24 +3821,15 @@ mod tests {
 
     #[test]
     fn large_sets_are_linear() {
-        // 200,000 distinct strings: pairwise comparison would take 2·10^10 steps.
-        let many: Vec<Value> = (0..200_000).map(|i| s(&format!("10.{i}.0.0/16"))).collect();
+        // 100,000 distinct strings: pairwise comparison would take 10^10 steps.
+        let many: Vec<Value> = (0..100_000).map(|i| s(&format!("10.{i}.0.0/16"))).collect();
         let mut twice = many.clone();
         twice.extend(many.iter().cloned());
-        assert_eq!(
-            ok("distinct", vec![l(twice.clone())])
-                .as_list()
-                .unwrap()
-                .len(),
-            200_000
-        );
-        assert_eq!(
-            ok("toset", vec![l(twice.clone())]).as_list().unwrap().len(),
-            200_000
-        );
-        let half = l(many[..100_000].to_vec());
-        let rest = ok("setsubtract", vec![l(twice), half]);
-        assert_eq!(rest.as_list().unwrap().len(), 100_000);
+        let len = |v: Value| v.as_list().map_or(0, <[Value]>::len);
+        assert_eq!(len(ok("distinct", vec![l(twice.clone())])), 100_000);
+        assert_eq!(len(ok("toset", vec![l(twice.clone())])), 100_000);
+        let half = l(many[..50_000].to_vec());
+        assert_eq!(len(ok("setsubtract", vec![l(twice), half])), 50_000);
     }
 
     #[test]
