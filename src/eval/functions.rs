@@ -1763,8 +1763,10 @@ struct Verb {
     prec: Option<usize>,
 }
 
-/// Longest width or precision accepted, so a typo cannot ask for gigabytes of padding.
-const MAX_FORMAT_WIDTH: usize = 100_000;
+/// Longest width or precision accepted, so a typo cannot ask for gigabytes of padding. It stays
+/// below `u16::MAX`: Rust's formatter, which `%f` and `%e` pass the precision to, panics on a
+/// precision (or digit count) above that.
+const MAX_FORMAT_WIDTH: usize = 65_000;
 
 fn format_string(fmt: &str, args: &[Value]) -> Res<String> {
     let b = fmt.as_bytes();
@@ -3863,5 +3865,33 @@ mod tests {
             call("cidrsubnet", vec![s("x"), n(1.0), n(1.0)]),
             Err(FnError(_, Limit::Within))
         ));
+    }
+
+    #[test]
+    fn huge_format_precision_is_an_error_not_a_panic() {
+        // Found by hand: a precision of 99999 reached Rust's formatter, which panics above
+        // u16::MAX.
+        for verb in [
+            "%.99999f",
+            "%.99999e",
+            "%.99999g",
+            "%99999.99999f",
+            "%.99999d",
+        ] {
+            let e = err("format", vec![s(verb), n(1e308)]);
+            assert!(e.contains("too large"), "{verb}: {e}");
+        }
+        for verb in [
+            "%.65000f",
+            "%.65000e",
+            "%.65000g",
+            "%65000.65000f",
+            "%65000d",
+        ] {
+            let v = ok("format", vec![s(verb), n(1.0)]);
+            assert!(v.as_str().is_some(), "{verb}");
+        }
+        let v = ok("format", vec![s("%.65000f"), n(1.5)]);
+        assert_eq!(v.as_str().map(str::len), Some(65002));
     }
 }
