@@ -549,13 +549,13 @@ fn reference_chain(count: usize, open: &str, close: &str, depth: usize) -> Strin
 #[test]
 fn deep_evaluation_through_references_is_a_located_error() {
     // 199 locals, each nesting 30 calls: 6,000 nested evaluations. This used to overflow the
-    // stack; now evaluation stops at 1,000 with one finding.
+    // stack; now evaluation stops at 500 with one finding.
     let text = reference_chain(199, "abs(", ")", 30);
     let out = bad_beside_good(
         &[("bad/main.tf", text.as_bytes())],
         &[(
             "bad/main.tf:",
-            "error[TF004]: expressions nest more than 1000 levels deep through references",
+            "error[TF004]: expressions nest more than 500 levels deep through references",
         )],
     );
     assert_eq!(out.matches("error[TF004]").count(), 1, "{out}");

@@ -339,14 +339,7 @@ impl<'p> Evaluator<'p> {
             return Value::unknown(format!("{name} depends on itself"), Some(span));
         }
         if self.stack.len() >= MAX_DEPTH {
-            self.report(Finding::new(
-                "TF004",
-                Severity::Error,
-                span,
-                format!(
-                    "references nest more than {MAX_DEPTH} levels deep; evaluation stopped here"
-                ),
-            ));
+            self.too_deep(span);
             return Value::unknown("references nest too deeply", Some(span));
         }
         if self.record_graph {
@@ -398,6 +391,22 @@ impl<'p> Evaluator<'p> {
         );
         self.budget.halted = Some(why.clone());
         why
+    }
+
+    /// Reports a chain of references deeper than [`MAX_DEPTH`], once per root: every other
+    /// entry into the same chain would report it again at another place.
+    fn too_deep(&mut self, span: Span) {
+        if !self.budget.refs_too_deep {
+            self.budget.refs_too_deep = true;
+            self.report(Finding::new(
+                "TF004",
+                Severity::Error,
+                span,
+                format!(
+                    "references nest more than {MAX_DEPTH} levels deep; evaluation stopped here"
+                ),
+            ));
+        }
     }
 
     /// Counts `n` new instances against [`limits::MAX_ROOT_INSTANCES`]; false when over.
@@ -772,6 +781,13 @@ impl<'p> Evaluator<'p> {
         if self.stack.contains(&node) {
             // A resource referring to its own attributes: report the cycle, return what we have.
             self.enter(node, span, |_| Value::Null);
+            return Arc::new(EvalBody::default());
+        }
+        if self.stack.len() >= MAX_DEPTH {
+            // The same limit as `enter`, which a chain through resources whose expansions are
+            // already known would otherwise never meet. The body is not memoised: a shallower
+            // path may still evaluate it.
+            self.too_deep(span);
             return Arc::new(EvalBody::default());
         }
         self.edge_to(address, span);

@@ -1763,8 +1763,10 @@ struct Verb {
     prec: Option<usize>,
 }
 
-/// Longest width or precision accepted, so a typo cannot ask for gigabytes of padding.
-const MAX_FORMAT_WIDTH: usize = 100_000;
+/// Longest width or precision accepted, so a typo cannot ask for gigabytes of padding. It stays
+/// below `u16::MAX`: Rust's formatter, which `%f` and `%e` pass the precision to, panics on a
+/// precision (or digit count) above that.
+const MAX_FORMAT_WIDTH: usize = 65_000;
 
 fn format_string(fmt: &str, args: &[Value]) -> Res<String> {
     let b = fmt.as_bytes();
@@ -3717,5 +3719,179 @@ mod tests {
         assert_eq!(ok("one", vec![l(vec![app.clone()])]), app);
         assert_eq!(ok("index", vec![groups.clone(), lb()]), n(0.0));
         assert_eq!(ok("contains", vec![groups, lb()]), b(true));
+    }
+
+    // --- limits and linear-time sets ---------------------------------------------------------
+
+    /// The quadratic definition that `dedupe` must agree with.
+    fn dedupe_by_eq3(items: Vec<Value>) -> Vec<Value> {
+        let mut out: Vec<Value> = Vec::new();
+        for v in items {
+            if !out.iter().any(|o| eq3(o, &v) == Ok(true)) {
+                out.push(v);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn dedupe_agrees_with_pairwise_certain_equality() {
+        let items = vec![
+            n(1.0),
+            s("1"),
+            n(1.0),
+            n(0.0),
+            n(-0.0),
+            n(f64::NAN),
+            n(f64::NAN),
+            b(true),
+            s("true"),
+            b(true),
+            Value::Null,
+            Value::Null,
+            lb(),
+            lb(),
+            rf("aws_security_group.app", "id"),
+            unk("a"),
+            unk("a"),
+            l(vec![n(1.0), s("x")]),
+            l(vec![n(1.0), s("x")]),
+            l(vec![n(1.0), unk("b")]),
+            l(vec![n(1.0), unk("b")]),
+            obj(vec![("a", n(1.0))]),
+            obj(vec![("a", n(1.0))]),
+            obj(vec![("a", s("1"))]),
+            // Keys and strings that would collide if they were not length-prefixed.
+            s("s1:a"),
+            l(vec![s("a"), s("b")]),
+            l(vec![s("ab")]),
+            obj(vec![("a", lb())]),
+            obj(vec![("a", lb())]),
+        ];
+        let fast = dedupe(items.clone());
+        let slow = dedupe_by_eq3(items);
+        assert_eq!(format!("{fast:?}"), format!("{slow:?}"));
+    }
+
+    #[test]
+    fn set_membership_agrees_with_pairwise_comparison() {
+        let app = rf("aws_security_group.app", "id");
+        let values = vec![
+            lb(),
+            app.clone(),
+            s("x"),
+            s("y"),
+            n(1.0),
+            n(f64::NAN),
+            unk("u"),
+            l(vec![s("x"), lb()]),
+            l(vec![s("x"), s("y")]),
+            obj(vec![("a", app)]),
+        ];
+        // Every set of up to three of the values, against every value.
+        let mut sets: Vec<Vec<Value>> = vec![vec![]];
+        for a in 0..values.len() {
+            sets.push(vec![values[a].clone()]);
+            for b in a..values.len() {
+                sets.push(vec![values[a].clone(), values[b].clone()]);
+                for c in b..values.len() {
+                    sets.push(vec![
+                        values[a].clone(),
+                        values[b].clone(),
+                        values[c].clone(),
+                    ]);
+                }
+            }
+        }
+        for set in &sets {
+            let index = SetIndex::new(set);
+            for x in &values {
+                let fast = match index.contains3(x) {
+                    Ok(r) => r,
+                    Err(_) => panic!("budget exhausted"),
+                };
+                let slow = contains3(set, x);
+                match (&fast, &slow) {
+                    (Ok(f), Ok(s)) => assert_eq!(f, s, "{x} in {set:?}"),
+                    // Both uncertain; which unknown explains it may differ.
+                    (Err(_), Err(_)) => {}
+                    _ => panic!("{x} in {set:?}: {fast:?} but pairwise {slow:?}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn large_sets_are_linear() {
+        // 100,000 distinct strings: pairwise comparison would take 10^10 steps.
+        let many: Vec<Value> = (0..100_000).map(|i| s(&format!("10.{i}.0.0/16"))).collect();
+        let mut twice = many.clone();
+        twice.extend(many.iter().cloned());
+        let len = |v: Value| v.as_list().map_or(0, <[Value]>::len);
+        assert_eq!(len(ok("distinct", vec![l(twice.clone())])), 100_000);
+        assert_eq!(len(ok("toset", vec![l(twice.clone())])), 100_000);
+        let half = l(many[..50_000].to_vec());
+        assert_eq!(len(ok("setsubtract", vec![l(twice), half])), 50_000);
+    }
+
+    #[test]
+    fn results_past_the_size_limit_are_refused_before_they_are_built() {
+        let kib = s(&"a".repeat(1024));
+        let big = s(&"a".repeat(20_000));
+        let over = |name: &str, args: Vec<Value>| match call(name, args) {
+            Err(FnError(m, Limit::Exceeded)) => m,
+            other => panic!("{name} should pass the size limit, got {other:?}"),
+        };
+        assert!(
+            over("replace", vec![big.clone(), s("a"), kib.clone()]).contains("more than the limit")
+        );
+        assert!(
+            over("replace", vec![big.clone(), s(""), kib.clone()]).contains("more than the limit")
+        );
+        let list = l(vec![s("x"); 20_000]);
+        assert!(over("join", vec![kib.clone(), list.clone()]).contains("more than the limit"));
+        let wide = "%99999s".repeat(200);
+        let args: Vec<Value> = std::iter::once(s(&wide))
+            .chain(std::iter::repeat_n(s("x"), 200))
+            .collect();
+        assert!(over("format", args).contains("more than the limit"));
+        assert!(over("formatlist", vec![s("%99999s"), list]).contains("more than the limit"));
+        assert!(
+            over("split", vec![s(""), s(&"a".repeat(1_000_000))]).contains("more than the limit")
+        );
+        // Ordinary calls are untouched.
+        assert_eq!(ok("replace", vec![s("a-b"), s("-"), s("+")]), s("a+b"));
+        assert!(matches!(
+            call("cidrsubnet", vec![s("x"), n(1.0), n(1.0)]),
+            Err(FnError(_, Limit::Within))
+        ));
+    }
+
+    #[test]
+    fn huge_format_precision_is_an_error_not_a_panic() {
+        // Found by hand: a precision of 99999 reached Rust's formatter, which panics above
+        // u16::MAX.
+        for verb in [
+            "%.99999f",
+            "%.99999e",
+            "%.99999g",
+            "%99999.99999f",
+            "%.99999d",
+        ] {
+            let e = err("format", vec![s(verb), n(1e308)]);
+            assert!(e.contains("too large"), "{verb}: {e}");
+        }
+        for verb in [
+            "%.65000f",
+            "%.65000e",
+            "%.65000g",
+            "%65000.65000f",
+            "%65000d",
+        ] {
+            let v = ok("format", vec![s(verb), n(1.0)]);
+            assert!(v.as_str().is_some(), "{verb}");
+        }
+        let v = ok("format", vec![s("%.65000f"), n(1.5)]);
+        assert_eq!(v.as_str().map(str::len), Some(65002));
     }
 }

@@ -22,7 +22,7 @@
 use super::value::Value;
 
 /// Deepest nesting of expression evaluations (across references) before evaluation stops.
-pub const MAX_EVAL_DEPTH: usize = 1_000;
+pub const MAX_EVAL_DEPTH: usize = 500;
 /// Largest value (approximate bytes in memory) one expression may build.
 pub const MAX_VALUE_BYTES: usize = 16 * 1024 * 1024;
 /// Deepest nesting of lists and objects in one value.
@@ -82,6 +82,8 @@ pub struct Budget {
     /// The nesting limit was reported (once per root: every entry into the same deep chain
     /// would report it again).
     pub too_deep: bool,
+    /// The same for chains of references ([`super::evaluator`]'s depth of 200).
+    pub refs_too_deep: bool,
 }
 
 /// The running size of a collection being built, checked as each element is added.
