@@ -104,12 +104,28 @@ fn check_in_pool(options: &Options) -> Outcome {
         }
     };
     let stop = options.stop_after.unwrap_or(Stage::Check);
-    let (project, inputs, mut findings) = parse(options, &config, &mut outcome.sources);
+    let (inputs, mut findings) = parse_var_files(options, &mut outcome.sources);
+    // Directories that call no module are checked as soon as they are parsed.
+    let early = |p: &Project| check_root(p, &p.roots[0], &inputs, stop);
+    let mut project = frontend::discover_with(
+        &options.paths,
+        &mut outcome.sources,
+        &Limits::default(),
+        &|p| config.is_excluded(p),
+        (stop > Stage::Parse).then_some(&early as &frontend::EarlyCheck),
+    );
+    findings.extend(std::mem::take(&mut project.findings));
     if stop > Stage::Parse {
+        let mut early = std::mem::take(&mut project.early);
+        let checked: Vec<Option<Vec<Finding>>> =
+            project.roots.iter().map(|r| early.remove(r)).collect();
         let per_root: Vec<Vec<Finding>> = project
             .roots
             .par_iter()
-            .map(|root| check_root(&project, root, &inputs, stop))
+            .zip(checked)
+            .map(|(root, checked)| {
+                checked.unwrap_or_else(|| check_root(&project, root, &inputs, stop))
+            })
             .collect();
         findings.extend(per_root.into_iter().flatten());
     }
@@ -189,20 +205,30 @@ fn parse(
     config: &Config,
     sources: &mut SourceTable,
 ) -> (Project, Inputs, Vec<Finding>) {
-    let limits = Limits::default();
-    let project = frontend::discover(&options.paths, sources, &limits, &|p| config.is_excluded(p));
-    let mut findings = project.findings.clone();
+    let (inputs, mut findings) = parse_var_files(options, sources);
+    let project = frontend::discover(&options.paths, sources, &Limits::default(), &|p| {
+        config.is_excluded(p)
+    });
+    findings.extend(project.findings.iter().cloned());
+    (project, inputs, findings)
+}
+
+/// The values given from outside: `--var-file`s (parsed), `--var`s and `TF_VAR_*`.
+fn parse_var_files(options: &Options, sources: &mut SourceTable) -> (Inputs, Vec<Finding>) {
+    let mut findings = Vec::new();
     let mut inputs = Inputs {
         var_files: Vec::new(),
         vars: options.vars.clone(),
         env_vars: options.env_vars.clone(),
     };
     for file in &options.var_files {
-        if let Some(body) = frontend::discover::parse_file(file, sources, &limits, &mut findings) {
+        let parsed =
+            frontend::discover::parse_file(file, sources, &Limits::default(), &mut findings);
+        if let Some(body) = parsed {
             inputs.var_files.push(body);
         }
     }
-    (project, inputs, findings)
+    (inputs, findings)
 }
 
 /// Sorts findings by file, line, column and code, and drops exact duplicates.
