@@ -2,11 +2,11 @@
 //! configuration and suppressions. The binary and the tests both call [`check`].
 //!
 //! A run works on a rayon pool of [`Options::jobs`] threads with 8 MiB stacks (deep expressions
-//! recurse): files are read and parsed in parallel (see [`frontend::discover::load_dirs`]), then
-//! each root is evaluated, modelled and checked on its own, in parallel, keeping only its
-//! findings, so memory holds the syntax of every file but the evaluation of only the roots in
-//! flight. Results are gathered in root order and sorted, so the output is the same for any
-//! number of threads.
+//! recurse): files are read and parsed in parallel (see [`frontend::discover::load_dirs`]); a
+//! directory that calls no module is evaluated, modelled and checked right after it is parsed
+//! and its syntax freed ([`frontend::discover_with`]); the other roots are checked once
+//! everything is parsed, in parallel, one task per root. Only findings are kept, gathered in
+//! root order and sorted, so the output is the same for any number of threads.
 
 use crate::config::Config;
 use crate::diagnostic::Finding;
