@@ -161,7 +161,7 @@ fn pipeline(c: &mut Criterion) {
                     .map(|net| {
                         tf_elbcheck::checks::run_all(&tf_elbcheck::checks::Context {
                             net,
-                            sources: &sources,
+                            sources: Some(&sources),
                         })
                         .len()
                     })

@@ -9,6 +9,10 @@
 //! operating system 10 ms after they are freed, and a run then pays page faults to get them
 //! back in the next stage (about a quarter of the run on 1000 stacks). A run is short, so the
 //! memory is returned at exit instead; peak memory is unchanged.
+//!
+//! mimalloc is built without transparent huge pages (the `no_thp` feature): with them, a run
+//! sometimes spent more time in the kernel (compacting memory to find 2 MiB pages on a busy
+//! machine) than in parsing, and its peak memory was 15% higher.
 
 pub use mimalloc::MiMalloc;
 

@@ -2,11 +2,11 @@
 //! configuration and suppressions. The binary and the tests both call [`check`].
 //!
 //! A run works on a rayon pool of [`Options::jobs`] threads with 8 MiB stacks (deep expressions
-//! recurse): files are read and parsed in parallel (see [`frontend::discover::load_dirs`]), then
-//! each root is evaluated, modelled and checked on its own, in parallel, keeping only its
-//! findings, so memory holds the syntax of every file but the evaluation of only the roots in
-//! flight. Results are gathered in root order and sorted, so the output is the same for any
-//! number of threads.
+//! recurse): files are read and parsed in parallel (see [`frontend::discover::load_dirs`]); a
+//! directory that calls no module is evaluated, modelled and checked right after it is parsed
+//! and its syntax freed ([`frontend::discover_with`]); the other roots are checked once
+//! everything is parsed, in parallel, one task per root. Only findings are kept, gathered in
+//! root order and sorted, so the output is the same for any number of threads.
 
 use crate::config::Config;
 use crate::diagnostic::Finding;
@@ -111,12 +111,30 @@ fn check_in_pool(options: &Options) -> Outcome {
         }
     };
     let stop = options.stop_after.unwrap_or(Stage::Check);
-    let (project, inputs, mut findings) = parse(options, &config, &mut outcome.sources);
+    let (inputs, mut findings) = parse_var_files(options, &mut outcome.sources);
+    // Directories that call no module are checked as soon as they are parsed.
+    let early = |p: &Project| check_root(p, &p.roots[0], &inputs, stop, None);
+    let mut project = frontend::discover_with(
+        &options.paths,
+        &mut outcome.sources,
+        &Limits::default(),
+        &|p| config.is_excluded(p),
+        (stop > Stage::Parse).then_some(&early as &frontend::EarlyCheck),
+    );
+    findings.extend(std::mem::take(&mut project.findings));
     if stop > Stage::Parse {
+        let mut early = std::mem::take(&mut project.early);
+        let checked: Vec<Option<Vec<Finding>>> =
+            project.roots.iter().map(|r| early.remove(r)).collect();
         let per_root: Vec<Vec<Finding>> = project
             .roots
             .par_iter()
-            .map(|root| check_root(&project, root, &inputs, stop, &outcome.sources))
+            .zip(checked)
+            .map(|(root, checked)| {
+                checked.unwrap_or_else(|| {
+                    check_root(&project, root, &inputs, stop, Some(&outcome.sources))
+                })
+            })
             .collect();
         findings.extend(per_root.into_iter().flatten());
     }
@@ -137,7 +155,7 @@ fn check_root(
     root: &Path,
     inputs: &Inputs,
     stop: Stage,
-    sources: &SourceTable,
+    sources: Option<&SourceTable>,
 ) -> Vec<Finding> {
     let mut root = evaluate_root_with(project, root, inputs, false);
     let mut findings = std::mem::take(&mut root.findings);
@@ -203,20 +221,30 @@ fn parse(
     config: &Config,
     sources: &mut SourceTable,
 ) -> (Project, Inputs, Vec<Finding>) {
-    let limits = Limits::default();
-    let project = frontend::discover(&options.paths, sources, &limits, &|p| config.is_excluded(p));
-    let mut findings = project.findings.clone();
+    let (inputs, mut findings) = parse_var_files(options, sources);
+    let project = frontend::discover(&options.paths, sources, &Limits::default(), &|p| {
+        config.is_excluded(p)
+    });
+    findings.extend(project.findings.iter().cloned());
+    (project, inputs, findings)
+}
+
+/// The values given from outside: `--var-file`s (parsed), `--var`s and `TF_VAR_*`.
+fn parse_var_files(options: &Options, sources: &mut SourceTable) -> (Inputs, Vec<Finding>) {
+    let mut findings = Vec::new();
     let mut inputs = Inputs {
         var_files: Vec::new(),
         vars: options.vars.clone(),
         env_vars: options.env_vars.clone(),
     };
     for file in &options.var_files {
-        if let Some(body) = frontend::discover::parse_file(file, sources, &limits, &mut findings) {
+        let parsed =
+            frontend::discover::parse_file(file, sources, &Limits::default(), &mut findings);
+        if let Some(body) = parsed {
             inputs.var_files.push(body);
         }
     }
-    (project, inputs, findings)
+    (inputs, findings)
 }
 
 /// Sorts findings by file, line, column and code, and drops exact duplicates.

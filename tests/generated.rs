@@ -147,3 +147,53 @@ fn generator_is_deterministic() {
         }
     }
 }
+
+#[test]
+fn a_called_module_that_calls_nothing_is_checked_through_its_caller_only() {
+    // Such a directory is checked as a root as soon as it is parsed; once it turns out to be
+    // called, those findings must go and it must be checked as `module.app` of its caller.
+    let dir = tempfile::tempdir().unwrap();
+    let generated = generate(
+        dir.path(),
+        &GenOptions {
+            stacks: 4,
+            fault_rate: 1.0,
+            seed: 5,
+        },
+    )
+    .unwrap();
+    let moved = &generated.faults[0];
+    std::fs::create_dir_all(dir.path().join("modules")).unwrap();
+    std::fs::rename(dir.path().join(&moved.root), dir.path().join("modules/app")).unwrap();
+    std::fs::create_dir_all(dir.path().join("caller")).unwrap();
+    std::fs::write(
+        dir.path().join("caller/main.tf"),
+        "module \"app\" {\n  source = \"../modules/app\"\n}\n",
+    )
+    .unwrap();
+
+    let outcome = run(dir.path(), 2);
+    let mut expected: BTreeSet<(String, String)> = generated.faults[1..]
+        .iter()
+        .flat_map(|f| {
+            f.kind
+                .codes()
+                .iter()
+                .map(move |c| (f.root.clone(), c.to_string()))
+        })
+        .collect();
+    for c in moved.kind.codes() {
+        expected.insert(("modules/app".to_string(), c.to_string()));
+    }
+    assert_eq!(reported(dir.path(), &outcome), expected);
+    for f in &outcome.findings {
+        let file = &outcome.sources.get(f.span.file).path;
+        if file.to_string_lossy().contains("modules/app") {
+            assert!(
+                f.message.contains("module.app."),
+                "a finding of the module as a root of its own was kept: {}",
+                f.message
+            );
+        }
+    }
+}

@@ -162,7 +162,12 @@ pub struct Evaluator<'p> {
     pub project: &'p Project,
     pub root: PathBuf,
     pub inputs: &'p Inputs,
-    pub decls: HashMap<PathBuf, Decls<'p>>,
+    /// Declarations of every module directory met, indexed on first use.
+    pub decls: Vec<Decls<'p>>,
+    /// Index into `decls` by directory (`None`: no such module).
+    decls_by_dir: HashMap<PathBuf, Option<usize>>,
+    /// Index into `decls` by module instance, so that a lookup does not hash a path.
+    decls_by_inst: Vec<Option<Option<usize>>>,
     pub insts: Vec<ModInst<'p>>,
     pub memo: HashMap<Node, Value>,
     pub expansions: HashMap<(usize, String), Expansion>,
@@ -199,7 +204,9 @@ pub fn evaluate_root_with(
         project,
         root: root.to_path_buf(),
         inputs,
-        decls: HashMap::new(),
+        decls: Vec::new(),
+        decls_by_dir: HashMap::new(),
+        decls_by_inst: Vec::new(),
         insts: vec![ModInst {
             dir: root.to_path_buf(),
             prefix: String::new(),
@@ -254,16 +261,30 @@ pub fn evaluate_root_with(
 impl<'p> Evaluator<'p> {
     /// Declarations of a module directory, indexed on first use.
     pub fn decls(&mut self, inst: usize) -> Option<&Decls<'p>> {
-        let dir = &self.insts[inst].dir;
-        if !self.decls.contains_key(dir) {
-            let module = self.project.modules.get(dir)?;
-            let mut findings = Vec::new();
-            let d = Decls::new(&module.body, &mut findings);
-            // Duplicates are reported once per directory, not per instance.
-            self.findings.extend(findings);
-            self.decls.insert(dir.clone(), d);
+        if let Some(Some(index)) = self.decls_by_inst.get(inst) {
+            return index.map(|i| &self.decls[i]);
         }
-        self.decls.get(&self.insts[inst].dir)
+        let dir = &self.insts[inst].dir;
+        let index = match self.decls_by_dir.get(dir) {
+            Some(index) => *index,
+            None => {
+                let index = self.project.modules.get(dir).map(|module| {
+                    let mut findings = Vec::new();
+                    let d = Decls::new(&module.body, &mut findings);
+                    // Duplicates are reported once per directory, not per instance.
+                    self.findings.extend(findings);
+                    self.decls.push(d);
+                    self.decls.len() - 1
+                });
+                self.decls_by_dir.insert(dir.clone(), index);
+                index
+            }
+        };
+        if self.decls_by_inst.len() <= inst {
+            self.decls_by_inst.resize(inst + 1, None);
+        }
+        self.decls_by_inst[inst] = Some(index);
+        index.map(|i| &self.decls[i])
     }
 
     /// True when references are being recorded in the graph.

@@ -17,7 +17,13 @@ pub struct Project {
     pub modules: BTreeMap<PathBuf, ModuleDir>,
     pub roots: Vec<PathBuf>,
     pub findings: Vec<Finding>,
+    /// Findings of the roots checked as soon as they were parsed ([`discover_with`]).
+    pub early: BTreeMap<PathBuf, Vec<Finding>>,
 }
+
+/// A check run on a directory as soon as it is parsed, when it can only be a root of its own
+/// (it calls no module): it gets a project holding that one directory as its root.
+pub type EarlyCheck<'a> = dyn Fn(&Project) -> Vec<Finding> + Sync + 'a;
 
 impl Project {
     /// True when `path` lies inside one of the scanned paths.
@@ -58,6 +64,23 @@ pub fn discover(
     sources: &mut SourceTable,
     limits: &Limits,
     excluded: &dyn Fn(&Path) -> bool,
+) -> Project {
+    discover_with(paths, sources, limits, excluded, None)
+}
+
+/// [`discover`], running `early` on every directory that calls no module as soon as it is
+/// parsed, on the same worker, while its syntax is still in the cache. Such a directory is a
+/// root unless another module calls it, which is known only once every file is parsed, so its
+/// findings go to [`Project::early`] and its syntax is freed at once ([`ModuleDir::evicted`]);
+/// in a monorepo of self-contained stacks, memory then holds the source text of every file but
+/// the syntax of only the directories in flight. A directory that turns out to be called by
+/// another module is parsed again from the source table and its early findings are dropped.
+pub fn discover_with(
+    paths: &[PathBuf],
+    sources: &mut SourceTable,
+    limits: &Limits,
+    excluded: &dyn Fn(&Path) -> bool,
+    early: Option<&EarlyCheck>,
 ) -> Project {
     let mut project = Project::default();
     let mut dirs: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
@@ -123,14 +146,51 @@ pub fn discover(
         }
     }
     let dirs: Vec<(PathBuf, Vec<PathBuf>)> = dirs.into_iter().collect();
-    for module in load_dirs(dirs, sources, limits, &mut project.findings) {
+    let scope = project.scope.clone();
+    let early = early.map(|check| (check, scope.as_slice()));
+    for (module, found) in load_dirs_with(dirs, sources, limits, &mut project.findings, early) {
+        if let Some(found) = found {
+            project.early.insert(module.dir.clone(), found);
+        }
         project.modules.insert(module.dir.clone(), module);
     }
     project.roots = pick_roots(&project.modules);
     for root in project.roots.clone() {
         load_installed(&root, &mut project, sources, limits);
     }
+    restore_evicted(&mut project, sources);
     project
+}
+
+/// Parses again, from the source table, every evicted directory that is not a root after all
+/// (or that an installed-module list names), and drops its early findings.
+fn restore_evicted(project: &mut Project, sources: &SourceTable) {
+    let roots: BTreeSet<&PathBuf> = project.roots.iter().collect();
+    let installed: BTreeSet<PathBuf> = project
+        .modules
+        .values()
+        .flat_map(|m| m.installed.iter().map(|(_, dir)| dir.clone()))
+        .collect();
+    for (dir, module) in project.modules.iter_mut() {
+        if module.evicted.is_none() || (roots.contains(dir) && !installed.contains(dir)) {
+            continue;
+        }
+        let ids = module.evicted.take().unwrap_or_default();
+        let bodies = ids
+            .into_iter()
+            .filter_map(|id| {
+                let file = sources.get(id);
+                // Errors were reported when the file was first parsed.
+                if file.path.to_string_lossy().ends_with(".json") {
+                    json::parse_json_text(id, &file.text).ok()
+                } else {
+                    parse_hcl_text(id, &file.text).ok()
+                }
+            })
+            .collect();
+        module.body = merge_all(bodies);
+        project.early.remove(dir);
+    }
 }
 
 fn loop_message(e: &ignore::Error) -> String {
@@ -206,42 +266,117 @@ pub fn load_dirs(
     limits: &Limits,
     findings: &mut Vec<Finding>,
 ) -> Vec<ModuleDir> {
+    load_dirs_with(dirs, sources, limits, findings, None)
+        .into_iter()
+        .map(|(module, _)| module)
+        .collect()
+}
+
+/// [`load_dirs`], with the early check of [`discover_with`] and the scanned paths.
+fn load_dirs_with(
+    dirs: Vec<(PathBuf, Vec<PathBuf>)>,
+    sources: &mut SourceTable,
+    limits: &Limits,
+    findings: &mut Vec<Finding>,
+    early: Option<(&EarlyCheck, &[PathBuf])>,
+) -> Vec<(ModuleDir, Option<Vec<Finding>>)> {
     let plans: Vec<DirPlan> = dirs
         .into_par_iter()
         .map(|(dir, files)| plan_dir(dir, files))
         .collect();
-    let base = sources.len();
-    let jobs: Vec<&Path> = plans
+    let mut next = sources.len();
+    let bases: Vec<usize> = plans
         .iter()
-        .flat_map(|p| p.files.iter().chain(&p.tfvars))
-        .map(PathBuf::as_path)
+        .map(|p| {
+            let base = next;
+            next += p.files.len() + p.tfvars.len();
+            base
+        })
         .collect();
-    let loaded: Vec<(SourceFile, Result<Body, Finding>)> = jobs
+    let loaded: Vec<LoadedDir> = plans
+        .into_par_iter()
+        .zip(bases)
+        .map(|(plan, base)| load_plan(plan, base, limits, early))
+        .collect();
+    let mut out = Vec::with_capacity(loaded.len());
+    for dir in loaded {
+        for file in dir.files {
+            sources.push(file);
+        }
+        findings.extend(dir.findings);
+        out.push((dir.module, dir.early));
+    }
+    out
+}
+
+/// One directory read and parsed, and maybe checked.
+struct LoadedDir {
+    module: ModuleDir,
+    /// Its files, in id order.
+    files: Vec<SourceFile>,
+    /// Read and parse errors.
+    findings: Vec<Finding>,
+    /// Findings of the early check, when it ran.
+    early: Option<Vec<Finding>>,
+}
+
+/// Reads and parses the files of one directory (ids from `base` on), in parallel, and runs the
+/// early check when the directory calls no module.
+fn load_plan(
+    plan: DirPlan,
+    base: usize,
+    limits: &Limits,
+    early: Option<(&EarlyCheck, &[PathBuf])>,
+) -> LoadedDir {
+    let paths: Vec<&PathBuf> = plan.files.iter().chain(&plan.tfvars).collect();
+    let loaded: Vec<(SourceFile, Result<Body, Finding>)> = paths
         .par_iter()
         .enumerate()
         .map(|(i, path)| load_file(path, FileId((base + i) as u32), limits))
         .collect();
-    let mut loaded = loaded.into_iter();
-    let mut modules = Vec::with_capacity(plans.len());
-    for plan in plans {
-        let mut module = ModuleDir {
-            dir: plan.dir,
-            ..ModuleDir::default()
-        };
-        let mut bodies = Vec::with_capacity(plan.files.len());
-        for (n, _) in plan.files.iter().chain(&plan.tfvars).enumerate() {
-            let (file, parsed) = loaded.next().expect("one result per planned file");
-            sources.push(file);
-            match parsed {
-                Ok(body) if n < plan.files.len() => bodies.push(body),
-                Ok(body) => module.tfvars.push(body),
-                Err(f) => findings.push(f),
-            }
+    let mut module = ModuleDir {
+        dir: plan.dir,
+        ..ModuleDir::default()
+    };
+    let mut files = Vec::with_capacity(loaded.len());
+    let mut findings = Vec::new();
+    let mut bodies = Vec::with_capacity(plan.files.len());
+    for (n, (file, parsed)) in loaded.into_iter().enumerate() {
+        files.push(file);
+        match parsed {
+            Ok(body) if n < plan.files.len() => bodies.push(body),
+            Ok(body) => module.tfvars.push(body),
+            Err(f) => findings.push(f),
         }
-        module.body = merge_all(bodies);
-        modules.push(module);
     }
-    modules
+    module.body = merge_all(bodies);
+    let mut early_findings = None;
+    if let Some((check, scope)) = early {
+        if module.body.blocks_of("module").next().is_none() {
+            let dir = module.dir.clone();
+            let mut project = Project {
+                scope: scope.to_vec(),
+                roots: vec![dir.clone()],
+                ..Project::default()
+            };
+            project.modules.insert(dir.clone(), module);
+            early_findings = Some(check(&project));
+            module = project.modules.remove(&dir).unwrap_or_default();
+            module.body = Body::default();
+            module.tfvars = Vec::new();
+            module.evicted = Some(
+                (base..base + plan.files.len())
+                    .map(|i| FileId(i as u32))
+                    .collect(),
+            );
+        }
+    }
+    LoadedDir {
+        module,
+        files,
+        findings,
+        early: early_findings,
+    }
 }
 
 /// Reads and parses one file that gets id `id`.

@@ -10,7 +10,7 @@ pub mod lower;
 mod read;
 pub use discover::{is_local_source, normalize};
 
-pub use discover::{discover, Project};
+pub use discover::{discover, discover_with, EarlyCheck, Project};
 pub use read::{parse_hcl, read_bounded, read_source, Limits};
 
 use crate::syntax::Body;
@@ -25,4 +25,8 @@ pub struct ModuleDir {
     pub tfvars: Vec<Body>,
     /// Remote modules initialised under `.terraform/modules`, by module key (`vpc`, `vpc.sub`).
     pub installed: Vec<(String, PathBuf)>,
+    /// Set when the directory was checked as a root as soon as it was parsed and its syntax was
+    /// then freed ([`discover::discover_with`]): the ids of its `.tf` files, to parse them again
+    /// from the source table should the directory be needed after all.
+    pub evicted: Option<Vec<crate::source::FileId>>,
 }
