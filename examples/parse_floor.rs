@@ -8,7 +8,7 @@
 //!
 //! Compare it with `tf-elbcheck -j N PATH` (the whole run) and with
 //! `tf-elbcheck -j N --stop-after parse PATH` (the checker's own frontend: walk, read, parse and
-//! lower into its syntax tree, keeping every file). `docs/performance.md` has the commands.
+//! lower into its syntax tree, keeping every file). The README section "Performance" has the commands.
 
 use rayon::prelude::*;
 use std::path::PathBuf;

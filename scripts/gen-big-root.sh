@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Writes one Terraform root with N instances behind one Classic LB, N/2 security group rules,
 # N/4 network ACL rules and N/10 subnets, to look for steps that grow faster than the input
-# (docs/performance.md). Usage: scripts/gen-big-root.sh N OUT (N at most 10000: the limit of count).
+# (README, section Performance). Usage: scripts/gen-big-root.sh N OUT (N at most 10000: the limit of count).
 set -euo pipefail
 N=${1:?usage: gen-big-root.sh N OUT}; D=${2:?usage: gen-big-root.sh N OUT}; mkdir -p "$D"
 cat > "$D/main.tf" <<TF
