@@ -3850,12 +3850,12 @@ mod tests {
         );
         let list = l(vec![s("x"); 20_000]);
         assert!(over("join", vec![kib.clone(), list.clone()]).contains("more than the limit"));
-        let wide = "%99999s".repeat(200);
+        let wide = "%65000s".repeat(300);
         let args: Vec<Value> = std::iter::once(s(&wide))
-            .chain(std::iter::repeat_n(s("x"), 200))
+            .chain(std::iter::repeat_n(s("x"), 300))
             .collect();
         assert!(over("format", args).contains("more than the limit"));
-        assert!(over("formatlist", vec![s("%99999s"), list]).contains("more than the limit"));
+        assert!(over("formatlist", vec![s("%65000s"), list]).contains("more than the limit"));
         assert!(
             over("split", vec![s(""), s(&"a".repeat(1_000_000))]).contains("more than the limit")
         );
