@@ -178,8 +178,8 @@ fn cycle_among_locals_is_located() {
             b"locals {\n  a = local.b\n  b = local.c\n  c = local.a\n}\n",
         )],
         &[(
-            "bad/main.tf:",
-            "error[TF003]: cycle among references: local.",
+            "bad/main.tf:4:7: error[TF003]",
+            "cycle among references: local.a → local.b → local.c → local.a",
         )],
     );
 }
@@ -281,8 +281,8 @@ fn deep_nested_blocks_are_a_located_error() {
     bad_beside_good(
         &[("bad/main.tf", text.as_bytes())],
         &[(
-            "bad/main.tf:",
-            "error[TF001]: syntax error: invalid nesting depth",
+            "bad/main.tf:65:3: error[TF001]",
+            "syntax error: invalid nesting depth",
         )],
     );
 }
@@ -452,8 +452,8 @@ fn heredoc_without_terminator_is_located() {
             b"locals {\n  policy = <<EOF\n{\"a\": 1}\n}\n",
         )],
         &[(
-            "bad/main.tf:",
-            "error[TF001]: syntax error: expected heredoc end delimiter",
+            "bad/main.tf:3:1: error[TF001]",
+            "syntax error: expected heredoc end delimiter",
         )],
     );
 }

@@ -234,6 +234,12 @@ enum Expr {
     For(Name, Box<Expr>, Box<Expr>, bool),
     Template(Vec<Expr>),
     Splat(ResKind, Name),
+    /// A format string: flags, width, precision and verb, e.g. `%-08.3f`.
+    Format(u8, Option<u32>, Option<u32>, u8),
+    /// Any number, including ones that do not fit an integer.
+    Float(f64),
+    /// Text with awkward characters (escaped for HCL).
+    Text(String),
 }
 
 #[derive(Arbitrary, Debug, Clone, Copy)]
@@ -469,6 +475,38 @@ impl Out {
                 self.text.push('"');
             }
             Expr::Splat(k, n) => write!(t, "{}.{}[*].id", k.s(), n.s()).unwrap(),
+            Expr::Format(flags, width, prec, verb) => {
+                let flag = ["", "-", "+", "0", " ", "#"][*flags as usize % 6];
+                let verb = [
+                    'd', 's', 'v', 'f', 'e', 'g', 'x', 'X', 'o', 'b', 'q', 't', 'E', 'G',
+                ][*verb as usize % 14];
+                t.push_str("\"%");
+                t.push_str(flag);
+                if let Some(w) = width {
+                    write!(t, "{}", w % 200_000).unwrap();
+                }
+                if let Some(p) = prec {
+                    write!(t, ".{}", p % 200_000).unwrap();
+                }
+                write!(t, "{verb} %[1]v\"").unwrap();
+            }
+            Expr::Float(f) if f.is_finite() => write!(t, "{f:e}").unwrap(),
+            Expr::Float(_) => t.push_str("(1e308 * 10)"),
+            Expr::Text(s) => {
+                t.push('"');
+                for c in s.chars() {
+                    match c {
+                        '"' => t.push_str("\\\""),
+                        '\\' => t.push_str("\\\\"),
+                        '\n' => t.push_str("\\n"),
+                        '$' => t.push_str("$$"),
+                        '%' => t.push_str("%%"),
+                        c if c.is_control() => write!(t, "\\u{:04x}", c as u32 & 0xffff).unwrap(),
+                        c => t.push(c),
+                    }
+                }
+                t.push('"');
+            }
         }
         self.depth -= 1;
     }
