@@ -3,7 +3,7 @@
 //! the process, so each try is its own process) and bisecting.
 //!
 //! `cargo run --release --example stack_use` prints one line per case; without `--release` it
-//! measures the debug build. docs/robustness.md records the results.
+//! measures the debug build. README, section Robustness records the results.
 
 use std::path::Path;
 use std::process::Command;

@@ -154,7 +154,7 @@ fn parse_today(s: &str) -> Result<String, String> {
 
 /// Stack of the thread that runs the pipeline. Evaluation recurses through references (at most
 /// 200 deep) and nested expressions (at most 500 deep); the worst case measured
-/// (`examples/stack_use.rs`, docs/robustness.md) needs about 1 MiB in a release build and
+/// (`examples/stack_use.rs`, README, section Robustness) needs about 1 MiB in a release build and
 /// 5.3 MiB in a debug build. 64 MiB leaves a wide margin over both; it is only reserved address
 /// space until used.
 const STACK_BYTES: usize = 64 * 1024 * 1024;

@@ -53,7 +53,7 @@ pub enum Stage {
 /// Stack size of the worker threads: evaluation and lowering recurse on deep expressions.
 /// The deepest input the limits allow needs about 4.3 MiB in a release build, so 8 MiB leaves
 /// room; an unoptimised build uses about five times as much stack (21 MiB measured), so it
-/// gets 64 MiB (docs/robustness.md).
+/// gets 64 MiB (README, section Robustness).
 pub const WORKER_STACK: usize = if cfg!(debug_assertions) {
     64 * 1024 * 1024
 } else {

@@ -7,7 +7,7 @@
 //! evaluations, and the values they build nest as deep. So the evaluator bounds, per root:
 //!
 //! - **nesting** of expression evaluations ([`MAX_EVAL_DEPTH`]), which bounds the stack; see
-//!   `docs/robustness.md` for the measured stack use;
+//!   the README section "Robustness" for the measured stack use;
 //! - **value size and depth** ([`MAX_VALUE_BYTES`], [`MAX_VALUE_DEPTH`]): every collection,
 //!   function result and template is measured as it is built;
 //! - **work** ([`MAX_WORK`]): one unit per expression evaluated plus one per 64 bytes of a value
