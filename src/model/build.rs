@@ -103,6 +103,20 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// The group a reference value names: a declared group, or a VPC's default group through
+    /// `aws_vpc.x.default_security_group_id`.
+    pub fn group_ref(&self, v: &Value) -> Option<GroupId> {
+        let (r, attribute) = self.reference(v)?;
+        if let Some(&id) = self.group_index.get(r.address.as_str()) {
+            return Some(id);
+        }
+        if r.rtype == "aws_vpc" && attribute == "default_security_group_id" {
+            let vpc = self.vpc_index.get(r.address.as_str()).copied()?;
+            return self.net.vpcs[vpc].default_group;
+        }
+        None
+    }
+
     fn vpc_of(&self, body: &EvalBody) -> Option<VpcId> {
         let a = attr(body, "vpc_id")?;
         let (r, _) = self.reference(&a.value)?;

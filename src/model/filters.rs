@@ -155,16 +155,8 @@ impl<'a> Builder<'a> {
     /// list possibly incomplete.
     fn rule_owner(&mut self, body: &EvalBody, r: &ResourceInstance) -> Option<GroupId> {
         let a = attr(body, "security_group_id")?;
-        if let Some((g, attribute)) = self.reference(&a.value) {
-            if let Some(&id) = self.group_index.get(g.address.as_str()) {
-                return Some(id);
-            }
-            if g.rtype == "aws_vpc" && attribute == "default_security_group_id" {
-                let vpc = self.vpc_index.get(g.address.as_str()).copied();
-                if let Some(id) = vpc.and_then(|v| self.net.vpcs[v].default_group) {
-                    return Some(id);
-                }
-            }
+        if let Some(id) = self.group_ref(&a.value) {
+            return Some(id);
         }
         let why = unknown_at(
             format!(
@@ -246,20 +238,13 @@ impl<'a> Builder<'a> {
         if let Some(u) = as_unknown(v, span) {
             return Peer::Unknown(u);
         }
+        if let Some(g) = self.group_ref(v) {
+            return Peer::Group(g);
+        }
         if let Some((r, attribute)) = self.reference(v) {
-            if let Some(&g) = self.group_index.get(r.address.as_str()) {
-                return Peer::Group(g);
-            }
             if r.rtype == "aws_elb" && attribute.starts_with("source_security_group") {
                 if let Some(&lb) = self.lb_index.get(r.address.as_str()) {
                     return Peer::LbSourceGroup(lb);
-                }
-            }
-            if r.rtype == "aws_vpc" && attribute == "default_security_group_id" {
-                if let Some(&v) = self.vpc_index.get(r.address.as_str()) {
-                    if let Some(g) = self.net.vpcs[v].default_group {
-                        return Peer::Group(g);
-                    }
                 }
             }
         }

@@ -43,16 +43,7 @@ impl<'a> Builder<'a> {
             if let Some(u) = as_unknown(v, a.span) {
                 return Some(Groups::Unknown(u));
             }
-            let found = self.reference(v).and_then(|(g, attribute)| {
-                if let Some(&id) = self.group_index.get(g.address.as_str()) {
-                    return Some(id);
-                }
-                if g.rtype == "aws_vpc" && attribute == "default_security_group_id" {
-                    let vpc = self.vpc_index.get(g.address.as_str()).copied()?;
-                    return self.net.vpcs[vpc].default_group;
-                }
-                None
-            });
+            let found = self.group_ref(v);
             let found = found.or_else(|| {
                 let name = v.as_str()?;
                 self.net
