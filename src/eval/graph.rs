@@ -39,20 +39,6 @@ impl RefGraph {
         self.index.contains_key(address)
     }
 
-    /// Addresses that `from` refers to directly.
-    pub fn targets(&self, from: &str) -> Vec<&str> {
-        let Some(&i) = self.index.get(from) else {
-            return vec![];
-        };
-        let mut out: Vec<&str> = self
-            .graph
-            .neighbors(i)
-            .map(|n| self.graph[n].as_str())
-            .collect();
-        out.sort();
-        out
-    }
-
     /// DOT text, nodes and edges sorted so output is stable. Edges are labelled with the
     /// `file:line:column` of the reference.
     pub fn to_dot(&self, name: &str, sources: &SourceTable) -> String {

@@ -63,11 +63,6 @@ impl Value {
         }
     }
 
-    /// True when the value and everything inside it is known (references count as known).
-    pub fn is_wholly_known(&self) -> bool {
-        self.find_unknown().is_none()
-    }
-
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Value::String(s) => Some(s),
