@@ -65,7 +65,7 @@ impl SourceFile {
             None => (text, 0),
         };
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         SourceFile {
             display,
             path,
@@ -177,10 +177,9 @@ impl SourceTable {
 /// A path as the user should see it: relative to the current directory (with `..` when it
 /// lies beside it), `/`-separated.
 pub fn display_path(path: &Path) -> String {
-    let rel = match std::env::current_dir() {
-        Ok(cwd) if path.is_absolute() => {
-            let cwd = cwd.canonicalize().unwrap_or(cwd);
-            relative_to(path, &cwd).unwrap_or_else(|| path.to_path_buf())
+    let rel = match current_dir() {
+        Some(cwd) if path.is_absolute() => {
+            relative_to(path, cwd).unwrap_or_else(|| path.to_path_buf())
         }
         _ => path.to_path_buf(),
     };
@@ -191,6 +190,17 @@ pub fn display_path(path: &Path) -> String {
     } else {
         s
     }
+}
+
+/// The working directory with its links resolved, looked up once per process (a run never
+/// changes it, and asking per file cost a `getcwd` and a link walk for each).
+fn current_dir() -> Option<&'static Path> {
+    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    CWD.get_or_init(|| {
+        let cwd = std::env::current_dir().ok()?;
+        Some(cwd.canonicalize().unwrap_or(cwd))
+    })
+    .as_deref()
 }
 
 /// `path` relative to `base`, or `None` when they share nothing but the file system root.

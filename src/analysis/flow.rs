@@ -11,6 +11,8 @@ use crate::model::{
     Direction, GroupId, Groups, Known, NaclId, Network, Peer, Placement, DEFAULT_VPC_CIDR,
 };
 use crate::source::Span;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// How a rule's CIDR must relate to the peer's addresses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -233,14 +235,99 @@ pub fn nacl_entries(net: &Network, nacl: NaclId, egress: bool) -> Vec<Entry<Rule
         .collect()
 }
 
-/// Evaluates a NACL direction for peers and TCP ports.
+/// Evaluates a NACL direction for peers and TCP ports. The answer depends only on the ACL,
+/// the direction, the peers and the ports, so it is computed once per network: many subnets
+/// of a load balancer or its targets share one ACL, and each check asks again.
 pub fn nacl_query(
     net: &Network,
     nacl: NaclId,
     egress: bool,
     peers: &AddrSet,
     ports: &PortSet,
-) -> Verdict<RuleTag> {
+) -> Arc<Verdict<RuleTag>> {
+    let key = (nacl, egress, peers.clone(), ports.clone());
+    if let Some(v) = net.nacl_verdicts.get(&key) {
+        return v;
+    }
     let entries = nacl_entries(net, nacl, egress);
-    Verdict::evaluate(&entries, peers, ports)
+    let verdict = Arc::new(Verdict::evaluate(&entries, peers, ports));
+    net.nacl_verdicts.insert(key, verdict.clone());
+    verdict
+}
+
+/// The network ACL verdicts of one network already computed, keyed by ACL, direction, peers
+/// and ports ([`nacl_query`]).
+#[derive(Default)]
+pub struct VerdictCache(Mutex<HashMap<VerdictKey, Arc<Verdict<RuleTag>>>>);
+
+type VerdictKey = (NaclId, bool, AddrSet, PortSet);
+
+impl VerdictCache {
+    fn get(&self, key: &VerdictKey) -> Option<Arc<Verdict<RuleTag>>> {
+        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(key).cloned()
+    }
+
+    fn insert(&self, key: VerdictKey, verdict: Arc<Verdict<RuleTag>>) {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.insert(key, verdict);
+    }
+}
+
+impl std::fmt::Debug for VerdictCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        write!(f, "VerdictCache({} verdicts)", map.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Nacl, NaclRule};
+    use crate::source::FileId;
+
+    fn rule(number: i64, allow: bool, cidr: &str, lo: u16, hi: u16) -> NaclRule {
+        NaclRule {
+            number,
+            egress: false,
+            allow,
+            protocol: Ok(Protocol::Tcp),
+            cidr: Ok(AddrSet::parse_cidr(cidr)),
+            ports: Ok(PortSet::range(lo, hi)),
+            span: Span::new(FileId(0), number as usize, number as usize + 1),
+            inline: false,
+        }
+    }
+
+    #[test]
+    fn nacl_verdicts_are_computed_once_per_query() {
+        let mut net = Network::default();
+        net.nacls.push(Nacl {
+            address: "aws_network_acl.app".into(),
+            span: Span::new(FileId(0), 0, 1),
+            rules: vec![
+                rule(100, false, "10.0.1.0/24", 8080, 8080),
+                rule(200, true, "10.0.0.0/16", 0, 65535),
+            ],
+            incomplete: None,
+            uncertain: None,
+        });
+        let lb = AddrSet::parse_cidr("10.0.1.0/24").unwrap();
+        let other = AddrSet::parse_cidr("10.0.2.0/24").unwrap();
+        let port = PortSet::single(8080);
+        let first = nacl_query(&net, 0, false, &lb, &port);
+        assert_eq!(first.denied_ports(), port);
+        // The same question is answered from the cache, the same answer object.
+        assert!(Arc::ptr_eq(&first, &nacl_query(&net, 0, false, &lb, &port)));
+        // A different peer, port or direction is a different question with its own answer.
+        let allowed = nacl_query(&net, 0, false, &other, &port);
+        assert!(allowed.denied_ports().is_empty());
+        assert_eq!(allowed.fully_allowed_ports(), port);
+        assert!(!Arc::ptr_eq(
+            &first,
+            &nacl_query(&net, 0, false, &lb, &PortSet::single(80))
+        ));
+        assert!(!Arc::ptr_eq(&first, &nacl_query(&net, 0, true, &lb, &port)));
+    }
 }

@@ -55,7 +55,7 @@ pub struct Block {
     pub ports: PortSet,
     pub primary: Span,
     pub deny: Option<RuleTag>,
-    pub verdict: Verdict<RuleTag>,
+    pub verdict: std::sync::Arc<Verdict<RuleTag>>,
 }
 
 /// Evaluates one ACL direction; `Err` carries an ELB900 note when undecided.
@@ -234,11 +234,12 @@ pub fn finding(
 /// Subnets of the LB paired with the subnets of its targets: (LB subnet, target subnet).
 pub fn subnet_pairs(net: &Network, lb: &LoadBalancer) -> Vec<(SubnetId, SubnetId)> {
     let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let Ok(targets) = &lb.targets else { return out };
     for s in subnets(&lb.placement) {
         for t in targets {
             for ts in subnets(&t.placement) {
-                if !out.contains(&(s, ts)) {
+                if seen.insert((s, ts)) {
                     out.push((s, ts));
                 }
             }

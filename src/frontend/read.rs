@@ -88,7 +88,11 @@ pub fn read_file(path: &Path, id: FileId, limits: &Limits) -> (SourceFile, Optio
 /// too, so a file that grows while it is read cannot exhaust memory.
 pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
     use std::io::Read;
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read file: {e}"))?;
+    let file = open_nonblocking(path).map_err(|e| format!("cannot read file: {e}"))?;
+    // The checks use the descriptor just opened (one path lookup, no race with a rename).
+    let meta = file
+        .metadata()
+        .map_err(|e| format!("cannot read file: {e}"))?;
     if !meta.is_file() {
         return Err(
             "cannot read file: it is not a regular file (a directory, device or pipe)".into(),
@@ -100,7 +104,6 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
     if meta.len() > limit {
         return Err(too_big(meta.len()));
     }
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read file: {e}"))?;
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     file.take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
@@ -109,6 +112,24 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
         return Err(too_big(bytes.len() as u64));
     }
     Ok(bytes)
+}
+
+/// Opens `path` for reading without blocking: opening a FIFO with no writer would otherwise
+/// wait forever. Nothing is read before [`read_bounded`] has checked that it is a regular file,
+/// and on a regular file the flag changes nothing.
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+/// Opens `path` for reading; only Unix has FIFOs that block on open.
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
 }
 
 /// Parses native HCL text of a file already in the source table.

@@ -34,6 +34,8 @@ pub struct Network {
     pub groups: Vec<SecurityGroup>,
     pub nacls: Vec<Nacl>,
     pub lbs: Vec<LoadBalancer>,
+    /// Network ACL verdicts computed so far by the checks (a cache, not part of the model).
+    pub nacl_verdicts: crate::analysis::flow::VerdictCache,
 }
 
 #[derive(Debug)]
