@@ -11,7 +11,7 @@ use crate::model::{
     Direction, GroupId, Groups, Known, NaclId, Network, Peer, Placement, DEFAULT_VPC_CIDR,
 };
 use crate::source::Span;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::{Arc, Mutex};
 
 /// How a rule's CIDR must relate to the peer's addresses.

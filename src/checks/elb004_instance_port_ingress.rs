@@ -5,7 +5,7 @@ use crate::analysis::flow::{sg_query, SgAnswer};
 use crate::analysis::ports::PortSet;
 use crate::diagnostic::{Finding, Severity};
 use crate::model::{Direction, Groups};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 crate::declare_rule! {
     /// ## What it checks
@@ -81,7 +81,7 @@ pub fn instance_ingress(cx: &Context, out: &mut Vec<Finding>, instance: bool) {
         let flow = lb_peer(net, li);
         let needed_ports = needed_ports(lb);
         // Targets usually share their groups: ask once per set of groups and port.
-        let mut answers: HashMap<(&[usize], u16), SgAnswer> = HashMap::new();
+        let mut answers: HashMap<(&[usize], u16), SgAnswer> = HashMap::default();
         for t in targets {
             let ids = match &t.groups {
                 Groups::Known(ids) => ids,

@@ -70,7 +70,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             for l in &lb.listeners {
                 let Ok(port) = l.lb_port else { continue };
                 let ports = PortSet::single(port);
-                let req = format!("{} admits clients on port {port}", net.nacls[nacl].address);
+                let req = || format!("{} admits clients on port {port}", net.nacls[nacl].address);
                 match evaluate(
                     net,
                     nacl,

@@ -65,7 +65,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             if admitted.is_empty() {
                 continue;
             }
-            let req = format!("{} lets replies reach the clients", net.nacls[nacl].address);
+            let req = || format!("{} lets replies reach the clients", net.nacls[nacl].address);
             match evaluate(
                 net,
                 nacl,

@@ -4,7 +4,7 @@ use super::common::*;
 use crate::analysis::addrs::AddrSet;
 use crate::diagnostic::{Finding, Severity};
 use crate::model::{Direction, Groups, Peer};
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 crate::declare_rule! {
     /// ## What it checks
@@ -55,7 +55,7 @@ pub fn broad_instance_rules(cx: &Context, out: &mut Vec<Finding>, code: &str, cl
         let mut seen = Vec::new();
         // A group's rules give the same answer for every target that carries it: the first
         // target with the group is the one named in the finding.
-        let mut visited = HashSet::new();
+        let mut visited = HashSet::default();
         for t in targets {
             let Groups::Known(ids) = &t.groups else {
                 continue;

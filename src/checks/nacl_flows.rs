@@ -58,7 +58,8 @@ pub struct Block {
     pub verdict: std::sync::Arc<Verdict<RuleTag>>,
 }
 
-/// Evaluates one ACL direction; `Err` carries an ELB900 note when undecided.
+/// Evaluates one ACL direction; `Err` carries an ELB900 note when undecided, which states
+/// `requirement()` (built only then: most flows are decided).
 #[allow(clippy::too_many_arguments)]
 pub fn evaluate(
     net: &Network,
@@ -67,7 +68,7 @@ pub fn evaluate(
     peers: &AddrSet,
     ports: &PortSet,
     mode: Blocked,
-    requirement: &str,
+    requirement: &dyn Fn() -> String,
     fallback: Span,
 ) -> Result<Option<Block>, Finding> {
     let verdict = nacl_query(net, nacl, egress, peers, ports);
@@ -78,7 +79,7 @@ pub fn evaluate(
     if blocked.is_empty() {
         if let Some(u) = &net.nacls[nacl].incomplete {
             if !verdict.fully_allowed_ports().contains_set(ports) {
-                return Err(undecided_one(requirement, u, fallback));
+                return Err(undecided_one(&requirement(), u, fallback));
             }
         }
         if verdict.has_unknown() && !verdict.fully_allowed_ports().contains_set(ports) {
@@ -108,12 +109,12 @@ pub fn evaluate(
                 .into(),
                 origin: Some(tag.0),
             });
-            return Err(undecided_one(requirement, &u, fallback));
+            return Err(undecided_one(&requirement(), &u, fallback));
         }
         return Ok(None);
     }
     if let Some(u) = &net.nacls[nacl].uncertain {
-        return Err(undecided_one(requirement, u, fallback));
+        return Err(undecided_one(&requirement(), u, fallback));
     }
     let denials = verdict.deciding_denials();
     let deny = denials
@@ -234,7 +235,7 @@ pub fn finding(
 /// Subnets of the LB paired with the subnets of its targets: (LB subnet, target subnet).
 pub fn subnet_pairs(net: &Network, lb: &LoadBalancer) -> Vec<(SubnetId, SubnetId)> {
     let mut out = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = rustc_hash::FxHashSet::default();
     let Ok(targets) = &lb.targets else { return out };
     for s in subnets(&lb.placement) {
         for t in targets {
@@ -339,17 +340,20 @@ pub fn check_pairs(cx: &Context, out: &mut Vec<Finding>, flow: &PairFlow) {
                 continue;
             };
             let (lb_subnet, inst_subnet) = (&net.subnets[ls].address, &net.subnets[ts].address);
-            let (req, _) = describe(
-                flow,
-                &net.nacls[nacl].address,
-                &lb.address,
-                lb_subnet,
-                inst_subnet,
-            );
+            let req = || {
+                describe(
+                    flow,
+                    &net.nacls[nacl].address,
+                    &lb.address,
+                    lb_subnet,
+                    inst_subnet,
+                )
+                .0
+            };
             let cidr = match &net.subnets[peer].cidr {
                 Ok(c) => c.clone(),
                 Err(u) => {
-                    out.push(undecided_one(&req, u, lb.span));
+                    out.push(undecided_one(&req(), u, lb.span));
                     continue;
                 }
             };

@@ -11,7 +11,8 @@ use crate::diagnostic::{Finding, Severity};
 use crate::frontend::{self, Project};
 use crate::source::Span;
 use crate::syntax::{Block, Body, Expr};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -169,7 +170,8 @@ pub struct Evaluator<'p> {
     /// Index into `decls` by module instance, so that a lookup does not hash a path.
     decls_by_inst: Vec<Option<Option<usize>>>,
     pub insts: Vec<ModInst<'p>>,
-    pub memo: HashMap<Node, Value>,
+    /// Values computed so far, with their size once measured ([`limits::footprint`]).
+    pub memo: HashMap<Node, (Value, Option<usize>)>,
     pub expansions: HashMap<(usize, String), Expansion>,
     pub children: HashMap<(usize, String), Vec<usize>>,
     pub bodies: HashMap<String, Arc<EvalBody>>,
@@ -205,7 +207,7 @@ pub fn evaluate_root_with(
         root: root.to_path_buf(),
         inputs,
         decls: Vec::new(),
-        decls_by_dir: HashMap::new(),
+        decls_by_dir: HashMap::default(),
         decls_by_inst: Vec::new(),
         insts: vec![ModInst {
             dir: root.to_path_buf(),
@@ -216,15 +218,15 @@ pub fn evaluate_root_with(
             missing: None,
             uncertain: None,
         }],
-        memo: HashMap::new(),
-        expansions: HashMap::new(),
-        children: HashMap::new(),
-        bodies: HashMap::new(),
+        memo: HashMap::default(),
+        expansions: HashMap::default(),
+        children: HashMap::default(),
+        bodies: HashMap::default(),
         stack: Vec::new(),
-        reported: HashSet::new(),
+        reported: HashSet::default(),
         findings: Vec::new(),
         graph: RefGraph::default(),
-        prefixes: HashMap::from([(String::new(), 0)]),
+        prefixes: HashMap::from_iter([(String::new(), 0)]),
         record_graph,
         root_inputs: None,
         budget: Budget::default(),
@@ -233,7 +235,7 @@ pub fn evaluate_root_with(
     ev.walk(0, &mut resources);
     // The walk leaves bodies in the memo; move them out instead of copying them.
     let mut bodies = std::mem::take(&mut ev.bodies);
-    let mut moved: HashMap<String, usize> = HashMap::new();
+    let mut moved: HashMap<String, usize> = HashMap::default();
     for i in 0..resources.len() {
         match bodies.remove(&resources[i].address) {
             Some(body) => {
@@ -335,9 +337,11 @@ impl<'p> Evaluator<'p> {
 
     /// Runs `f` as the evaluation of `node`, memoised, with cycle detection.
     pub fn enter(&mut self, node: Node, span: Span, f: impl FnOnce(&mut Self) -> Value) -> Value {
-        if let Some(v) = self.memo.get(&node) {
+        if let Some((v, bytes)) = self.memo.get_mut(&node) {
+            // The size of a memoised value is measured once, at its first reuse.
+            let bytes = *bytes.get_or_insert_with(|| limits::footprint(v, usize::MAX).0);
             let v = v.clone();
-            self.charge_copy(&v);
+            self.charge_bytes(bytes);
             return v;
         }
         if self.record_graph {
@@ -370,7 +374,7 @@ impl<'p> Evaluator<'p> {
         self.stack.push(node.clone());
         let v = f(self);
         self.stack.pop();
-        self.memo.insert(node, v.clone());
+        self.memo.insert(node, (v.clone(), None));
         v
     }
 
@@ -396,6 +400,11 @@ impl<'p> Evaluator<'p> {
     /// Charges the work of copying a value (one unit per 64 bytes).
     pub fn charge_copy(&mut self, v: &Value) {
         let (bytes, _) = limits::footprint(v, usize::MAX);
+        self.charge_bytes(bytes);
+    }
+
+    /// Counts copying `bytes` of values towards the work limit.
+    fn charge_bytes(&mut self, bytes: usize) {
         self.budget.work = self.budget.work.saturating_add(bytes as u64 / 64);
     }
 

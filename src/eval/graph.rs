@@ -3,7 +3,7 @@
 
 use crate::source::{SourceTable, Span};
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt::Write;
 
 #[derive(Debug, Default)]

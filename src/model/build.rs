@@ -4,7 +4,7 @@
 use super::*;
 use crate::diagnostic::{Finding, Severity};
 use crate::eval::{EvalAttr, EvalBody, ResourceInstance, RootEval, Value};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// Reads an optional attribute as a value.
 pub(super) fn attr<'a>(body: &'a EvalBody, name: &str) -> Option<&'a EvalAttr> {
@@ -65,13 +65,13 @@ pub fn build(root: &RootEval) -> (Network, Vec<Finding>) {
             .iter()
             .map(|r| (r.address.as_str(), r))
             .collect(),
-        vpc_index: HashMap::new(),
-        subnet_index: HashMap::new(),
-        group_index: HashMap::new(),
-        nacl_index: HashMap::new(),
-        lb_index: HashMap::new(),
+        vpc_index: HashMap::default(),
+        subnet_index: HashMap::default(),
+        group_index: HashMap::default(),
+        nacl_index: HashMap::default(),
+        lb_index: HashMap::default(),
         default_vpc_group: None,
-        target_seen: HashSet::new(),
+        target_seen: HashSet::default(),
     };
     b.vpcs();
     b.subnets();

@@ -5,7 +5,7 @@
 use super::build::{attr, elements, Builder};
 use super::*;
 use crate::eval::{EvalBody, ResourceInstance, Value};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// What a route table's routes say about the internet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,7 +76,7 @@ impl<'a> Builder<'a> {
     }
 
     pub(super) fn routes(&mut self) {
-        let mut tables: HashMap<&str, Internet> = HashMap::new();
+        let mut tables: HashMap<&str, Internet> = HashMap::default();
         for t in self
             .of_type("aws_route_table")
             .chain(self.of_type("aws_default_route_table"))
@@ -84,7 +84,7 @@ impl<'a> Builder<'a> {
             tables.insert(t.address.as_str(), self.table_internet(t));
         }
         // The main table of each VPC.
-        let mut main: HashMap<VpcId, Internet> = HashMap::new();
+        let mut main: HashMap<VpcId, Internet> = HashMap::default();
         for t in self.of_type("aws_default_route_table") {
             let vpc = attr(&t.body, "default_route_table_id")
                 .and_then(|a| self.reference(&a.value))
@@ -110,7 +110,7 @@ impl<'a> Builder<'a> {
             .filter_map(|(v, _)| self.vpc_index.get(v.address.as_str()).copied())
             .chain(main.keys().copied())
             .collect();
-        let mut explicit: HashMap<SubnetId, Internet> = HashMap::new();
+        let mut explicit: HashMap<SubnetId, Internet> = HashMap::default();
         for a in self.of_type("aws_route_table_association") {
             let Some(subnet) = attr(&a.body, "subnet_id").and_then(|x| self.subnet_ref(&x.value))
             else {
