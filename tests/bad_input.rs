@@ -379,6 +379,27 @@ fn duplicate_resource_names_are_located() {
 }
 
 #[test]
+fn override_of_nothing_is_located() {
+    // Terraform refuses an override file whose block overrides no block of a primary file.
+    bad_beside_good(
+        &[
+            (
+                "bad/main.tf",
+                b"resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n",
+            ),
+            (
+                "bad/vpc_override.tf",
+                b"resource \"aws_vpc\" \"mian\" {\n  cidr_block = \"10.1.0.0/16\"\n}\n",
+            ),
+        ],
+        &[(
+            "bad/vpc_override.tf:1:1: error[TF001]",
+            "override of resource \"aws_vpc.mian\", which no primary file of this module declares",
+        )],
+    );
+}
+
+#[test]
 fn variable_type_constraint_violations_are_located() {
     bad_beside_good(
         &[

@@ -1,7 +1,7 @@
 //! Finding module directories under the given paths, parsing them, and deciding which are roots.
 
 use super::read::{parse_hcl, parse_hcl_text, read_file, read_source, Limits};
-use super::{json, ModuleDir};
+use super::{json, overrides, ModuleDir};
 use crate::diagnostic::Finding;
 use crate::source::{FileId, SourceFile, SourceTable};
 use crate::syntax::{Body, ExprKind};
@@ -32,13 +32,13 @@ impl Project {
     }
 }
 
+/// `.tf` and `.tf.json` files, override files included.
 fn is_tf(name: &str) -> bool {
-    (name.ends_with(".tf") || name.ends_with(".tf.json")) && !is_override(name)
+    name.ends_with(".tf") || name.ends_with(".tf.json")
 }
 
-fn is_override(name: &str) -> bool {
-    let stem = name.trim_end_matches(".json").trim_end_matches(".tf");
-    stem == "override" || stem.ends_with("_override")
+fn is_override_path(path: &Path) -> bool {
+    overrides::is_override(&path.file_name().unwrap_or_default().to_string_lossy())
 }
 
 /// Lexically normalises `a/b/../c` to `a/c` (no file system access).
@@ -176,19 +176,25 @@ fn restore_evicted(project: &mut Project, sources: &SourceTable) {
             continue;
         }
         let ids = module.evicted.take().unwrap_or_default();
-        let bodies = ids
-            .into_iter()
-            .filter_map(|id| {
-                let file = sources.get(id);
-                // Errors were reported when the file was first parsed.
-                if file.path.to_string_lossy().ends_with(".json") {
-                    json::parse_json_text(id, &file.text).ok()
-                } else {
-                    parse_hcl_text(id, &file.text).ok()
-                }
-            })
-            .collect();
-        module.body = merge_all(bodies);
+        let (mut primary, mut over) = (Vec::new(), Vec::new());
+        for id in ids {
+            let file = sources.get(id);
+            // Errors were reported when the file was first parsed.
+            let parsed = if file.path.to_string_lossy().ends_with(".json") {
+                json::parse_json_text(id, &file.text).ok()
+            } else {
+                parse_hcl_text(id, &file.text).ok()
+            };
+            match parsed {
+                Some(body) if is_override_path(&file.path) => over.push(body),
+                Some(body) => primary.push(body),
+                None => {}
+            }
+        }
+        module.body = merge_all(primary);
+        for body in over {
+            overrides::apply(&mut module.body, body, &mut Vec::new());
+        }
         project.early.remove(dir);
     }
 }
@@ -223,8 +229,10 @@ pub fn load_dir(
 /// The files of one directory to read, in the order they are added to the source table.
 struct DirPlan {
     dir: PathBuf,
-    /// `.tf` and `.tf.json` files, sorted.
+    /// Primary `.tf` and `.tf.json` files, sorted.
     files: Vec<PathBuf>,
+    /// Override files (`override.tf`, `*_override.tf`, …), sorted: merged after the others.
+    overrides: Vec<PathBuf>,
     /// `terraform.tfvars[.json]`, then `*.auto.tfvars[.json]` in lexical order.
     tfvars: Vec<PathBuf>,
 }
@@ -232,6 +240,8 @@ struct DirPlan {
 fn plan_dir(dir: PathBuf, mut files: Vec<PathBuf>) -> DirPlan {
     files.sort();
     files.dedup();
+    let (overrides, files): (Vec<PathBuf>, Vec<PathBuf>) =
+        files.into_iter().partition(|p| is_override_path(p));
     let mut tfvars: Vec<PathBuf> = Vec::new();
     if let Ok(read) = std::fs::read_dir(&dir) {
         let mut autos: Vec<PathBuf> = read
@@ -251,7 +261,12 @@ fn plan_dir(dir: PathBuf, mut files: Vec<PathBuf>) -> DirPlan {
         }
         tfvars.extend(autos);
     }
-    DirPlan { dir, files, tfvars }
+    DirPlan {
+        dir,
+        files,
+        overrides,
+        tfvars,
+    }
 }
 
 /// Reads and parses many directories on the current rayon pool.
@@ -289,7 +304,7 @@ fn load_dirs_with(
         .iter()
         .map(|p| {
             let base = next;
-            next += p.files.len() + p.tfvars.len();
+            next += p.files.len() + p.overrides.len() + p.tfvars.len();
             base
         })
         .collect();
@@ -328,7 +343,13 @@ fn load_plan(
     limits: &Limits,
     early: Option<(&EarlyCheck, &[PathBuf])>,
 ) -> LoadedDir {
-    let paths: Vec<&PathBuf> = plan.files.iter().chain(&plan.tfvars).collect();
+    let paths: Vec<&PathBuf> = plan
+        .files
+        .iter()
+        .chain(&plan.overrides)
+        .chain(&plan.tfvars)
+        .collect();
+    let sources = plan.files.len() + plan.overrides.len();
     let loaded: Vec<(SourceFile, Result<Body, Finding>)> = paths
         .par_iter()
         .enumerate()
@@ -341,15 +362,20 @@ fn load_plan(
     let mut files = Vec::with_capacity(loaded.len());
     let mut findings = Vec::new();
     let mut bodies = Vec::with_capacity(plan.files.len());
+    let mut over = Vec::new();
     for (n, (file, parsed)) in loaded.into_iter().enumerate() {
         files.push(file);
         match parsed {
             Ok(body) if n < plan.files.len() => bodies.push(body),
+            Ok(body) if n < sources => over.push(body),
             Ok(body) => module.tfvars.push(body),
             Err(f) => findings.push(f),
         }
     }
     module.body = merge_all(bodies);
+    for body in over {
+        overrides::apply(&mut module.body, body, &mut findings);
+    }
     let mut early_findings = None;
     if let Some((check, scope)) = early {
         if module.body.blocks_of("module").next().is_none() {
@@ -364,11 +390,7 @@ fn load_plan(
             module = project.modules.remove(&dir).unwrap_or_default();
             module.body = Body::default();
             module.tfvars = Vec::new();
-            module.evicted = Some(
-                (base..base + plan.files.len())
-                    .map(|i| FileId(i as u32))
-                    .collect(),
-            );
+            module.evicted = Some((base..base + sources).map(|i| FileId(i as u32)).collect());
         }
     }
     LoadedDir {

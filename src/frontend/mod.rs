@@ -7,6 +7,7 @@
 pub mod discover;
 pub mod json;
 pub mod lower;
+mod overrides;
 mod read;
 pub use discover::{is_local_source, normalize};
 
