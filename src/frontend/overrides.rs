@@ -164,7 +164,7 @@ mod tests {
         (base, findings)
     }
 
-    fn attr<'a>(body: &'a Body, kind: &str, name: &str) -> Option<String> {
+    fn attr(body: &Body, kind: &str, name: &str) -> Option<String> {
         body.blocks
             .iter()
             .find(|b| b.kind == kind)
