@@ -502,6 +502,32 @@ fn instance_port_out_of_range_is_located() {
 }
 
 #[test]
+fn huge_ports_and_rule_numbers_say_out_of_range() {
+    // 1e300 is a whole number, just not one any port or rule number can be.
+    let text = GOOD
+        .replace("instance_port     = 8080", "instance_port     = 1e300")
+        .replacen("from_port   = 443", "from_port   = 1e300", 1);
+    assert_eq!(
+        text.matches("1e300").count(),
+        2,
+        "the fixture changed: update this test"
+    );
+    bad_beside_good(
+        &[("bad/main.tf", text.as_bytes())],
+        &[
+            (
+                "bad/main.tf:",
+                "error[TF004]: `instance_port` is 1e300, far outside the port range 0-65535",
+            ),
+            (
+                "bad/main.tf:",
+                "error[TF004]: `from_port` is 1e300, far outside the port range 0-65535",
+            ),
+        ],
+    );
+}
+
+#[test]
 fn malformed_health_check_targets_are_located() {
     for (target, column) in [
         ("HTTP80", 27),

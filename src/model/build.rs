@@ -131,9 +131,24 @@ impl<'a> Builder<'a> {
         if let Some(u) = as_unknown(&a.value, a.span) {
             return Err(u);
         }
-        match a.value.as_i64() {
-            Some(n) => Ok(n),
-            None => {
+        match (a.value.as_i64(), &a.value) {
+            (Some(n), _) => Ok(n),
+            (None, Value::Number(n)) if n.is_finite() && n.fract() == 0.0 => {
+                // A whole number too large for any integer type, e.g. `1e300`.
+                let range = if name.ends_with("port") {
+                    "the port range 0-65535"
+                } else {
+                    "the rule numbers 1-32766"
+                };
+                self.findings.push(Finding::new(
+                    "TF004",
+                    Severity::Error,
+                    a.span,
+                    format!("`{name}` is {n:e}, far outside {range}"),
+                ));
+                Err(unknown_at(format!("`{name}` is out of range"), a.span))
+            }
+            (None, _) => {
                 self.findings.push(Finding::new(
                     "TF004",
                     Severity::Error,
