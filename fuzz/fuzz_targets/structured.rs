@@ -1,7 +1,8 @@
 //! Structure-aware fuzzing: an `arbitrary`-derived syntax tree of the Terraform this tool reads
 //! (VPCs, subnets, security groups with inline, dynamic and standalone rules, network ACLs,
 //! load balancers, instances, autoscaling groups, route tables, locals, variables, tfvars,
-//! outputs and a local module), rendered as valid-looking HCL and run through the pipeline.
+//! outputs, a local module and an override file), rendered as valid-looking HCL and run
+//! through the pipeline.
 //!
 //! Byte-level mutation rarely gets past the parser into the model and the checks; this target
 //! starts there. Names come from a small pool so that references usually resolve, and ports,
@@ -21,6 +22,8 @@ struct Config {
     items: Vec<Item>,
     tfvars: Vec<(Name, Expr)>,
     module: Vec<Item>,
+    /// Blocks of an override file, merged into (or failing to match) those of `main.tf`.
+    overrides: Vec<Item>,
 }
 
 #[derive(Arbitrary, Debug, Clone, Copy)]
@@ -1089,6 +1092,12 @@ fuzz_target!(|config: Config| {
         files.push((
             "modules/m/main.tf".to_string(),
             render(&config.module).into_bytes(),
+        ));
+    }
+    if !config.overrides.is_empty() {
+        files.push((
+            "main_override.tf".to_string(),
+            render(&config.overrides).into_bytes(),
         ));
     }
     if !config.tfvars.is_empty() {
