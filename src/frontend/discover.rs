@@ -138,9 +138,12 @@ pub fn discover_with(
             let name = entry.file_name().to_string_lossy();
             if is_tf(&name) && !excluded(entry.path()) {
                 if let Some(parent) = entry.path().parent() {
-                    dirs.entry(parent.to_path_buf())
-                        .or_default()
-                        .push(entry.path().to_path_buf());
+                    // Files of one directory mostly come one after another: look that up first.
+                    let files = match dirs.last_entry() {
+                        Some(last) if last.key() == parent => last.into_mut(),
+                        _ => dirs.entry(parent.to_path_buf()).or_default(),
+                    };
+                    files.push(entry.path().to_path_buf());
                 }
             }
         }
