@@ -56,7 +56,7 @@ pub fn read_file(path: &Path, id: FileId, limits: &Limits) -> (SourceFile, Optio
         Ok(b) => b,
         Err(e) => return fail(0, String::new(), e),
     };
-    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+    if let Some(nul) = memchr::memchr(0, &bytes) {
         let valid = String::from_utf8_lossy(&bytes[..nul]).into_owned();
         return fail(
             nul,
