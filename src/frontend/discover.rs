@@ -38,7 +38,30 @@ fn is_tf(name: &str) -> bool {
 }
 
 fn is_override_path(path: &Path) -> bool {
-    overrides::is_override(&path.file_name().unwrap_or_default().to_string_lossy())
+    overrides::is_override(&file_name(path))
+}
+
+/// Variable files Terraform reads for a root: `terraform.tfvars` and `*.auto.tfvars`, and
+/// their JSON forms.
+fn is_tfvars(name: &str) -> bool {
+    matches!(name, "terraform.tfvars" | "terraform.tfvars.json")
+        || name.ends_with(".auto.tfvars")
+        || name.ends_with(".auto.tfvars.json")
+}
+
+fn file_name(path: &Path) -> std::borrow::Cow<'_, str> {
+    path.file_name().unwrap_or_default().to_string_lossy()
+}
+
+/// The variable files of a directory that was not walked.
+fn tfvars_in(dir: &Path) -> Vec<PathBuf> {
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    read.filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| is_tfvars(&file_name(p)))
+        .collect()
 }
 
 /// Lexically normalises `a/b/../c` to `a/c` (no file system access).
@@ -83,7 +106,11 @@ pub fn discover_with(
     early: Option<&EarlyCheck>,
 ) -> Project {
     let mut project = Project::default();
+    // Each directory's `.tf`, `.tf.json` and tfvars files, as the walk finds them.
     let mut dirs: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    // Directories that have a `.terraform` directory (only those can list installed modules).
+    let terraform_dirs = std::sync::Arc::new(std::sync::Mutex::new(BTreeSet::new()));
+    let mut initialised: BTreeSet<PathBuf> = BTreeSet::new();
     for path in paths {
         let abs = match std::fs::canonicalize(path) {
             Ok(p) => p,
@@ -101,20 +128,29 @@ pub fn discover_with(
         project.scope.push(abs.clone());
         if abs.is_file() {
             if let Some(parent) = abs.parent() {
-                dirs.entry(parent.to_path_buf())
-                    .or_default()
-                    .push(abs.clone());
+                let files = dirs.entry(parent.to_path_buf()).or_default();
+                files.push(abs.clone());
+                // A file named on the command line: its directory was not walked.
+                files.extend(tfvars_in(parent));
+                initialised.insert(parent.to_path_buf());
             }
             continue;
         }
+        let seen_terraform = std::sync::Arc::clone(&terraform_dirs);
         let walker = ignore::WalkBuilder::new(&abs)
             .standard_filters(false)
             .follow_links(true)
             .sort_by_file_name(|a, b| a.cmp(b))
-            .filter_entry(|e| {
+            .filter_entry(move |e| {
                 let name = e.file_name().to_string_lossy();
-                !(e.file_type().is_some_and(|t| t.is_dir())
-                    && (name == ".terraform" || name == ".git"))
+                let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+                if is_dir && name == ".terraform" {
+                    if let Some(parent) = e.path().parent() {
+                        let mut seen = seen_terraform.lock().unwrap_or_else(|e| e.into_inner());
+                        seen.insert(parent.to_path_buf());
+                    }
+                }
+                !(is_dir && (name == ".terraform" || name == ".git"))
             })
             .build();
         for entry in walker {
@@ -132,11 +168,14 @@ pub fn discover_with(
                     continue;
                 }
             };
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
-                continue;
-            }
+            let is_file = entry.file_type().is_some_and(|t| t.is_file());
             let name = entry.file_name().to_string_lossy();
-            if is_tf(&name) && !excluded(entry.path()) {
+            // Variable files are not subject to exclusion: they belong to their directory. Terraform
+            // reads them whatever they are, so a FIFO, device or directory with such a name is
+            // kept, to be refused with a message when it is read.
+            if (is_file && is_tf(&name) && !excluded(entry.path()))
+                || (is_tfvars(&name) && entry.depth() > 0)
+            {
                 if let Some(parent) = entry.path().parent() {
                     // Files of one directory mostly come one after another: look that up first.
                     let files = match dirs.last_entry() {
@@ -148,7 +187,14 @@ pub fn discover_with(
             }
         }
     }
-    let dirs: Vec<(PathBuf, Vec<PathBuf>)> = dirs.into_iter().collect();
+    // A directory with variable files but no Terraform files is not a module.
+    let dirs: Vec<(PathBuf, Vec<PathBuf>)> = dirs
+        .into_iter()
+        .filter(|(_, files)| files.iter().any(|f| is_tf(&file_name(f))))
+        .collect();
+    initialised.extend(std::mem::take(
+        &mut *terraform_dirs.lock().unwrap_or_else(|e| e.into_inner()),
+    ));
     let scope = project.scope.clone();
     let early = early.map(|check| (check, scope.as_slice()));
     for (module, found) in load_dirs_with(dirs, sources, limits, &mut project.findings, early) {
@@ -159,7 +205,9 @@ pub fn discover_with(
     }
     project.roots = pick_roots(&project.modules);
     for root in project.roots.clone() {
-        load_installed(&root, &mut project, sources, limits);
+        if initialised.contains(&root) {
+            load_installed(&root, &mut project, sources, limits);
+        }
     }
     restore_evicted(&mut project, sources);
     project
@@ -240,30 +288,21 @@ struct DirPlan {
     tfvars: Vec<PathBuf>,
 }
 
+/// Sorts a directory's files into primary files, override files and variable files, each in
+/// the order Terraform reads them.
 fn plan_dir(dir: PathBuf, mut files: Vec<PathBuf>) -> DirPlan {
     files.sort();
     files.dedup();
+    let (tfvars, files): (Vec<PathBuf>, Vec<PathBuf>) =
+        files.into_iter().partition(|p| is_tfvars(&file_name(p)));
     let (overrides, files): (Vec<PathBuf>, Vec<PathBuf>) =
         files.into_iter().partition(|p| is_override_path(p));
-    let mut tfvars: Vec<PathBuf> = Vec::new();
-    if let Ok(read) = std::fs::read_dir(&dir) {
-        let mut autos: Vec<PathBuf> = read
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| {
-                let n = p.file_name().unwrap_or_default().to_string_lossy();
-                n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json")
-            })
-            .collect();
-        autos.sort();
-        for base in ["terraform.tfvars", "terraform.tfvars.json"] {
-            let p = dir.join(base);
-            if p.is_file() {
-                tfvars.push(p);
-            }
-        }
-        tfvars.extend(autos);
-    }
+    // `terraform.tfvars`, then `terraform.tfvars.json`, then `*.auto.tfvars[.json]` by name.
+    let (mut tfvars, autos): (Vec<PathBuf>, Vec<PathBuf>) = tfvars
+        .into_iter()
+        .partition(|p| matches!(&*file_name(p), "terraform.tfvars" | "terraform.tfvars.json"));
+    tfvars.sort_by_key(|p| file_name(p).len());
+    tfvars.extend(autos);
     DirPlan {
         dir,
         files,
