@@ -1,0 +1,66 @@
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+
+resource "aws_subnet" "public_a" {
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.0.1.0/24"
+  availability_zone = "eu-west-1a"
+}
+
+resource "aws_subnet" "app_a" {
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.0.11.0/24"
+  availability_zone = "eu-west-1a"
+}
+
+resource "aws_security_group" "lb" {
+  name   = "web-lb"
+  vpc_id = aws_vpc.main.id
+
+  ingress {
+    description = "HTTP from clients"
+    from_port   = 80
+    to_port     = 80
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+
+  egress {
+    description     = "to instances"
+    from_port       = 8080
+    to_port         = 8080
+    protocol        = "tcp"
+    security_groups = [module.web.security_group_id]
+  }
+}
+
+module "web" {
+  source     = "./modules/web"
+  vpc_id     = aws_vpc.main.id
+  subnet_id  = aws_subnet.app_a.id
+  lb_sg_id   = aws_security_group.lb.id
+  app_port   = 8080
+}
+
+resource "aws_elb" "web" {
+  name            = "web"
+  subnets         = [aws_subnet.public_a.id]
+  security_groups = [aws_security_group.lb.id]
+  instances       = module.web.instance_ids
+
+  listener {
+    lb_port           = 80
+    lb_protocol       = "http"
+    instance_port     = 8080
+    instance_protocol = "http"
+  }
+
+  health_check {
+    target              = "HTTP:8080/"
+    interval            = 30
+    timeout             = 5
+    healthy_threshold   = 2
+    unhealthy_threshold = 2
+  }
+}
