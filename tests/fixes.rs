@@ -31,13 +31,16 @@ fn tf_files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// Applies a fix: an inline block goes right after the header of the resource it names; a
-/// resource goes at the end of the file the finding points at.
+/// Applies a fix: an inline block goes right after the header of the resource it names, in
+/// the file the finding points at when that file has the header (an override file may), else
+/// in the file that has it; a resource goes at the end of the file the finding points at.
 fn apply(dir: &Path, primary_file: &Path, fix: &str) {
     if let Some(rest) = fix.strip_prefix("# inside resource ") {
         let (header, block) = rest.split_once('\n').unwrap();
         let header = format!("resource {header} {{");
-        for file in tf_files(dir) {
+        let mut files = tf_files(dir);
+        files.sort_by_key(|f| f != primary_file);
+        for file in files {
             let text = std::fs::read_to_string(&file).unwrap();
             if let Some(pos) = text.find(&header) {
                 let line_end = pos + text[pos..].find('\n').unwrap() + 1;

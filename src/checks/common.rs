@@ -6,7 +6,7 @@ use crate::analysis::flow::{placement_addrs, Cover, FlowPeer, SgAnswer};
 use crate::analysis::ports::PortSet;
 use crate::diagnostic::{Finding, Severity};
 use crate::eval::Unknown;
-use crate::model::{GroupId, Groups, HealthCheck, Known, LoadBalancer, Network, Target};
+use crate::model::{Direction, GroupId, Groups, HealthCheck, Known, LoadBalancer, Network, Target};
 use crate::source::Span;
 
 /// What the rules look at.
@@ -405,15 +405,21 @@ pub fn targets_sharing(targets: &[Target], t: &Target) -> String {
     }
 }
 
-/// Where to point for a finding about group `g`: the group, or `fallback` when the group is
-/// AWS's default group, which is not in the configuration.
-pub fn edit_span(net: &Network, g: GroupId, fallback: Span) -> Span {
+/// Where to point for a finding about group `g` that a new `dir` rule fixes: the group, the
+/// override file that supplies its inline rules of that direction, or `fallback` when the
+/// group is AWS's default group, which is not in the configuration.
+pub fn edit_span(net: &Network, g: GroupId, dir: Direction, fallback: Span) -> Span {
     let group = &net.groups[g];
     if group.synthetic {
-        fallback
-    } else {
-        group.span
+        return fallback;
     }
+    // Inline rules of this direction that an override file supplies replace the group's own:
+    // a new one must go beside them, in the override file (overrides live in other files).
+    group
+        .rules
+        .iter()
+        .find(|r| r.direction == dir && r.standalone.is_none() && r.span.file != group.span.file)
+        .map_or(group.span, |r| r.span)
 }
 
 /// The peer of a suggested rule on `group` that names group `peer`: `self` when they are the

@@ -110,7 +110,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 let f = Finding::new(
                     RULE.code,
                     Severity::Error,
-                    edit_span(net, g, l.lb_port_span),
+                    edit_span(net, g, Direction::Ingress, l.lb_port_span),
                     format!("no ingress rule of {} allows TCP {port} from {who}: clients cannot reach listener port {port} of {}", group_names(net, &ids), lb.address),
                 )
                 .label(l.lb_port_span, format!("clients connect to port {port} here"))

@@ -98,7 +98,7 @@ pub fn lb_egress(cx: &Context, out: &mut Vec<Finding>, instance: bool) {
                     let f = Finding::new(
                         code,
                         Severity::Error,
-                        edit_span(net, g, lb.span),
+                        edit_span(net, g, Direction::Egress, lb.span),
                         format!(
                             "no egress rule of {} allows TCP {} to {}: the load balancer {} cannot reach {} on its {}",
                             group_names(net, ids), needed.port, t.address, lb.address, t.address, needed.describe()

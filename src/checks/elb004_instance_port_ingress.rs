@@ -128,7 +128,7 @@ pub fn instance_ingress(cx: &Context, out: &mut Vec<Finding>, instance: bool) {
                     let f = Finding::new(
                         code,
                         Severity::Error,
-                        edit_span(net, g, t.span),
+                        edit_span(net, g, Direction::Ingress, t.span),
                         format!(
                             "no ingress rule of {} allows TCP {} from the load balancer {}: {} unreachable on the {}",
                             group_names(net, ids), needed.port, lb.address, targets_sharing(targets, t), needed.describe()

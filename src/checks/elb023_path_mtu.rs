@@ -77,7 +77,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                     Finding::new(
                         RULE.code,
                         Severity::Note,
-                        edit_span(net, g, t.span),
+                        edit_span(net, g, Direction::Ingress, t.span),
                         format!(
                             "{} does not admit ICMP type 3 code 4, which path MTU discovery needs",
                             group_names(net, ids)

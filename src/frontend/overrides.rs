@@ -98,9 +98,6 @@ fn merge_block(original: &mut Block, over: Block) {
     if over.body.blocks.is_empty() {
         return;
     }
-    // New nested blocks are best added where the override put its own: the original's blocks
-    // of those types no longer count.
-    original.span = over.span;
     let replaced: Vec<String> = over
         .body
         .blocks
@@ -230,8 +227,10 @@ resource "aws_security_group" "app" {
             .attribute("from_port")
             .and_then(literal);
         assert_eq!(port.as_deref(), Some("8080"));
-        // Blocks the fix adds belong in the override block now.
-        assert_eq!(sg.span.file, FileId(1));
+        // The block still stands where the primary file declares it; its new ingress block
+        // keeps the override file's location.
+        assert_eq!(sg.header_span.file, FileId(0));
+        assert_eq!(sg.body.blocks[1].header_span.file, FileId(1));
     }
 
     #[test]

@@ -14,7 +14,7 @@ variable "app_port" {
   type = number
 }
 
-resource "aws_security_group" "app" { # expect: ELB004
+resource "aws_security_group" "app" {
   name   = "web-app"
   vpc_id = var.vpc_id
 
