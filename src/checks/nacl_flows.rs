@@ -125,7 +125,7 @@ pub fn evaluate(
     let primary = deny
         .map(|t| t.0)
         .or(partial.map(|t| t.0))
-        .unwrap_or(net.nacls[nacl].span);
+        .unwrap_or_else(|| nacl_edit_span(net, nacl, egress));
     Ok(Some(Block {
         ports: blocked,
         primary,
@@ -230,6 +230,16 @@ pub fn finding(
     ))
     .fix(fix(net, nacl, egress, cidr, &b.ports, b.deny));
     with_call_sites(f, lb)
+}
+
+/// Where a new rule of ACL `nacl` in one direction goes: beside the inline rules of that
+/// direction an override file supplies (they replace the ACL's own), else the ACL itself.
+fn nacl_edit_span(net: &Network, nacl: NaclId, egress: bool) -> Span {
+    let n = &net.nacls[nacl];
+    n.rules
+        .iter()
+        .find(|r| r.inline && r.egress == egress && r.span.file != n.span.file)
+        .map_or(n.span, |r| r.span)
 }
 
 /// Subnets of the LB paired with the subnets of its targets: (LB subnet, target subnet).
