@@ -476,3 +476,25 @@ fn integration_files_agree_with_the_binary() {
     assert!(action.contains("read -r -d '' -a paths <<< \"$INPUT_PATH\""));
     assert!(action.contains("-- \"${paths[@]}\""));
 }
+
+#[test]
+fn a_file_named_on_the_command_line_reads_its_directory_tfvars() {
+    // terraform.tfvars moves the port to 9090, which the instance group does not admit: the
+    // finding exists only if the variable file was read.
+    let case = root().join("testdata/rules/ELB004/fail_tfvars_port");
+    for path in [case.clone(), case.join("main.tf")] {
+        let out = bin()
+            .arg("--format")
+            .arg("compact")
+            .arg(&path)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{}: {text}", path.display());
+        assert!(
+            text.contains("error[ELB004]") && text.contains("9090"),
+            "{}: {text}",
+            path.display()
+        );
+    }
+}
