@@ -108,7 +108,7 @@ pub fn needed_ports(lb: &LoadBalancer) -> Vec<NeededPort> {
 pub fn clients(net: &Network, lb: &LoadBalancer) -> Known<AddrSet> {
     match &lb.internal {
         Ok(false) => Ok(AddrSet::public()),
-        Ok(true) => net.vpc_cidrs(lb.vpc),
+        Ok(true) => net.lb_vpc_cidrs(lb),
         Err(u) => Err(u.clone()),
     }
 }
@@ -270,7 +270,7 @@ pub fn sg_rule_fix(
 
 /// The CIDR expression of an LB's VPC, for suggested rules.
 pub fn vpc_cidr_expr(net: &Network, lb: &LoadBalancer) -> String {
-    match net.vpc_cidrs(lb.vpc) {
+    match net.lb_vpc_cidrs(lb) {
         Ok(c) => format!("\"{}\"", crate::checks::nacl_flows::covering_cidr(&c)),
         Err(_) => match lb.vpc {
             Some(v) => format!("{}.cidr_block", local_name(&net.vpcs[v].address)),

@@ -41,7 +41,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         let Groups::Known(ids) = &lb.groups else {
             continue;
         };
-        let Ok(vpc) = net.vpc_cidrs(lb.vpc) else {
+        let Ok(vpc) = net.lb_vpc_cidrs(lb) else {
             continue;
         };
         for &g in ids {

@@ -48,7 +48,7 @@ pub fn broad_instance_rules(cx: &Context, out: &mut Vec<Finding>, code: &str, cl
         let inside = if classic {
             AddrSet::empty()
         } else {
-            net.vpc_cidrs(lb.vpc)
+            net.lb_vpc_cidrs(lb)
                 .unwrap_or_else(|_| AddrSet::all().subtract(&AddrSet::public()))
         };
         let needed = needed_ports(lb);

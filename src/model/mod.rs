@@ -218,7 +218,11 @@ pub struct LoadBalancer {
     /// Span of `security_groups`, when set.
     pub groups_span: Option<Span>,
     pub placement: Placement,
+    /// The LB's VPC when it is in the configuration; `None` for the default VPC, or when the
+    /// VPC is not known ([`LoadBalancer::vpc_unknown`]).
     pub vpc: Option<VpcId>,
+    /// Why the LB's VPC is not known (its subnets and groups do not say), if it is not.
+    pub vpc_unknown: Option<Unknown>,
     /// EC2-Classic: availability zones only and no VPC resources in the configuration.
     pub classic: bool,
     pub cross_zone: bool,
@@ -227,9 +231,13 @@ pub struct LoadBalancer {
 }
 
 impl Network {
-    /// The VPC CIDRs for a VPC, or the default VPC's CIDR when none is known.
-    pub fn vpc_cidrs(&self, vpc: Option<VpcId>) -> Known<AddrSet> {
-        match vpc {
+    /// The CIDRs of an LB's VPC: its VPC's, the default VPC's, or unknown when the
+    /// configuration does not say which VPC the LB is in.
+    pub fn lb_vpc_cidrs(&self, lb: &LoadBalancer) -> Known<AddrSet> {
+        if let Some(u) = &lb.vpc_unknown {
+            return Err(u.clone());
+        }
+        match lb.vpc {
             Some(v) => self.vpcs[v].cidrs.clone(),
             None => Ok(AddrSet::parse_cidr(DEFAULT_VPC_CIDR).expect("valid CIDR")),
         }

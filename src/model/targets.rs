@@ -98,6 +98,46 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// The VPC of a load balancer: that of its subnets, else that of its security groups (which
+    /// must be in the LB's VPC), else the default VPC when it is placed there. Otherwise it is
+    /// not known, and nothing that depends on the VPC's addresses is guessed.
+    fn lb_vpc(
+        &self,
+        placement: &Placement,
+        groups: &Groups,
+        owner: Span,
+    ) -> (Option<VpcId>, Option<Unknown>) {
+        if let Some(v) = self.vpc_of_placement(placement) {
+            return (Some(v), None);
+        }
+        if let Groups::Known(ids) = groups {
+            if let Some(v) = ids.iter().find_map(|g| self.net.groups[*g].vpc) {
+                return (Some(v), None);
+            }
+        }
+        match placement {
+            Placement::DefaultVpc => (None, None),
+            Placement::Subnets(ids)
+                if !ids.is_empty()
+                    && ids.iter().all(|s| {
+                        let address = &self.net.subnets[*s].address;
+                        address.starts_with("aws_default_subnet.")
+                            || address.contains(".aws_default_subnet.")
+                    }) =>
+            {
+                (None, None)
+            }
+            Placement::Unknown(u) => (None, Some(u.clone())),
+            Placement::Subnets(_) => (
+                None,
+                Some(unknown_at(
+                    "the VPC of the load balancer's subnets is not in this configuration",
+                    owner,
+                )),
+            ),
+        }
+    }
+
     /// The groups an interface gets when none are given: its VPC's default group.
     fn default_groups(&mut self, placement: &Placement, owner: Span) -> Groups {
         match placement {
@@ -205,7 +245,7 @@ impl<'a> Builder<'a> {
                     }
                 },
             };
-            let vpc = self.vpc_of_placement(&placement);
+            let (vpc, vpc_unknown) = self.lb_vpc(&placement, &groups, r.span);
             let cross_zone = attr(body, "cross_zone_load_balancing")
                 .and_then(|a| a.value.as_bool())
                 .unwrap_or(true);
@@ -220,6 +260,7 @@ impl<'a> Builder<'a> {
                 groups_span: groups_attr.map(|a| a.span),
                 placement,
                 vpc,
+                vpc_unknown,
                 classic,
                 cross_zone,
                 azs,
