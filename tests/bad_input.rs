@@ -225,6 +225,28 @@ fn symlink_loop_is_reported_and_not_followed() {
 
 #[cfg(unix)]
 #[test]
+fn broken_links_matter_only_for_files_terraform_reads() {
+    // A vendored `.yml` whose target is missing is none of Terraform's business; a broken
+    // `.tf` link is a file Terraform would fail to read.
+    let dir = workspace(&[("good/main.tf", GOOD.as_bytes())]);
+    std::fs::create_dir_all(dir.path().join("good/manifests")).unwrap();
+    std::os::unix::fs::symlink("../missing.yml", dir.path().join("good/manifests/a.yml")).unwrap();
+    let (code, out) = run(dir.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(!out.contains("TF001"), "{out}");
+    std::os::unix::fs::symlink("missing.tf", dir.path().join("good/broken.tf")).unwrap();
+    let (code, out) = run(dir.path(), &[]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("good/broken.tf:1:1: error[TF001]")),
+        "{out}"
+    );
+    assert!(out.contains(GOOD_FINDING), "{out}");
+}
+
+#[cfg(unix)]
+#[test]
 fn unreadable_file_is_located() {
     use std::os::unix::fs::PermissionsExt;
     let dir = workspace(&[

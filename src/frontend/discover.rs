@@ -157,8 +157,15 @@ pub fn discover_with(
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    // Symlink loops and unreadable directories: report, keep going.
-                    let id = sources.add(abs.clone(), String::new());
+                    // Symlink loops, unreadable directories and broken links: report, keep
+                    // going. A broken link to a file Terraform would not read (a `.yml`
+                    // vendored from elsewhere) is none of our business.
+                    let path = error_path(&e);
+                    if path.is_some_and(|(p, is_loop)| !is_loop && !could_be_terraform(p)) {
+                        continue;
+                    }
+                    let at = path.map_or_else(|| abs.clone(), |(p, _)| p.to_path_buf());
+                    let id = sources.add(at, String::new());
                     project.findings.push(Finding::new(
                         "TF001",
                         crate::diagnostic::Severity::Error,
@@ -248,6 +255,27 @@ fn restore_evicted(project: &mut Project, sources: &SourceTable) {
         }
         project.early.remove(dir);
     }
+}
+
+/// The path a walk error is about, if it names one, and whether it is a symbolic link loop.
+fn error_path(e: &ignore::Error) -> Option<(&Path, bool)> {
+    match e {
+        ignore::Error::WithPath { path, err } => {
+            Some((path, error_path(err).is_some_and(|(_, is_loop)| is_loop)))
+        }
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some((child, true)),
+        _ => None,
+    }
+}
+
+/// Whether an entry that could not be read might matter to Terraform: a `.tf`, `.tf.json` or
+/// variable file, or a name without an extension, which may be a directory.
+fn could_be_terraform(path: &Path) -> bool {
+    let name = file_name(path);
+    is_tf(&name) || is_tfvars(&name) || path.extension().is_none()
 }
 
 fn loop_message(e: &ignore::Error) -> String {
