@@ -13,8 +13,9 @@ crate::declare_rule! {
     ///
     /// ## Why it matters
     /// Clients can then reach the instances directly and bypass the load balancer, its TLS
-    /// termination and its access logs. Admit the LB's security group instead. Instances
-    /// whose subnets are all private (no route to an internet gateway) are not reported.
+    /// termination and its access logs. Admit the LB's security group instead. Only instances
+    /// with a subnet proven public (a route to an internet gateway, or the default VPC) are
+    /// reported: private subnets, and subnets or routes known only after apply, are not.
     ///
     /// ## Example
     /// ```hcl
@@ -60,8 +61,9 @@ pub fn broad_instance_rules(cx: &Context, out: &mut Vec<Finding>, code: &str, cl
             let Groups::Known(ids) = &t.groups else {
                 continue;
             };
-            // Instances only in subnets proven private cannot be reached from outside.
-            if !classic && is_private(net, &t.placement) {
+            // Only instances that can be reached from outside can bypass the load balancer:
+            // some subnet of theirs is proven public (or they are in the default VPC).
+            if !classic && !is_public(net, &t.placement) {
                 continue;
             }
             for &g in ids {
@@ -114,12 +116,15 @@ pub fn broad_instance_rules(cx: &Context, out: &mut Vec<Finding>, code: &str, cl
     }
 }
 
-/// True when every subnet of the placement is known to have no route to an internet gateway.
-fn is_private(net: &crate::model::Network, p: &crate::model::Placement) -> bool {
+/// True when some subnet of the placement is known to route to an internet gateway, or the
+/// placement is the default VPC, whose subnets all do. Unknown subnets or routing prove
+/// nothing, so they give no warning.
+fn is_public(net: &crate::model::Network, p: &crate::model::Placement) -> bool {
     match p {
         crate::model::Placement::Subnets(ids) => {
-            ids.iter().all(|s| net.subnets[*s].public == Some(false))
+            ids.iter().any(|s| net.subnets[*s].public == Some(true))
         }
-        _ => false,
+        crate::model::Placement::DefaultVpc => true,
+        crate::model::Placement::Unknown(_) => false,
     }
 }
