@@ -90,6 +90,26 @@ fn syntax_error_is_located() {
 }
 
 #[test]
+fn a_syntax_error_does_not_make_every_name_of_its_module_undeclared() {
+    // variables.tf fails to parse (HCL1 syntax), so the names it declares are missing: the
+    // references to them in main.tf prove nothing, and the syntax error is the one finding.
+    let out = bad_beside_good(
+        &[
+            (
+                "bad/main.tf",
+                b"resource \"aws_security_group\" \"lb\" {\n  name = \"${var.env}-lb\"\n}\n",
+            ),
+            (
+                "bad/variables.tf",
+                b"variable \"env\" {}\nvariable \"sg\" {type=\"list\",default=[]}\n",
+            ),
+        ],
+        &[("bad/variables.tf:2:", "error[TF001]: syntax error")],
+    );
+    assert!(!out.contains("TF002"), "{out}");
+}
+
+#[test]
 fn non_utf8_file_is_located_at_the_first_bad_byte() {
     bad_beside_good(
         &[("bad/main.tf", b"locals {\n  a = \"caf\xe9\"\n}\n")],

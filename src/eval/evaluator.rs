@@ -289,6 +289,14 @@ impl<'p> Evaluator<'p> {
         index.map(|i| &self.decls[i])
     }
 
+    /// True when a file of module instance `inst`'s directory could not be parsed.
+    pub fn module_unparsed(&self, inst: usize) -> bool {
+        self.project
+            .modules
+            .get(&self.insts[inst].dir)
+            .is_some_and(|m| m.unparsed)
+    }
+
     /// True when references are being recorded in the graph.
     pub fn records_graph(&self) -> bool {
         self.record_graph

@@ -479,7 +479,12 @@ impl<'p> Evaluator<'p> {
                     .decls(inst)
                     .is_some_and(|d| d.variables.contains_key(n));
                 if !declared {
-                    return Ok(self.undeclared(whole(1), format!("var.{n}"), "input variable"));
+                    return Ok(self.undeclared(
+                        inst,
+                        whole(1),
+                        format!("var.{n}"),
+                        "input variable",
+                    ));
                 }
                 let v = self.variable(inst, n, whole(1));
                 self.apply_ops(v, &ops[1..], scope)
@@ -489,7 +494,9 @@ impl<'p> Evaluator<'p> {
                     .ok_or_else(|| err(root.span, "local needs an attribute, e.g. local.name"))?;
                 match self.local(inst, n, whole(1)) {
                     Some(v) => self.apply_ops(v, &ops[1..], scope),
-                    None => Ok(self.undeclared(whole(1), format!("local.{n}"), "local value")),
+                    None => {
+                        Ok(self.undeclared(inst, whole(1), format!("local.{n}"), "local value"))
+                    }
                 }
             }
             "count" => match (attr(0), &scope.count) {
@@ -544,7 +551,12 @@ impl<'p> Evaluator<'p> {
                 let (n, _) = attr(0)
                     .ok_or_else(|| err(root.span, "module needs a name, e.g. module.vpc"))?;
                 let Some((expansion, ids)) = self.module_instances(inst, n, whole(1)) else {
-                    return Ok(self.undeclared(whole(1), format!("module.{n}"), "module call"));
+                    return Ok(self.undeclared(
+                        inst,
+                        whole(1),
+                        format!("module.{n}"),
+                        "module call",
+                    ));
                 };
                 self.module_value(expansion, ids, &ops[1..], scope, whole(1))
             }
@@ -556,7 +568,7 @@ impl<'p> Evaluator<'p> {
             }
             _ => {
                 let Some((n, _)) = attr(0) else {
-                    return Ok(self.undeclared(root.span, name.to_string(), "name"));
+                    return Ok(self.undeclared(inst, root.span, name.to_string(), "name"));
                 };
                 let key = format!("{name}.{n}");
                 self.resource_value(Mode::Managed, &key, &ops[1..], scope, whole(1))
@@ -565,7 +577,18 @@ impl<'p> Evaluator<'p> {
     }
 
     /// Reports TF002 and returns an unknown value so evaluation can go on.
-    fn undeclared(&mut self, span: Span, what: String, kind: &str) -> Value {
+    /// A reference to a name module instance `inst` does not declare: TF002, unless a file of
+    /// that module could not be parsed, where the name may well be declared; then the value is
+    /// unknown and the syntax error is the one finding.
+    fn undeclared(&mut self, inst: usize, span: Span, what: String, kind: &str) -> Value {
+        if self.module_unparsed(inst) {
+            return Value::unknown(
+                format!(
+                    "`{what}` may be declared in a file of this module that could not be parsed"
+                ),
+                Some(span),
+            );
+        }
         self.report(
             Finding::new(
                 "TF002",
@@ -593,6 +616,7 @@ impl<'p> Evaluator<'p> {
                 Mode::Data => format!("data.{key}"),
             };
             return Ok(self.undeclared(
+                inst,
                 span,
                 what,
                 if mode == Mode::Data {
@@ -751,7 +775,7 @@ impl<'p> Evaluator<'p> {
             Some(v) => Ok(v),
             None => {
                 let prefix = self.insts[id].prefix.trim_end_matches('.').to_string();
-                Ok(self.undeclared(span, format!("{prefix}.{name}"), "module output"))
+                Ok(self.undeclared(id, span, format!("{prefix}.{name}"), "module output"))
             }
         }
     }

@@ -439,7 +439,10 @@ fn load_plan(
             Ok(body) if n < plan.files.len() => bodies.push(body),
             Ok(body) if n < sources => over.push(body),
             Ok(body) => module.tfvars.push(body),
-            Err(f) => findings.push(f),
+            Err(f) => {
+                module.unparsed |= n < sources;
+                findings.push(f);
+            }
         }
     }
     module.body = merge_all(bodies);

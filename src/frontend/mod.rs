@@ -30,4 +30,7 @@ pub struct ModuleDir {
     /// then freed ([`discover::discover_with`]): the ids of its `.tf` files, to parse them again
     /// from the source table should the directory be needed after all.
     pub evicted: Option<Vec<crate::source::FileId>>,
+    /// Set when a `.tf` file of the directory could not be read or parsed: its declarations
+    /// are missing, so a reference to an undeclared name proves nothing.
+    pub unparsed: bool,
 }
