@@ -899,6 +899,12 @@ fn module_outside_the_scanned_path_is_not_read() {
             && out.contains("lies outside the scanned paths and was not read"),
         "{out}"
     );
+    // The call itself says that the module was skipped, and how to include it.
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("root/main.tf:2:12: note[TF005]: module.out:")),
+        "{out}"
+    );
 }
 
 #[test]

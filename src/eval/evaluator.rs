@@ -1067,12 +1067,21 @@ impl<'p> Evaluator<'p> {
                 ));
                 return (dir, Some(format!("module source {source:?} was not found")));
             }
-            return (
-                dir,
-                Some(format!(
-                    "module source {source:?} lies outside the scanned paths and was not read"
+            let why =
+                format!("module source {source:?} lies outside the scanned paths and was not read");
+            self.report(
+                Finding::new(
+                    "TF005",
+                    Severity::Note,
+                    span,
+                    format!("module.{key_path}: {why}; its outputs are unknown and its load balancers are not checked"),
+                )
+                .help(format!(
+                    "pass {} to the tool as well to check it",
+                    crate::source::display_path(&dir)
                 )),
             );
+            return (dir, Some(why));
         }
         let root = self.project.modules.get(&self.root);
         if let Some((_, dir)) = root.and_then(|m| m.installed.iter().find(|(k, _)| k == key_path)) {
