@@ -498,3 +498,35 @@ fn a_file_named_on_the_command_line_reads_its_directory_tfvars() {
         );
     }
 }
+
+#[test]
+fn listeners_sharing_one_unknown_port_share_one_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = |lb: u16| {
+        format!("  listener {{\n    lb_port           = {lb}\n    lb_protocol       = \"tcp\"\n    instance_port     = var.port\n    instance_protocol = \"tcp\"\n  }}\n")
+    };
+    std::fs::write(
+        dir.path().join("main.tf"),
+        format!(
+            "variable \"port\" {{}}\nresource \"aws_elb\" \"web\" {{\n  availability_zones = [\"us-east-1a\"]\n{}{}}}\n",
+            listener(80),
+            listener(443)
+        ),
+    )
+    .unwrap();
+    let out = bin()
+        .args(["--format", "compact"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let notes: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("note[ELB900]") && l.contains("instance port"))
+        .collect();
+    assert_eq!(notes.len(), 1, "{text}");
+    assert!(
+        notes[0].contains("variable \"port\" has no default"),
+        "{text}"
+    );
+}

@@ -311,25 +311,36 @@ pub fn group_names(net: &Network, ids: &[GroupId]) -> String {
 }
 
 /// Listener ports whose value is unknown before apply, as ELB900 notes: every requirement on
-/// that port is undecided.
+/// that port is undecided. Listeners whose port is the same unknown share one note.
 pub fn unknown_listener_ports(lb: &LoadBalancer, field: &str) -> Vec<Finding> {
-    lb.listeners
-        .iter()
-        .filter_map(|l| {
-            let (port, span) = match field {
-                "lb_port" => (&l.lb_port, l.lb_port_span),
-                _ => (&l.instance_port, l.instance_port_span),
-            };
-            let u = port.as_ref().err()?;
-            let what = if field == "lb_port" {
-                format!("clients can reach the listener of {}", lb.address)
-            } else {
-                format!(
-                    "{} can reach its instances on the instance port",
-                    lb.address
-                )
-            };
-            Some(undecided_one(&what, u, span))
+    let mut groups: Vec<(&Unknown, Vec<Span>)> = Vec::new();
+    for l in &lb.listeners {
+        let (port, span) = match field {
+            "lb_port" => (&l.lb_port, l.lb_port_span),
+            _ => (&l.instance_port, l.instance_port_span),
+        };
+        let Err(u) = port else { continue };
+        match groups.iter_mut().find(|(seen, _)| *seen == u) {
+            Some((_, spans)) => spans.push(span),
+            None => groups.push((u, vec![span])),
+        }
+    }
+    let what = if field == "lb_port" {
+        format!("clients can reach the listener of {}", lb.address)
+    } else {
+        format!(
+            "{} can reach its instances on the instance port",
+            lb.address
+        )
+    };
+    groups
+        .into_iter()
+        .map(|(u, spans)| {
+            spans[1..]
+                .iter()
+                .fold(undecided_one(&what, u, spans[0]), |f, s| {
+                    f.label(*s, "this requirement is undecided")
+                })
         })
         .collect()
 }
