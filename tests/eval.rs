@@ -216,6 +216,7 @@ resource "aws_security_group" "g" {
     content {
       from_port = p.value
       to_port   = p.value
+      protocol  = "tcp"
     }
   }
 }

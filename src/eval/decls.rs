@@ -97,6 +97,7 @@ impl<'p> Decls<'p> {
                 )),
             }
         }
+        super::schema::check(body, findings);
         for attr in &body.attributes {
             // In JSON syntax a block type Terraform knows but this reader does not lower (e.g.
             // `moved`) arrives as an attribute; it is not an error.

@@ -12,6 +12,7 @@ mod expr;
 pub mod functions;
 pub mod graph;
 pub mod limits;
+mod schema;
 mod types;
 pub mod value;
 
