@@ -74,11 +74,15 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         let clients = match clients(net, lb) {
             Ok(c) => c,
             Err(u) => {
-                out.push(undecided_one(
-                    &format!("{} admits its clients", lb.address),
-                    &u,
-                    lb.span,
-                ));
+                // The clients are unknown (an internal LB whose VPC CIDR is): the listeners
+                // are still proven open when the groups admit every address on them.
+                if !admits_everyone(net, &ids, lb) {
+                    out.push(undecided_one(
+                        &format!("{} admits its clients", lb.address),
+                        &u,
+                        lb.span,
+                    ));
+                }
                 continue;
             }
         };
@@ -122,4 +126,28 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// True when the groups admit every address on every listener port whose value is known.
+fn admits_everyone(
+    net: &crate::model::Network,
+    ids: &[usize],
+    lb: &crate::model::LoadBalancer,
+) -> bool {
+    let flow = FlowPeer {
+        groups: Groups::Known(vec![]),
+        addrs: Ok(vec![crate::analysis::addrs::AddrSet::all()]),
+        cover: Cover::All,
+        lb: None,
+        clients_in_groups: false,
+    };
+    lb.listeners
+        .iter()
+        .filter_map(|l| l.lb_port.as_ref().ok())
+        .all(|port| {
+            let required = PortSet::single(*port);
+            sg_query(net, ids, Direction::Ingress, &flow, &required)
+                .allowed
+                .contains_set(&required)
+        })
 }

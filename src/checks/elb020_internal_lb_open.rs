@@ -1,6 +1,7 @@
 //! ELB020: an internal LB's groups should not admit the listener from outside the VPC.
 
 use super::common::*;
+use crate::analysis::addrs::AddrSet;
 use crate::diagnostic::{Finding, Severity};
 use crate::model::{Direction, Groups, Peer};
 
@@ -41,8 +42,20 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         let Groups::Known(ids) = &lb.groups else {
             continue;
         };
-        let Ok(vpc) = net.lb_vpc_cidrs(lb) else {
-            continue;
+        // When the LB's VPC is not known, only a rule open to every public address is known
+        // to reach beyond it: no VPC holds all of them.
+        let vpc = net.lb_vpc_cidrs(lb).ok();
+        let outside = |c: &AddrSet| match &vpc {
+            Some(v) => !v.contains_set(c),
+            None => c.contains_set(&AddrSet::public()),
+        };
+        let beyond = match &vpc {
+            Some(v) => format!("which is outside its VPC ({v})"),
+            None => "which reaches beyond any VPC".to_string(),
+        };
+        let restrict = match &vpc {
+            Some(v) => format!("restrict the rule to the VPC CIDR {v}"),
+            None => "restrict the rule to the VPC's CIDR".to_string(),
         };
         for &g in ids {
             for rule in net.groups[g]
@@ -62,12 +75,12 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                     if let Some(Peer::Cidr(c)) = rule
                         .peers
                         .iter()
-                        .find(|p| matches!(p, Peer::Cidr(c) if !vpc.contains_set(c)))
+                        .find(|p| matches!(p, Peer::Cidr(c) if outside(c)))
                     {
                         out.push(
-                            Finding::new(RULE.code, Severity::Warning, rule.span, format!("internal load balancer {} admits listener port {port} from {c}, which is outside its VPC ({vpc})", lb.address))
+                            Finding::new(RULE.code, Severity::Warning, rule.span, format!("internal load balancer {} admits listener port {port} from {c}, {beyond}", lb.address))
                                 .label(l.lb_port_span, "listener of an internal load balancer")
-                                .help(format!("restrict the rule to the VPC CIDR {vpc}")),
+                                .help(restrict.clone()),
                         );
                     }
                 }
