@@ -604,6 +604,18 @@ fn bom_and_crlf_analyse_like_the_plain_file() {
         let (code, out) = run(dir.path(), &[]);
         assert_eq!((code, &out), (1, &expected), "BOM/CRLF changed the result");
     }
+    // The human format shows the CRLF lines as plain lines, without a drawn carriage return.
+    let dir = workspace(&[("good/main.tf", crlf.as_bytes())]);
+    let out = Command::new(env!("CARGO_BIN_EXE_tf-elbcheck"))
+        .current_dir(dir.path())
+        .args(["--color", "never"])
+        .output()
+        .unwrap();
+    let human = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        human.contains("error[ELB001]") && !human.contains('\u{240d}'),
+        "{human}"
+    );
     // A valid root with a BOM, CRLF and a CRLF heredoc has no findings at all.
     let clean = "\u{feff}locals {\r\n  text = <<EOT\r\n  hello\r\nEOT\r\n}\r\nresource \"aws_vpc\" \"a\" {\r\n  cidr_block = \"10.0.0.0/16\"\r\n}\r\n";
     let dir = workspace(&[("main.tf", clean.as_bytes())]);

@@ -120,7 +120,15 @@ fn snippet<'a>(
             annotation.label(*label)
         }
     });
-    Snippet::source(&text[from..to])
+    // Windows line endings: a carriage return would be drawn as a visible `␍`. It becomes a
+    // space, which keeps every offset.
+    let shown = &text[from..to];
+    let shown: std::borrow::Cow<'a, str> = if shown.contains('\r') {
+        shown.replace('\r', " ").into()
+    } else {
+        shown.into()
+    };
+    Snippet::source(shown)
         .line_start(first_line)
         .path(source.display.as_str())
         .annotations(annotations.collect::<Vec<_>>())
