@@ -101,7 +101,10 @@ impl std::fmt::Display for Type {
 pub fn convert(value: Value, ty: &Type) -> Result<Value, String> {
     match (&value, ty) {
         (Value::Unknown(_), _) | (_, Type::Any) | (Value::Null, _) => Ok(value),
-        (Value::Reference(_), Type::String) => Ok(value),
+        // A resource attribute known only after apply: Terraform checks its type then, so
+        // here it converts to any type unchanged (`data.aws_availability_zones.x.names` to
+        // `list(string)`, `aws_db_instance.db.port` to `number`).
+        (Value::Reference(_), _) => Ok(value),
         (Value::String(_), Type::String) => Ok(value),
         (Value::Number(n), Type::String) => Ok(Value::String(super::value::format_number(*n))),
         (Value::Bool(b), Type::String) => Ok(Value::String(b.to_string())),

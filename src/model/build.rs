@@ -131,6 +131,13 @@ impl<'a> Builder<'a> {
         if let Some(u) = as_unknown(&a.value, a.span) {
             return Err(u);
         }
+        if let Value::Reference(_) = &a.value {
+            // `from_port = aws_db_instance.db.port`: a number known only after apply.
+            return Err(unknown_at(
+                format!("the value of {} is known only after apply", a.value),
+                a.span,
+            ));
+        }
         match (a.value.as_i64(), &a.value) {
             (Some(n), _) => Ok(n),
             (None, Value::Number(n)) if n.is_finite() && n.fract() == 0.0 => {

@@ -441,13 +441,39 @@ impl<'a> Builder<'a> {
             let owner = attr(&r.body, "network_acl_id")
                 .and_then(|a| self.reference(&a.value))
                 .and_then(|(n, _)| self.nacl_index.get(n.address.as_str()).copied());
-            let egress = attr(&r.body, "egress")
-                .and_then(|a| a.value.as_bool())
-                .unwrap_or(false);
-            let mut rule = self.nacl_rule(&r.body, egress, r.span, "rule_number", "rule_action");
-            maybe_missing_nacl(&mut rule, r.uncertain.clone());
+            // `egress` defaults to false. When it is known only after apply, the rule may be
+            // in either direction: it stands in both, matching addresses that are unknown.
+            let (directions, unsure): (&[bool], Option<Unknown>) = match attr(&r.body, "egress") {
+                None => (&[false], None),
+                Some(a) => match a.value.as_bool() {
+                    Some(e) if e => (&[true], None),
+                    Some(_) => (&[false], None),
+                    None => (
+                        &[false, true],
+                        Some(unknown_at(
+                            format!(
+                                "whether {} is an egress rule is known only after apply",
+                                r.address
+                            ),
+                            a.span,
+                        )),
+                    ),
+                },
+            };
+            let rules: Vec<NaclRule> = directions
+                .iter()
+                .map(|&egress| {
+                    let mut rule =
+                        self.nacl_rule(&r.body, egress, r.span, "rule_number", "rule_action");
+                    maybe_missing_nacl(&mut rule, r.uncertain.clone());
+                    if let Some(u) = &unsure {
+                        rule.cidr = Err(u.clone());
+                    }
+                    rule
+                })
+                .collect();
             match owner {
-                Some(n) => self.net.nacls[n].rules.push(rule),
+                Some(n) => self.net.nacls[n].rules.extend(rules),
                 None => {
                     let why = unknown_at(
                         format!(
