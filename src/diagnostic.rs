@@ -31,6 +31,9 @@ impl Severity {
     }
 }
 
+/// The label of a module call that leads to a finding inside the module.
+pub const CALL_SITE: &str = "in the module called here";
+
 /// A secondary location with its own message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Label {

@@ -530,3 +530,40 @@ fn listeners_sharing_one_unknown_port_share_one_note() {
         "{text}"
     );
 }
+
+#[test]
+fn compact_lines_of_a_shared_module_name_the_root_that_calls_it() {
+    // One module with a fault, called from two roots: two findings, told apart by the call.
+    let dir = tempfile::tempdir().unwrap();
+    let module =
+        std::fs::read_to_string(root().join("testdata/rules/ELB004/fail_wrong_port/main.tf"))
+            .unwrap();
+    std::fs::create_dir_all(dir.path().join("mod")).unwrap();
+    std::fs::write(dir.path().join("mod/main.tf"), module).unwrap();
+    for env in ["dev", "prd"] {
+        std::fs::create_dir_all(dir.path().join("live").join(env)).unwrap();
+        std::fs::write(
+            dir.path().join("live").join(env).join("main.tf"),
+            "module \"web\" {\n  source = \"../../mod\"\n}\n",
+        )
+        .unwrap();
+    }
+    let out = bin()
+        .args(["--format", "compact"])
+        .current_dir(dir.path())
+        .arg(".")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("error[ELB004]"))
+        .collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines[0].starts_with("mod/main.tf:38:1: ")
+            && lines[0].ends_with("(via live/dev/main.tf:1)"),
+        "{text}"
+    );
+    assert!(lines[1].ends_with("(via live/prd/main.tf:1)"), "{text}");
+}

@@ -349,7 +349,7 @@ pub fn unknown_listener_ports(lb: &LoadBalancer, field: &str) -> Vec<Finding> {
 /// finding inside a module names where its values came from.
 pub fn with_call_sites(mut f: Finding, lb: &LoadBalancer) -> Finding {
     for site in &lb.call_sites {
-        f = f.label(*site, "in the module called here");
+        f = f.label(*site, crate::diagnostic::CALL_SITE);
     }
     f
 }

@@ -11,8 +11,19 @@ pub fn render(outcome: &Outcome) -> String {
     let mut out = String::new();
     for finding in sorted(outcome) {
         let r = region(&outcome.sources, finding.span);
+        // A finding inside a module is reported once per root that calls it: the outermost
+        // call site tells those lines apart.
+        let via = finding
+            .labels
+            .iter()
+            .find(|l| l.message == crate::diagnostic::CALL_SITE)
+            .map(|l| {
+                let c = region(&outcome.sources, l.span);
+                format!(" (via {}:{})", c.file, c.line)
+            })
+            .unwrap_or_default();
         out.push_str(&format!(
-            "{}:{}:{}: {}[{}]: {}\n",
+            "{}:{}:{}: {}[{}]: {}{via}\n",
             r.file,
             r.line,
             r.column,
