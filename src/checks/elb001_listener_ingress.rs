@@ -87,13 +87,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             }
         };
         let internal = matches!(lb.internal, Ok(true));
-        let flow = FlowPeer {
-            groups: Groups::Known(vec![]),
-            addrs: Ok(vec![clients]),
-            cover: Cover::Any,
-            lb: None,
-            clients_in_groups: internal,
-        };
+        let flow = clients_peer(clients, Cover::Any, internal);
         for l in &lb.listeners {
             let Ok(port) = l.lb_port else { continue };
             let required = PortSet::single(port);
@@ -134,13 +128,7 @@ fn admits_everyone(
     ids: &[usize],
     lb: &crate::model::LoadBalancer,
 ) -> bool {
-    let flow = FlowPeer {
-        groups: Groups::Known(vec![]),
-        addrs: Ok(vec![crate::analysis::addrs::AddrSet::all()]),
-        cover: Cover::All,
-        lb: None,
-        clients_in_groups: false,
-    };
+    let flow = clients_peer(crate::analysis::addrs::AddrSet::all(), Cover::All, false);
     lb.listeners
         .iter()
         .filter_map(|l| l.lb_port.as_ref().ok())
@@ -150,4 +138,16 @@ fn admits_everyone(
                 .allowed
                 .contains_set(&required)
         })
+}
+
+/// The LB's clients as a flow peer: addresses outside any group (or, for an internal LB,
+/// possibly in the VPC's groups).
+fn clients_peer(addrs: crate::analysis::addrs::AddrSet, cover: Cover, in_groups: bool) -> FlowPeer {
+    FlowPeer {
+        groups: Groups::Known(vec![]),
+        addrs: Ok(vec![addrs]),
+        cover,
+        lb: None,
+        clients_in_groups: in_groups,
+    }
 }

@@ -1,6 +1,6 @@
 //! Finding module directories under the given paths, parsing them, and deciding which are roots.
 
-use super::read::{parse_hcl, parse_hcl_text, read_file, read_source, Limits};
+use super::read::{parse_hcl_text, read_file, read_source, Limits};
 use super::{json, overrides, ModuleDir};
 use crate::diagnostic::Finding;
 use crate::source::{FileId, SourceFile, SourceTable};
@@ -238,21 +238,13 @@ fn restore_evicted(project: &mut Project, sources: &SourceTable) {
         for id in ids {
             let file = sources.get(id);
             // Errors were reported when the file was first parsed.
-            let parsed = if file.path.to_string_lossy().ends_with(".json") {
-                json::parse_json_text(id, &file.text).ok()
-            } else {
-                parse_hcl_text(id, &file.text).ok()
-            };
-            match parsed {
-                Some(body) if is_override_path(&file.path) => over.push(body),
-                Some(body) => primary.push(body),
-                None => {}
+            match parse_text(&file.path, id, &file.text) {
+                Ok(body) if is_override_path(&file.path) => over.push(body),
+                Ok(body) => primary.push(body),
+                Err(_) => {}
             }
         }
-        module.body = merge_all(primary);
-        for body in over {
-            overrides::apply(&mut module.body, body, &mut Vec::new());
-        }
+        module.body = merge_module(primary, over, &mut Vec::new());
         project.early.remove(dir);
     }
 }
@@ -445,10 +437,7 @@ fn load_plan(
             }
         }
     }
-    module.body = merge_all(bodies);
-    for body in over {
-        overrides::apply(&mut module.body, body, &mut findings);
-    }
+    module.body = merge_module(bodies, over, &mut findings);
     let mut early_findings = None;
     if let Some((check, scope)) = early {
         if module.body.blocks_of("module").next().is_none() {
@@ -480,12 +469,17 @@ fn load_file(path: &Path, id: FileId, limits: &Limits) -> (SourceFile, Result<Bo
     if let Some(f) = failure {
         return (file, Err(f));
     }
-    let parsed = if path.to_string_lossy().ends_with(".json") {
-        json::parse_json_text(id, &file.text)
-    } else {
-        parse_hcl_text(id, &file.text)
-    };
+    let parsed = parse_text(path, id, &file.text);
     (file, parsed)
+}
+
+/// Parses the text of file `id`, read from `path`: JSON syntax for `.json` names, else HCL.
+fn parse_text(path: &Path, id: FileId, text: &str) -> Result<Body, Finding> {
+    if path.to_string_lossy().ends_with(".json") {
+        json::parse_json_text(id, text)
+    } else {
+        parse_hcl_text(id, text)
+    }
 }
 
 /// Reads and parses one `.tf`, `.tf.json`, `.tfvars` or `.tfvars.json` file.
@@ -502,18 +496,22 @@ pub fn parse_file(
             return None;
         }
     };
-    let parsed = if file.to_string_lossy().ends_with(".json") {
-        json::parse_json(id, sources)
-    } else {
-        parse_hcl(id, sources)
-    };
-    match parsed {
+    match parse_text(file, id, &sources.get(id).text) {
         Ok(body) => Some(body),
         Err(f) => {
             findings.push(f);
             None
         }
     }
+}
+
+/// A module's body: its primary files merged, then its override files applied in order.
+fn merge_module(primary: Vec<Body>, over: Vec<Body>, findings: &mut Vec<Finding>) -> Body {
+    let mut body = merge_all(primary);
+    for o in over {
+        overrides::apply(&mut body, o, findings);
+    }
+    body
 }
 
 /// The bodies of a directory's files as one body, in file order, allocated once.
