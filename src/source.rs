@@ -55,7 +55,9 @@ pub struct SourceFile {
     pub text: String,
     /// Byte length of the removed BOM (0 or 3): offsets in `text` are shifted by it on disk.
     pub bom: usize,
-    line_starts: Vec<usize>,
+    /// Where each line starts, computed on first use: most files never have a finding, and
+    /// keeping an index for each of them cost memory the run then had to fault in.
+    line_starts: std::sync::OnceLock<Vec<u32>>,
 }
 
 impl SourceFile {
@@ -64,25 +66,33 @@ impl SourceFile {
             Some(rest) => (rest.to_string(), 3),
             None => (text, 0),
         };
-        let mut line_starts = vec![0];
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         SourceFile {
             display,
             path,
             text,
             bom,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Byte offsets where lines start (offsets fit in `u32`: files are far smaller than 4 GiB).
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i as u32 + 1));
+            starts
+        })
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn position(&self, offset: usize) -> Position {
         let offset = offset.min(self.text.len());
-        let line = match self.line_starts.binary_search(&offset) {
+        let starts = self.line_starts();
+        let line = match starts.binary_search(&(offset as u32)) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line];
+        let start = starts[line] as usize;
         let mut end = offset;
         while !self.text.is_char_boundary(end) {
             end -= 1;
@@ -96,19 +106,16 @@ impl SourceFile {
 
     /// The text of 1-based line `line` without its line ending.
     pub fn line_text(&self, line: usize) -> &str {
-        let Some(&start) = self.line_starts.get(line.wrapping_sub(1)) else {
+        let starts = self.line_starts();
+        let Some(&start) = starts.get(line.wrapping_sub(1)) else {
             return "";
         };
-        let end = self
-            .line_starts
-            .get(line)
-            .copied()
-            .unwrap_or(self.text.len());
-        self.text[start..end].trim_end_matches(['\n', '\r'])
+        let end = starts.get(line).map_or(self.text.len(), |&e| e as usize);
+        self.text[start as usize..end].trim_end_matches(['\n', '\r'])
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.line_starts().len()
     }
 }
 

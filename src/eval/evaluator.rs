@@ -63,11 +63,13 @@ impl Scope {
     }
 }
 
+/// Something evaluated once per module instance. Names borrow from the declarations, so that
+/// looking one up in the memo allocates nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Node {
-    Var(usize, String),
-    Local(usize, String),
-    Output(usize, String),
+pub enum Node<'p> {
+    Var(usize, &'p str),
+    Local(usize, &'p str),
+    Output(usize, &'p str),
     Expand(usize, String),
     Body(String),
 }
@@ -171,11 +173,13 @@ pub struct Evaluator<'p> {
     decls_by_inst: Vec<Option<Option<usize>>>,
     pub insts: Vec<ModInst<'p>>,
     /// Values computed so far, with their size once measured ([`limits::footprint`]).
-    pub memo: HashMap<Node, (Value, Option<usize>)>,
-    pub expansions: HashMap<(usize, String), Expansion>,
+    pub memo: HashMap<Node<'p>, (Value, Option<usize>)>,
+    /// Expansions by module instance and declaring block (its address in the project, which
+    /// lives as long as the evaluator), so that a lookup formats no key.
+    pub expansions: HashMap<(usize, usize), Expansion>,
     pub children: HashMap<(usize, String), Vec<usize>>,
     pub bodies: HashMap<String, Arc<EvalBody>>,
-    pub stack: Vec<Node>,
+    pub stack: Vec<Node<'p>>,
     reported: HashSet<(Span, String)>,
     pub findings: Vec<Finding>,
     pub graph: RefGraph,
@@ -344,7 +348,12 @@ impl<'p> Evaluator<'p> {
     }
 
     /// Runs `f` as the evaluation of `node`, memoised, with cycle detection.
-    pub fn enter(&mut self, node: Node, span: Span, f: impl FnOnce(&mut Self) -> Value) -> Value {
+    pub fn enter(
+        &mut self,
+        node: Node<'p>,
+        span: Span,
+        f: impl FnOnce(&mut Self) -> Value,
+    ) -> Value {
         if let Some((v, bytes)) = self.memo.get_mut(&node) {
             // The size of a memoised value is measured once, at its first reuse.
             let bytes = *bytes.get_or_insert_with(|| limits::footprint(v, usize::MAX).0);
@@ -457,8 +466,16 @@ impl<'p> Evaluator<'p> {
 
     /// The value of `var.name` in an instance.
     pub fn variable(&mut self, inst: usize, name: &str, span: Span) -> Value {
-        let node = Node::Var(inst, name.to_string());
-        self.enter(node, span, |ev| ev.compute_variable(inst, name))
+        let Some(name) = self
+            .decls(inst)
+            .and_then(|d| d.variables.get_key_value(name))
+            .map(|(k, _)| *k)
+        else {
+            return Value::unknown(format!("var.{name} is not declared"), None);
+        };
+        self.enter(Node::Var(inst, name), span, |ev| {
+            ev.compute_variable(inst, name)
+        })
     }
 
     fn compute_variable(&mut self, inst: usize, name: &str) -> Value {
@@ -592,7 +609,7 @@ impl<'p> Evaluator<'p> {
 
     pub fn local(&mut self, inst: usize, name: &str, span: Span) -> Option<Value> {
         let attr = self.decls(inst).and_then(|d| d.locals.get(name).copied())?;
-        let node = Node::Local(inst, name.to_string());
+        let node = Node::Local(inst, attr.name.as_str());
         Some(self.enter(node, span, |ev| {
             let scope = Scope {
                 inst,
@@ -606,10 +623,11 @@ impl<'p> Evaluator<'p> {
         if let Some(why) = &self.insts[inst].missing {
             return Some(Value::unknown(why.clone(), Some(span)));
         }
-        let block = self
+        let (name, block) = self
             .decls(inst)
-            .and_then(|d| d.outputs.get(name).copied())?;
-        let node = Node::Output(inst, name.to_string());
+            .and_then(|d| d.outputs.get_key_value(name))
+            .map(|(k, b)| (*k, *b))?;
+        let node = Node::Output(inst, name);
         Some(self.enter(node, span, |ev| {
             let scope = Scope {
                 inst,
@@ -626,8 +644,8 @@ impl<'p> Evaluator<'p> {
 
     /// Evaluates `count`/`for_each` of a resource, data source or module call block.
     pub fn expansion(&mut self, inst: usize, key: &str, block: &'p Block, span: Span) -> Expansion {
-        if let Some(e) = self.expansions.get(&(inst, key.to_string())) {
-            return e.clone();
+        if let Some(e) = self.cached_expansion(inst, block) {
+            return e;
         }
         let scope = Scope {
             inst,
@@ -698,7 +716,7 @@ impl<'p> Evaluator<'p> {
                                     map.insert(s.clone(), Value::String(s));
                                 }
                                 other => {
-                                    return self.bad_for_each(a.expr.span, inst, key, format!("for_each over a set needs strings, but an element is {}", other.type_name()));
+                                    return self.bad_for_each(a.expr.span, inst, block, format!("for_each over a set needs strings, but an element is {}", other.type_name()));
                                 }
                             }
                         }
@@ -723,7 +741,7 @@ impl<'p> Evaluator<'p> {
                         "for_each needs a map or a set of strings, but it is {}",
                         other.type_name()
                     );
-                    return self.bad_for_each(a.expr.span, inst, key, msg);
+                    return self.bad_for_each(a.expr.span, inst, block, msg);
                 }
             };
         }
@@ -749,17 +767,22 @@ impl<'p> Evaluator<'p> {
             });
         }
         self.expansions
-            .insert((inst, key.to_string()), result.clone());
+            .insert((inst, block_id(block)), result.clone());
         result
     }
 
-    fn bad_for_each(&mut self, span: Span, inst: usize, key: &str, msg: String) -> Expansion {
+    /// The expansion of `block` in `inst`, when already evaluated.
+    fn cached_expansion(&self, inst: usize, block: &Block) -> Option<Expansion> {
+        self.expansions.get(&(inst, block_id(block))).cloned()
+    }
+
+    fn bad_for_each(&mut self, span: Span, inst: usize, block: &Block, msg: String) -> Expansion {
         self.report(Finding::new("TF004", Severity::Error, span, msg));
         let e = Expansion::Unknown(Unknown {
             reason: "invalid for_each".into(),
             origin: Some(span),
         });
-        self.expansions.insert((inst, key.to_string()), e.clone());
+        self.expansions.insert((inst, block_id(block)), e.clone());
         e
     }
 
@@ -799,6 +822,9 @@ impl<'p> Evaluator<'p> {
         block: &'p Block,
         span: Span,
     ) -> Expansion {
+        if let Some(e) = self.cached_expansion(inst, block) {
+            return e;
+        }
         self.expansion(inst, &Self::expand_key(mode, key), block, span)
     }
 
@@ -964,7 +990,10 @@ impl<'p> Evaluator<'p> {
         let block = self
             .decls(inst)
             .and_then(|d| d.modules.get(name).copied())?;
-        let expansion = self.expansion(inst, &format!("module.{name}"), block, span);
+        let expansion = match self.cached_expansion(inst, block) {
+            Some(e) => e,
+            None => self.expansion(inst, &format!("module.{name}"), block, span),
+        };
         let call_name = format!("{}module.{name}", self.insts[inst].prefix);
         self.edge_to(&call_name, span);
         if let Some(c) = self.children.get(&(inst, name.to_string())) {
@@ -1180,6 +1209,12 @@ impl<'p> Evaluator<'p> {
             }
         }
     }
+}
+
+/// Identifies a declaring block by its address: blocks do not move while the project is
+/// borrowed.
+fn block_id(block: &Block) -> usize {
+    std::ptr::from_ref(block) as usize
 }
 
 fn is_non_nullable(block: &Block) -> bool {

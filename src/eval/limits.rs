@@ -40,6 +40,14 @@ const NODE_BYTES: usize = std::mem::size_of::<Value>();
 /// Approximate memory of a value in bytes and its nesting depth. Stops counting (without
 /// recursion, so any depth is safe) once the size passes `stop_at`.
 pub fn footprint(value: &Value, stop_at: usize) -> (usize, usize) {
+    // Most values are scalars: measure them without a work list.
+    match value {
+        Value::String(s) => return (NODE_BYTES + s.len(), 1),
+        Value::Unknown(u) => return (NODE_BYTES + u.reason.len(), 1),
+        Value::Reference(r) => return (NODE_BYTES + r.address.len() + r.attribute.len(), 1),
+        Value::Null | Value::Bool(_) | Value::Number(_) => return (NODE_BYTES, 1),
+        Value::List(_) | Value::Object(_) => {}
+    }
     let mut bytes = 0usize;
     let mut depth = 0usize;
     let mut stack: Vec<(&Value, usize)> = vec![(value, 1)];

@@ -107,7 +107,7 @@ pub fn discover_with(
 ) -> Project {
     let mut project = Project::default();
     // Each directory's `.tf`, `.tf.json` and tfvars files, as the walk finds them.
-    let mut dirs: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    let mut dirs = DirFiles::default();
     // Directories that have a `.terraform` directory (only those can list installed modules).
     let terraform_dirs = std::sync::Arc::new(std::sync::Mutex::new(BTreeSet::new()));
     let mut initialised: BTreeSet<PathBuf> = BTreeSet::new();
@@ -128,10 +128,11 @@ pub fn discover_with(
         project.scope.push(abs.clone());
         if abs.is_file() {
             if let Some(parent) = abs.parent() {
-                let files = dirs.entry(parent.to_path_buf()).or_default();
-                files.push(abs.clone());
+                dirs.add(parent, abs.clone());
                 // A file named on the command line: its directory was not walked.
-                files.extend(tfvars_in(parent));
+                for tfvars in tfvars_in(parent) {
+                    dirs.add(parent, tfvars);
+                }
                 initialised.insert(parent.to_path_buf());
             }
             continue;
@@ -184,18 +185,14 @@ pub fn discover_with(
                 || (is_tfvars(&name) && entry.depth() > 0)
             {
                 if let Some(parent) = entry.path().parent() {
-                    // Files of one directory mostly come one after another: look that up first.
-                    let files = match dirs.last_entry() {
-                        Some(last) if last.key() == parent => last.into_mut(),
-                        _ => dirs.entry(parent.to_path_buf()).or_default(),
-                    };
-                    files.push(entry.path().to_path_buf());
+                    dirs.add(parent, entry.path().to_path_buf());
                 }
             }
         }
     }
     // A directory with variable files but no Terraform files is not a module.
     let dirs: Vec<(PathBuf, Vec<PathBuf>)> = dirs
+        .into_sorted()
         .into_iter()
         .filter(|(_, files)| files.iter().any(|f| is_tf(&file_name(f))))
         .collect();
@@ -218,6 +215,43 @@ pub fn discover_with(
     }
     restore_evicted(&mut project, sources);
     project
+}
+
+/// The files the walk found, grouped by directory.
+///
+/// The walk runs on one thread before anything is parsed, so it is kept cheap: files of one
+/// directory mostly come one after another and are matched by their bytes, other directories
+/// are found through a hash map, and the directories are put in path order once at the end
+/// (an ordered map compared paths component by component on every insertion).
+#[derive(Default)]
+struct DirFiles {
+    dirs: Vec<(PathBuf, Vec<PathBuf>)>,
+    index: rustc_hash::FxHashMap<PathBuf, usize>,
+    last: Option<usize>,
+}
+
+impl DirFiles {
+    fn add(&mut self, dir: &Path, file: PathBuf) {
+        let i = match self.last {
+            Some(i) if self.dirs[i].0.as_os_str() == dir.as_os_str() => i,
+            _ => match self.index.get(dir) {
+                Some(&i) => i,
+                None => {
+                    self.dirs.push((dir.to_path_buf(), Vec::new()));
+                    self.index.insert(dir.to_path_buf(), self.dirs.len() - 1);
+                    self.dirs.len() - 1
+                }
+            },
+        };
+        self.last = Some(i);
+        self.dirs[i].1.push(file);
+    }
+
+    /// The directories in path order, each with its files in the order found.
+    fn into_sorted(mut self) -> Vec<(PathBuf, Vec<PathBuf>)> {
+        self.dirs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        self.dirs
+    }
 }
 
 /// Parses again, from the source table, every evicted directory that is not a root after all
