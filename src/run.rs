@@ -138,6 +138,19 @@ fn check_in_pool(options: &Options) -> Outcome {
             .collect();
         findings.extend(per_root.into_iter().flatten());
     }
+    // A finding shows the text it points into: read again any such text that was let go (none
+    // is, by construction; this keeps it so if that ever changes).
+    let shown = findings
+        .iter()
+        .flat_map(|f| std::iter::once(f.span).chain(f.labels.iter().map(|l| l.span)))
+        .map(|span| span.file)
+        .collect::<std::collections::BTreeSet<_>>();
+    let failures = frontend::discover::reload_texts(
+        &mut outcome.sources,
+        shown.into_iter(),
+        &Limits::default(),
+    );
+    findings.extend(failures);
     // Freeing every syntax tree takes a while: do it on the other workers meanwhile.
     let sources = &outcome.sources;
     let ((), findings) = rayon::join(

@@ -55,6 +55,10 @@ pub struct SourceFile {
     pub text: String,
     /// Byte length of the removed BOM (0 or 3): offsets in `text` are shifted by it on disk.
     pub bom: usize,
+    /// Set when the text was let go to save memory (a file of a root checked early, with no
+    /// finding and no directive in it); [`crate::frontend::discover::reload_texts`] reads it
+    /// again if it is needed after all.
+    pub unloaded: bool,
     /// Where each line starts, computed on first use: most files never have a finding, and
     /// keeping an index for each of them cost memory the run then had to fault in.
     line_starts: std::sync::OnceLock<Vec<u32>>,
@@ -71,8 +75,16 @@ impl SourceFile {
             path,
             text,
             bom,
+            unloaded: false,
             line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Lets the text go (see [`Self::unloaded`]).
+    pub fn unload(&mut self) {
+        self.text = String::new();
+        self.line_starts = std::sync::OnceLock::new();
+        self.unloaded = true;
     }
 
     /// Byte offsets where lines start (offsets fit in `u32`: files are far smaller than 4 GiB).
@@ -154,6 +166,11 @@ impl SourceTable {
 
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
+    }
+
+    /// Replaces file `id` (after reading it again).
+    pub fn replace(&mut self, id: FileId, file: SourceFile) {
+        self.files[id.0 as usize] = file;
     }
 
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {

@@ -567,3 +567,89 @@ fn compact_lines_of_a_shared_module_name_the_root_that_calls_it() {
     );
     assert!(lines[1].ends_with("(via live/prd/main.tf:1)"), "{text}");
 }
+
+/// A file of a root checked as soon as it is parsed lets its text go when no finding points
+/// into it; a directory that turns out to be a called module is read again, so findings in it
+/// still show the right lines, and files with a suppression comment keep their text.
+#[test]
+fn texts_let_go_early_are_read_again_when_shown() {
+    use tf_elbcheck::run::{check, Options};
+    let dir = tempfile::tempdir().unwrap();
+    // The load balancer's group lives in a module that calls no module: checked alone, the
+    // module has no load balancer and no finding, so its text is let go until the root that
+    // calls it is checked.
+    let fixture = std::fs::read_to_string(
+        root().join("testdata/rules/ELB001/fail_no_listener_ingress/main.tf"),
+    )
+    .unwrap();
+    let start = fixture
+        .find("resource \"aws_security_group\" \"lb\"")
+        .unwrap();
+    let end = fixture
+        .find("resource \"aws_security_group\" \"app\"")
+        .unwrap();
+    let module = format!(
+        "variable \"vpc_id\" {{}}\nvariable \"app_sg\" {{}}\n\n{}output \"id\" {{\n  value = aws_security_group.lb.id\n}}\n",
+        fixture[start..end]
+            .replace("aws_vpc.main.id", "var.vpc_id")
+            .replace("aws_security_group.app.id", "var.app_sg")
+    );
+    let app = format!(
+        "{}{}module \"lb_sg\" {{\n  source = \"../modules/lb\"\n  vpc_id = aws_vpc.main.id\n  app_sg = aws_security_group.app.id\n}}\n",
+        &fixture[..start],
+        fixture[end..].replace("aws_security_group.lb.id", "module.lb_sg.id")
+    );
+    let files = [
+        ("modules/lb/main.tf", module.as_str()),
+        ("app/main.tf", app.as_str()),
+        ("quiet/main.tf", "variable \"a\" {\n  default = 1\n}\n"),
+        (
+            "noted/main.tf",
+            "# tf-elbcheck:ignore ELB004 -- nothing here to suppress\nvariable \"b\" {\n  default = 1\n}\n",
+        ),
+    ];
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let outcome = check(&Options {
+        paths: vec![dir.path().to_path_buf()],
+        today: "2026-01-01".into(),
+        ..Options::default()
+    });
+    let file_of = |suffix: &str| {
+        outcome
+            .sources
+            .files()
+            .find(|(_, f)| f.path.ends_with(suffix))
+            .map(|(_, f)| f)
+            .unwrap_or_else(|| panic!("{suffix} was read"))
+    };
+    let elb001 = outcome
+        .findings
+        .iter()
+        .find(|f| f.code == "ELB001")
+        .unwrap_or_else(|| panic!("ELB001 in the module: {:?}", outcome.findings));
+    let module_file = outcome.sources.get(elb001.span.file);
+    assert!(module_file.path.ends_with("modules/lb/main.tf"));
+    assert!(!module_file.unloaded);
+    assert_eq!(module_file.text, module);
+    let expected_line = module
+        .lines()
+        .position(|l| l.contains("expect: ELB001"))
+        .unwrap()
+        + 1;
+    assert_eq!(outcome.sources.range(elb001.span).0.line, expected_line);
+    // A root with nothing to show keeps no text; one with a directive keeps it, and the
+    // directive that suppresses nothing is reported.
+    assert!(file_of("quiet/main.tf").unloaded);
+    assert!(file_of("quiet/main.tf").text.is_empty());
+    assert!(!file_of("noted/main.tf").unloaded);
+    assert!(outcome.findings.iter().any(|f| f.code == "ELB030"
+        && outcome
+            .sources
+            .get(f.span.file)
+            .path
+            .ends_with("noted/main.tf")));
+}

@@ -213,7 +213,7 @@ pub fn discover_with(
             load_installed(&root, &mut project, sources, limits);
         }
     }
-    restore_evicted(&mut project, sources);
+    restore_evicted(&mut project, sources, limits);
     project
 }
 
@@ -256,7 +256,7 @@ impl DirFiles {
 
 /// Parses again, from the source table, every evicted directory that is not a root after all
 /// (or that an installed-module list names), and drops its early findings.
-fn restore_evicted(project: &mut Project, sources: &SourceTable) {
+fn restore_evicted(project: &mut Project, sources: &mut SourceTable, limits: &Limits) {
     let roots: BTreeSet<&PathBuf> = project.roots.iter().collect();
     let installed: BTreeSet<PathBuf> = project
         .modules
@@ -268,6 +268,9 @@ fn restore_evicted(project: &mut Project, sources: &SourceTable) {
             continue;
         }
         let ids = module.evicted.take().unwrap_or_default();
+        project
+            .findings
+            .extend(reload_texts(sources, ids.iter().copied(), limits));
         let (mut primary, mut over) = (Vec::new(), Vec::new());
         for id in ids {
             let file = sources.get(id);
@@ -420,6 +423,51 @@ fn load_dirs_with(
     out
 }
 
+/// Lets go of the text of every file of a directory checked early that no finding points into
+/// and that holds no `tf-elbcheck:` directive: such a text is never shown, and keeping the text
+/// of every file of a large tree cost more in page faults than reading it again when a
+/// directory turns out to be a module after all ([`reload_texts`]).
+fn unload_unreferenced<'a>(
+    files: &mut [SourceFile],
+    base: usize,
+    findings: impl Iterator<Item = &'a Finding>,
+) {
+    let mut referenced = vec![false; files.len()];
+    for f in findings {
+        for span in std::iter::once(f.span).chain(f.labels.iter().map(|l| l.span)) {
+            if let Some(r) = (span.file.0 as usize)
+                .checked_sub(base)
+                .and_then(|i| referenced.get_mut(i))
+            {
+                *r = true;
+            }
+        }
+    }
+    for (file, referenced) in files.iter_mut().zip(referenced) {
+        if !referenced && !file.text.contains(crate::suppress::MARKER) {
+            file.unload();
+        }
+    }
+}
+
+/// Reads again the files among `ids` whose text was let go; returns why one could not be read.
+pub fn reload_texts(
+    sources: &mut SourceTable,
+    ids: impl Iterator<Item = FileId>,
+    limits: &Limits,
+) -> Vec<Finding> {
+    let mut failures = Vec::new();
+    for id in ids {
+        if !sources.get(id).unloaded {
+            continue;
+        }
+        let (file, failure) = read_file(&sources.get(id).path.clone(), id, limits);
+        failures.extend(failure);
+        sources.replace(id, file);
+    }
+    failures
+}
+
 /// One directory read and parsed, and maybe checked.
 struct LoadedDir {
     module: ModuleDir,
@@ -487,6 +535,11 @@ fn load_plan(
             module.body = Body::default();
             module.tfvars = Vec::new();
             module.evicted = Some((base..base + sources).map(|i| FileId(i as u32)).collect());
+            unload_unreferenced(
+                &mut files,
+                base,
+                early_findings.iter().flatten().chain(&findings),
+            );
         }
     }
     LoadedDir {
