@@ -193,7 +193,7 @@ resource "x" "y" {
     match attr(&roots, "aws_instance.i[0]", "vpc_security_group_ids") {
         Value::List(items) => match &items[0] {
             Value::Reference(r) => {
-                assert_eq!(r.address, "aws_security_group.g[\"a\"]");
+                assert_eq!(&*r.address, "aws_security_group.g[\"a\"]");
                 assert_eq!(r.attribute, "id");
             }
             other => panic!("{other}"),

@@ -1,8 +1,10 @@
 //! The declarations of one module directory, indexed by name: variables, locals, resources,
 //! data sources, module calls and outputs. Duplicates are reported here.
 
+use super::Mode;
 use crate::diagnostic::{Finding, Severity};
 use crate::syntax::{Attribute, Block, Body};
+use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Default)]
@@ -17,6 +19,19 @@ pub struct Decls<'p> {
     pub outputs: BTreeMap<&'p str, &'p Block>,
     /// Resource types declared in this module (for telling `aws_x.y` from an undeclared name).
     pub resource_types: BTreeMap<&'p str, ()>,
+    /// Resources and data sources by type, then name: a reference looks its block up without
+    /// building the `type.name` key.
+    pub by_type: [ByName<'p>; 2],
+}
+
+/// Blocks by type, then name.
+pub type ByName<'p> = FxHashMap<&'p str, FxHashMap<&'p str, &'p Block>>;
+
+impl<'p> Decls<'p> {
+    /// The block declaring `rtype.name` (a data source for [`Mode::Data`]).
+    pub fn block(&self, mode: Mode, rtype: &str, name: &str) -> Option<&'p Block> {
+        self.by_type[mode as usize].get(rtype)?.get(name).copied()
+    }
 }
 
 impl<'p> Decls<'p> {
@@ -46,6 +61,10 @@ impl<'p> Decls<'p> {
                 }
                 ("variable" | "output" | "module", [_]) => {}
                 ("resource", [t, n]) => {
+                    d.by_type[Mode::Managed as usize]
+                        .entry(t)
+                        .or_default()
+                        .insert(n, block);
                     let key = format!("{t}.{n}");
                     d.resource_types.insert(t, ());
                     if d.resources.insert(key.clone(), block).is_some() {
@@ -53,6 +72,10 @@ impl<'p> Decls<'p> {
                     }
                 }
                 ("data", [t, n]) => {
+                    d.by_type[Mode::Data as usize]
+                        .entry(t)
+                        .or_default()
+                        .insert(n, block);
                     let key = format!("{t}.{n}");
                     if d.data.insert(key.clone(), block).is_some() {
                         dup("data source", &key, block, findings);

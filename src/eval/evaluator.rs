@@ -177,6 +177,9 @@ pub struct Evaluator<'p> {
     /// Expansions by module instance and declaring block (its address in the project, which
     /// lives as long as the evaluator), so that a lookup formats no key.
     pub expansions: HashMap<(usize, usize), Expansion>,
+    /// Instance addresses of resources, by module instance and declaring block, built once:
+    /// every reference to an instance shares its address.
+    addrs: HashMap<(usize, usize), Arc<Addrs>>,
     pub children: HashMap<(usize, String), Vec<usize>>,
     pub bodies: HashMap<String, Arc<EvalBody>>,
     pub stack: Vec<Node<'p>>,
@@ -224,6 +227,7 @@ pub fn evaluate_root_with(
         }],
         memo: HashMap::default(),
         expansions: HashMap::default(),
+        addrs: HashMap::default(),
         children: HashMap::default(),
         bodies: HashMap::default(),
         stack: Vec::new(),
@@ -772,7 +776,7 @@ impl<'p> Evaluator<'p> {
     }
 
     /// The expansion of `block` in `inst`, when already evaluated.
-    fn cached_expansion(&self, inst: usize, block: &Block) -> Option<Expansion> {
+    pub(super) fn cached_expansion(&self, inst: usize, block: &Block) -> Option<Expansion> {
         self.expansions.get(&(inst, block_id(block))).cloned()
     }
 
@@ -797,13 +801,33 @@ impl<'p> Evaluator<'p> {
         }
     }
 
-    /// The resource address prefix for a `type.name` in an instance.
-    pub fn resource_address(&self, inst: usize, mode: Mode, key: &str) -> String {
-        let p = &self.insts[inst].prefix;
-        match mode {
-            Mode::Managed => format!("{p}{key}"),
-            Mode::Data => format!("{p}data.{key}"),
+    /// The addresses of `rtype.name` in `inst` (declared by `block`, expanded as `expansion`),
+    /// built on first use.
+    pub fn instance_addrs(
+        &mut self,
+        inst: usize,
+        mode: Mode,
+        rtype: &str,
+        name: &str,
+        block: &Block,
+        expansion: &Expansion,
+    ) -> Arc<Addrs> {
+        if let Some(a) = self.addrs.get(&(inst, block_id(block))) {
+            return a.clone();
         }
+        let p = &self.insts[inst].prefix;
+        let base: Arc<str> = match mode {
+            Mode::Managed => format!("{p}{rtype}.{name}"),
+            Mode::Data => format!("{p}data.{rtype}.{name}"),
+        }
+        .into();
+        let count = match expansion {
+            Expansion::Count(n) => (0..*n).map(|i| format!("{base}[{i}]").into()).collect(),
+            _ => Vec::new(),
+        };
+        let addrs = Arc::new(Addrs { base, count });
+        self.addrs.insert((inst, block_id(block)), addrs.clone());
+        addrs
     }
 
     fn expand_key(mode: Mode, key: &str) -> String {
@@ -884,7 +908,7 @@ impl<'p> Evaluator<'p> {
                 continue;
             }
             let value = self.eval_attr(&attr.expr, scope);
-            out.attributes.insert(
+            out.insert(
                 attr.name.clone(),
                 EvalAttr {
                     value,
@@ -1158,8 +1182,10 @@ impl<'p> Evaluator<'p> {
         };
         for (mode, list) in [(Mode::Managed, resources), (Mode::Data, data)] {
             for (key, block) in list {
-                let base = self.resource_address(inst, mode, &key);
+                let (rtype, name) = key.split_once('.').unwrap_or((&key, ""));
                 let expansion = self.resource_expansion(inst, mode, &key, block, block.header_span);
+                let addrs = self.instance_addrs(inst, mode, rtype, name, block, &expansion);
+                let base = addrs.base.to_string();
                 let uncertain = match &expansion {
                     Expansion::Unknown(u) => Some(Unknown {
                         reason: format!(
@@ -1171,10 +1197,12 @@ impl<'p> Evaluator<'p> {
                     }),
                     _ => self.insts[inst].uncertain.clone(),
                 };
-                for (suffix, count, each) in expansion.keys() {
-                    let address = format!("{base}{suffix}");
+                for (i, (suffix, count, each)) in expansion.keys().into_iter().enumerate() {
+                    let address = match (&expansion, addrs.count.get(i)) {
+                        (Expansion::Count(_), Some(a)) => a.to_string(),
+                        _ => format!("{base}{suffix}"),
+                    };
                     self.instance_body(inst, block, &address, count, each, block.header_span);
-                    let (rtype, name) = key.split_once('.').unwrap_or((&key, ""));
                     out.push(ResourceInstance {
                         address,
                         resource: base.clone(),
@@ -1211,9 +1239,17 @@ impl<'p> Evaluator<'p> {
     }
 }
 
+/// The addresses of a resource's instances.
+pub struct Addrs {
+    /// `module.x.aws_subnet.app` (`data.` after the module prefix for data sources).
+    pub base: Arc<str>,
+    /// With `count`: the address of each instance, `base[i]`.
+    pub count: Vec<Arc<str>>,
+}
+
 /// Identifies a declaring block by its address: blocks do not move while the project is
 /// borrowed.
-fn block_id(block: &Block) -> usize {
+pub(super) fn block_id(block: &Block) -> usize {
     std::ptr::from_ref(block) as usize
 }
 

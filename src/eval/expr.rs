@@ -563,15 +563,13 @@ impl<'p> Evaluator<'p> {
             "data" => {
                 let (t, _) = attr(0).ok_or_else(|| err(root.span, "data needs a type and name"))?;
                 let (n, _) = attr(1).ok_or_else(|| err(root.span, "data needs a type and name"))?;
-                let key = format!("{t}.{n}");
-                self.resource_value(Mode::Data, &key, &ops[2..], scope, whole(2))
+                self.resource_value(Mode::Data, t, n, &ops[2..], scope, whole(2))
             }
             _ => {
                 let Some((n, _)) = attr(0) else {
                     return Ok(self.undeclared(inst, root.span, name.to_string(), "name"));
                 };
-                let key = format!("{name}.{n}");
-                self.resource_value(Mode::Managed, &key, &ops[1..], scope, whole(1))
+                self.resource_value(Mode::Managed, name, n, &ops[1..], scope, whole(1))
             }
         }
     }
@@ -604,16 +602,18 @@ impl<'p> Evaluator<'p> {
     fn resource_value(
         &mut self,
         mode: Mode,
-        key: &str,
+        rtype: &str,
+        rname: &str,
         ops: &[Traverser],
         scope: &Scope,
         span: Span,
     ) -> EvalResult {
         let inst = scope.inst;
-        let Some(block) = self.resource_block(inst, mode, key) else {
+        let block = self.decls(inst).and_then(|d| d.block(mode, rtype, rname));
+        let Some(block) = block else {
             let what = match mode {
-                Mode::Managed => key.to_string(),
-                Mode::Data => format!("data.{key}"),
+                Mode::Managed => format!("{rtype}.{rname}"),
+                Mode::Data => format!("data.{rtype}.{rname}"),
             };
             return Ok(self.undeclared(
                 inst,
@@ -626,14 +626,18 @@ impl<'p> Evaluator<'p> {
                 },
             ));
         };
-        let base = self.resource_address(inst, mode, key);
-        let expansion = self.resource_expansion(inst, mode, key, block, span);
-        let r = |suffix: &str| {
+        let expansion = match self.cached_expansion(inst, block) {
+            Some(e) => e,
+            None => self.resource_expansion(inst, mode, &format!("{rtype}.{rname}"), block, span),
+        };
+        let addrs = self.instance_addrs(inst, mode, rtype, rname, block, &expansion);
+        let r = |address: Arc<str>| {
             Value::Reference(Reference {
-                address: format!("{base}{suffix}"),
+                address,
                 attribute: String::new(),
             })
         };
+        let suffixed = |suffix: &str| r(format!("{}{suffix}", addrs.base).into());
         // `x[i]` of an expanded resource: name the one instance rather than building the list
         // of all of them (which made `count` resources referring to each other quadratic).
         let indexed = match (&expansion, ops.first()) {
@@ -643,31 +647,32 @@ impl<'p> Evaluator<'p> {
             _ => None,
         };
         if let Some((k, _)) = &indexed {
-            let suffix = match (&expansion, k) {
+            let one = match (&expansion, k) {
                 (Expansion::Count(n), k) => k
                     .as_i64()
                     .filter(|i| (0..*n as i64).contains(i))
-                    .map(|i| format!("[{i}]")),
+                    .and_then(|i| addrs.count.get(i as usize))
+                    .map(|a| r(a.clone())),
                 (Expansion::ForEach(map), Value::String(s)) if map.contains_key(s) => {
-                    Some(format!("[{s:?}]"))
+                    Some(suffixed(&format!("[{s:?}]")))
                 }
                 _ => None,
             };
-            if let Some(suffix) = suffix {
+            if let Some(one) = one {
                 if self.records_graph() {
                     for (suffix, _, _) in expansion.keys() {
-                        self.edge_to(&format!("{base}{suffix}"), span);
+                        self.edge_to(&format!("{}{suffix}", addrs.base), span);
                     }
                 }
-                return self.apply_ops(r(&suffix), &ops[1..], scope);
+                return self.apply_ops(one, &ops[1..], scope);
             }
         }
         let v = match &expansion {
-            Expansion::Single => r(""),
-            Expansion::Count(n) => Value::List((0..*n).map(|i| r(&format!("[{i}]"))).collect()),
+            Expansion::Single => r(addrs.base.clone()),
+            Expansion::Count(_) => Value::List(addrs.count.iter().map(|a| r(a.clone())).collect()),
             Expansion::ForEach(map) => Value::Object(
                 map.keys()
-                    .map(|k| (k.clone(), r(&format!("[{k:?}]"))))
+                    .map(|k| (k.clone(), suffixed(&format!("[{k:?}]"))))
                     .collect(),
             ),
             Expansion::Unknown(u) => {
@@ -675,12 +680,12 @@ impl<'p> Evaluator<'p> {
                 match ops.first() {
                     Some(Traverser::Index(_)) => {
                         let rest = &ops[1..];
-                        return self.apply_ops(r("[*]"), rest, scope);
+                        return self.apply_ops(suffixed("[*]"), rest, scope);
                     }
                     _ => Value::unknown(
                         format!(
-                            "the number of instances of {base} is known only after apply ({})",
-                            u.reason
+                            "the number of instances of {} is known only after apply ({})",
+                            addrs.base, u.reason
                         ),
                         u.origin.or(Some(span)),
                     ),
@@ -689,7 +694,7 @@ impl<'p> Evaluator<'p> {
         };
         if self.records_graph() {
             for (suffix, _, _) in expansion.keys() {
-                self.edge_to(&format!("{base}{suffix}"), span);
+                self.edge_to(&format!("{}{suffix}", addrs.base), span);
             }
         }
         match indexed {
@@ -845,7 +850,7 @@ impl<'p> Evaluator<'p> {
                 .remove(name)
                 .ok_or_else(|| err(span, format!("no attribute named \"{name}\""))),
             Value::Reference(r) if r.attribute.is_empty() => {
-                Ok(self.resource_attr(&r.address, name, span))
+                Ok(self.resource_attr(r.address, name, span))
             }
             Value::Reference(r) => Ok(Value::Reference(Reference {
                 address: r.address,
@@ -864,17 +869,17 @@ impl<'p> Evaluator<'p> {
 
     /// An attribute of a resource instance: its configured value, or a symbol for attributes
     /// that exist only after apply (`id`, `arn`, …).
-    fn resource_attr(&mut self, address: &str, name: &str, span: Span) -> Value {
+    fn resource_attr(&mut self, address: Arc<str>, name: &str, span: Span) -> Value {
         let symbol = || {
             Value::Reference(Reference {
-                address: address.to_string(),
+                address: address.clone(),
                 attribute: name.to_string(),
             })
         };
         if name == "id" || name == "arn" {
             return symbol();
         }
-        let Some(body) = self.body_for_address(address, span) else {
+        let Some(body) = self.body_for_address(&address, span) else {
             return symbol();
         };
         if let Some(a) = body.get(name) {
@@ -959,7 +964,7 @@ impl<'p> Evaluator<'p> {
 
 fn ref_name(r: &Reference) -> String {
     if r.attribute.is_empty() {
-        r.address.clone()
+        r.address.to_string()
     } else {
         format!("{}.{}", r.address, r.attribute)
     }

@@ -2529,7 +2529,7 @@ mod tests {
     }
     fn rf(address: &str, attribute: &str) -> Value {
         Value::Reference(Reference {
-            address: address.to_string(),
+            address: address.into(),
             attribute: attribute.to_string(),
         })
     }

@@ -27,13 +27,25 @@ use std::path::PathBuf;
 /// Evaluated arguments and nested blocks of a resource (with `dynamic` blocks expanded).
 #[derive(Debug, Clone, Default)]
 pub struct EvalBody {
-    pub attributes: BTreeMap<String, EvalAttr>,
+    /// Arguments in source order. A body has a handful, so a list searched by name is cheaper to
+    /// build and to read than a map.
+    attributes: Vec<(String, EvalAttr)>,
     pub blocks: Vec<EvalBlock>,
 }
 
 impl EvalBody {
+    /// Argument `name`; when a body sets it twice, the later one.
     pub fn get(&self, name: &str) -> Option<&EvalAttr> {
-        self.attributes.get(name)
+        self.attributes
+            .iter()
+            .rev()
+            .find_map(|(k, a)| (k == name).then_some(a))
+    }
+
+    /// Adds argument `name`; a later value of the same name hides an earlier one (without a
+    /// search here, so that building a body stays linear in its size).
+    pub fn insert(&mut self, name: String, attr: EvalAttr) {
+        self.attributes.push((name, attr));
     }
 
     pub fn blocks_of<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a EvalBlock> + 'a {

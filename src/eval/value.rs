@@ -17,8 +17,9 @@ pub struct Unknown {
 /// symbol: the model matches it to the resource it names.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Reference {
-    /// Full instance address, e.g. `module.web.aws_security_group.app[0]`.
-    pub address: String,
+    /// Full instance address, e.g. `module.web.aws_security_group.app[0]`; shared, since every
+    /// reference to an instance names the same address.
+    pub address: Arc<str>,
     /// The attribute read from it, e.g. `id`.
     pub attribute: String,
 }

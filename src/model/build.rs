@@ -96,7 +96,7 @@ impl<'a> Builder<'a> {
     pub fn reference(&self, v: &Value) -> Option<(&'a ResourceInstance, String)> {
         match v {
             Value::Reference(r) => {
-                let inst = self.by_address.get(r.address.as_str())?;
+                let inst = self.by_address.get(&*r.address)?;
                 Some((inst, r.attribute.clone()))
             }
             _ => None,
@@ -286,7 +286,7 @@ pub(super) fn nested(body: &EvalBody, kind: &str) -> Result<Vec<Nested>, Unknown
                 Value::Object(map) => {
                     let mut inner = EvalBody::default();
                     for (k, v) in map {
-                        inner.attributes.insert(
+                        inner.insert(
                             k.clone(),
                             EvalAttr {
                                 value: v.clone(),
