@@ -65,7 +65,7 @@ impl<'p> Decls<'p> {
                         .entry(t)
                         .or_default()
                         .insert(n, block);
-                    let key = format!("{t}.{n}");
+                    let key = super::concat(&[t, ".", n]);
                     d.resource_types.insert(t, ());
                     if d.resources.insert(key.clone(), block).is_some() {
                         dup("resource", &key, block, findings);
@@ -76,7 +76,7 @@ impl<'p> Decls<'p> {
                         .entry(t)
                         .or_default()
                         .insert(n, block);
-                    let key = format!("{t}.{n}");
+                    let key = super::concat(&[t, ".", n]);
                     if d.data.insert(key.clone(), block).is_some() {
                         dup("data source", &key, block, findings);
                     }

@@ -1,6 +1,7 @@
 //! The evaluator's state: module instances, memoised values, cycle detection, and the walk that
 //! expands and evaluates every resource of a root.
 
+use super::concat;
 use super::decls::Decls;
 use super::graph::RefGraph;
 use super::limits::{self, Budget};
@@ -94,7 +95,7 @@ impl Expansion {
         match self {
             Expansion::Single => vec![(String::new(), None, None)],
             Expansion::Count(n) => (0..*n)
-                .map(|i| (format!("[{i}]"), Some(Value::Number(i as f64)), None))
+                .map(|i| (super::index_suffix(i), Some(Value::Number(i as f64)), None))
                 .collect(),
             Expansion::ForEach(map) => map
                 .iter()
@@ -120,7 +121,7 @@ impl Expansion {
             Expansion::Single => suffix.is_empty().then(|| (String::new(), None, None)),
             Expansion::Count(n) => {
                 let i: usize = suffix.strip_prefix('[')?.strip_suffix(']')?.parse().ok()?;
-                (i < *n && format!("[{i}]") == suffix)
+                (i < *n && super::index_suffix(i) == suffix)
                     .then(|| (suffix.to_string(), Some(Value::Number(i as f64)), None))
             }
             Expansion::ForEach(map) => {
@@ -817,12 +818,14 @@ impl<'p> Evaluator<'p> {
         }
         let p = &self.insts[inst].prefix;
         let base: Arc<str> = match mode {
-            Mode::Managed => format!("{p}{rtype}.{name}"),
-            Mode::Data => format!("{p}data.{rtype}.{name}"),
+            Mode::Managed => concat(&[p, rtype, ".", name]),
+            Mode::Data => concat(&[p, "data.", rtype, ".", name]),
         }
         .into();
         let count = match expansion {
-            Expansion::Count(n) => (0..*n).map(|i| format!("{base}[{i}]").into()).collect(),
+            Expansion::Count(n) => (0..*n)
+                .map(|i| concat(&[&base, &super::index_suffix(i)]).into())
+                .collect(),
             _ => Vec::new(),
         };
         let addrs = Arc::new(Addrs { base, count });
@@ -832,8 +835,8 @@ impl<'p> Evaluator<'p> {
 
     fn expand_key(mode: Mode, key: &str) -> String {
         match mode {
-            Mode::Managed => format!("resource.{key}"),
-            Mode::Data => format!("data.{key}"),
+            Mode::Managed => concat(&["resource.", key]),
+            Mode::Data => concat(&["data.", key]),
         }
     }
 
@@ -1200,7 +1203,7 @@ impl<'p> Evaluator<'p> {
                 for (i, (suffix, count, each)) in expansion.keys().into_iter().enumerate() {
                     let address = match (&expansion, addrs.count.get(i)) {
                         (Expansion::Count(_), Some(a)) => a.to_string(),
-                        _ => format!("{base}{suffix}"),
+                        _ => concat(&[&base, &suffix]),
                     };
                     self.instance_body(inst, block, &address, count, each, block.header_span);
                     out.push(ResourceInstance {

@@ -628,7 +628,10 @@ impl<'p> Evaluator<'p> {
         };
         let expansion = match self.cached_expansion(inst, block) {
             Some(e) => e,
-            None => self.resource_expansion(inst, mode, &format!("{rtype}.{rname}"), block, span),
+            None => {
+                let key = super::concat(&[rtype, ".", rname]);
+                self.resource_expansion(inst, mode, &key, block, span)
+            }
         };
         let addrs = self.instance_addrs(inst, mode, rtype, rname, block, &expansion);
         let r = |address: Arc<str>| {
