@@ -6,6 +6,7 @@ use crate::diagnostic::Finding;
 use crate::source::{FileId, SourceFile, SourceTable};
 use crate::syntax::{Body, ExprKind};
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 
@@ -233,7 +234,7 @@ pub fn discover_with(
 #[derive(Default)]
 struct DirFiles {
     dirs: Vec<(PathBuf, Vec<PathBuf>)>,
-    index: rustc_hash::FxHashMap<PathBuf, usize>,
+    index: FxHashMap<PathBuf, usize>,
     last: Option<usize>,
 }
 
@@ -264,7 +265,7 @@ impl DirFiles {
 /// Parses again, from the source table, every evicted directory that is not a root after all
 /// (or that an installed-module list names), and drops its early findings.
 fn restore_evicted(project: &mut Project, sources: &mut SourceTable, limits: &Limits) {
-    let roots: BTreeSet<&PathBuf> = project.roots.iter().collect();
+    let roots: FxHashSet<&PathBuf> = project.roots.iter().collect();
     let installed: BTreeSet<PathBuf> = project
         .modules
         .values()
@@ -648,37 +649,41 @@ pub fn is_local_source(source: &str) -> bool {
 }
 
 fn pick_roots(modules: &BTreeMap<PathBuf, ModuleDir>) -> Vec<PathBuf> {
-    let mut called: BTreeMap<PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
-    for (dir, module) in modules {
-        for (_, source) in module_sources(&module.body) {
-            if is_local_source(&source) {
-                let target = normalize(&dir.join(&source));
-                if &target != dir {
-                    called.entry(target).or_default().insert(dir.clone());
-                }
+    // Hash sets and an index by path: ordered sets compared paths component by component, which
+    // cost milliseconds on large trees in this single-threaded step.
+    let by_dir: FxHashMap<&Path, &ModuleDir> =
+        modules.iter().map(|(d, m)| (d.as_path(), m)).collect();
+    let calls = |dir: &Path| -> Vec<PathBuf> {
+        by_dir.get(dir).map_or_else(Vec::new, |m| {
+            module_sources(&m.body)
+                .into_iter()
+                .filter(|(_, source)| is_local_source(source))
+                .map(|(_, source)| normalize(&dir.join(&source)))
+                .collect()
+        })
+    };
+    let mut called: FxHashSet<PathBuf> = FxHashSet::default();
+    for dir in modules.keys() {
+        for target in calls(dir) {
+            if &target != dir {
+                called.insert(target);
             }
         }
     }
     let mut roots: Vec<PathBuf> = modules
         .keys()
-        .filter(|d| !called.contains_key(*d))
+        .filter(|d| !called.contains(*d))
         .cloned()
         .collect();
     // Modules only reachable through a cycle of calls have no caller outside the cycle: check
     // them as roots so that the cycle is reported rather than silently skipped.
-    let mut reached: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut reached: FxHashSet<PathBuf> = FxHashSet::default();
     let mut stack = roots.clone();
     while let Some(d) = stack.pop() {
         if !reached.insert(d.clone()) {
             continue;
         }
-        if let Some(m) = modules.get(&d) {
-            for (_, source) in module_sources(&m.body) {
-                if is_local_source(&source) {
-                    stack.push(normalize(&d.join(&source)));
-                }
-            }
-        }
+        stack.extend(calls(&d));
     }
     for d in modules.keys() {
         if !reached.contains(d) {
@@ -686,14 +691,9 @@ fn pick_roots(modules: &BTreeMap<PathBuf, ModuleDir>) -> Vec<PathBuf> {
             reached.insert(d.clone());
             let mut stack = vec![d.clone()];
             while let Some(x) = stack.pop() {
-                if let Some(m) = modules.get(&x) {
-                    for (_, source) in module_sources(&m.body) {
-                        if is_local_source(&source) {
-                            let t = normalize(&x.join(&source));
-                            if reached.insert(t.clone()) {
-                                stack.push(t);
-                            }
-                        }
+                for t in calls(&x) {
+                    if reached.insert(t.clone()) {
+                        stack.push(t);
                     }
                 }
             }
