@@ -4,6 +4,11 @@
 
 use crate::source::Span;
 
+/// An identifier: an argument, block type, label, variable or attribute name. Almost all are
+/// short enough to be stored inline, which spares an allocation per name when a file is lowered
+/// and whenever evaluation copies a name.
+pub type Name = compact_str::CompactString;
+
 /// A body: the attributes and blocks of a file or of a block, in source order.
 #[derive(Debug, Clone, Default)]
 pub struct Body {
@@ -23,7 +28,7 @@ impl Body {
 
 #[derive(Debug, Clone)]
 pub struct Attribute {
-    pub name: String,
+    pub name: Name,
     pub name_span: Span,
     pub expr: Expr,
     /// The whole `name = expr` line.
@@ -32,8 +37,8 @@ pub struct Attribute {
 
 #[derive(Debug, Clone)]
 pub struct Block {
-    pub kind: String,
-    pub labels: Vec<String>,
+    pub kind: Name,
+    pub labels: Vec<Name>,
     pub body: Body,
     /// The block header: its kind and labels (a tight location for findings).
     pub header_span: Span,
@@ -59,7 +64,7 @@ pub enum ExprKind {
     Tuple(Vec<Expr>),
     Object(Vec<(ObjectKey, Expr)>),
     /// A root name: `var`, `local`, `aws_instance`, a for-expression variable, …
-    Variable(String),
+    Variable(Name),
     Traversal(Box<Expr>, Vec<Traverser>),
     Call {
         name: String,
@@ -83,7 +88,7 @@ pub enum ObjectKey {
 
 #[derive(Debug, Clone)]
 pub enum Traverser {
-    GetAttr(String, Span),
+    GetAttr(Name, Span),
     Index(Expr),
     /// `.*`: applies the following attribute lookups to every element.
     AttrSplat(Span),

@@ -48,7 +48,7 @@ impl<'p> Decls<'p> {
             ));
         };
         for block in &body.blocks {
-            let labels: Vec<&str> = block.labels.iter().map(String::as_str).collect();
+            let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
             match (block.kind.as_str(), labels.as_slice()) {
                 ("variable", [name]) if d.variables.insert(name, block).is_some() => {
                     dup("variable", name, block, findings);

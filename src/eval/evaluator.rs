@@ -576,7 +576,7 @@ impl<'p> Evaluator<'p> {
             for body in files {
                 for attr in &body.attributes {
                     let v = self.eval_attr(&attr.expr, &scope);
-                    map.insert(attr.name.clone(), (v, Some(attr.expr.span)));
+                    map.insert(attr.name.to_string(), (v, Some(attr.expr.span)));
                 }
             }
             for (k, v) in &self.inputs.vars {
@@ -946,7 +946,7 @@ impl<'p> Evaluator<'p> {
             .attribute("iterator")
             .and_then(|a| match &a.expr.kind {
                 crate::syntax::ExprKind::Variable(n) => Some(n.clone()),
-                crate::syntax::ExprKind::String(n) => Some(n.clone()),
+                crate::syntax::ExprKind::String(n) => Some(n.as_str().into()),
                 _ => None,
             })
             .unwrap_or_else(|| kind.clone());
@@ -994,7 +994,7 @@ impl<'p> Evaluator<'p> {
             obj.insert("value".to_string(), v);
             inner
                 .bound
-                .push((iterator.clone(), Arc::new(Value::Object(obj))));
+                .push((iterator.to_string(), Arc::new(Value::Object(obj))));
             let body = self.eval_body(&content.body, &inner, false);
             out.blocks.push(EvalBlock {
                 kind: kind.clone(),

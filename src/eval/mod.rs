@@ -60,7 +60,7 @@ use std::path::PathBuf;
 pub struct EvalBody {
     /// Arguments in source order. A body has a handful, so a list searched by name is cheaper to
     /// build and to read than a map.
-    attributes: Vec<(String, EvalAttr)>,
+    attributes: Vec<(crate::syntax::Name, EvalAttr)>,
     pub blocks: Vec<EvalBlock>,
 }
 
@@ -75,7 +75,7 @@ impl EvalBody {
 
     /// Adds argument `name`; a later value of the same name hides an earlier one (without a
     /// search here, so that building a body stays linear in its size).
-    pub fn insert(&mut self, name: String, attr: EvalAttr) {
+    pub fn insert(&mut self, name: crate::syntax::Name, attr: EvalAttr) {
         self.attributes.push((name, attr));
     }
 
@@ -88,11 +88,11 @@ impl EvalBody {
         let mut map: BTreeMap<String, Value> = self
             .attributes
             .iter()
-            .map(|(k, a)| (k.clone(), a.value.clone()))
+            .map(|(k, a)| (k.to_string(), a.value.clone()))
             .collect();
         for b in &self.blocks {
             let entry = map
-                .entry(b.kind.clone())
+                .entry(b.kind.to_string())
                 .or_insert_with(|| Value::List(vec![]));
             if let Value::List(items) = entry {
                 items.push(b.body.to_value());
@@ -111,7 +111,7 @@ pub struct EvalAttr {
 
 #[derive(Debug, Clone)]
 pub struct EvalBlock {
-    pub kind: String,
+    pub kind: crate::syntax::Name,
     pub body: EvalBody,
     /// The block header (`ingress`, `dynamic "ingress"`): a tight location for findings.
     pub span: Span,

@@ -49,7 +49,7 @@ pub fn parse_type(expr: &Expr) -> Option<Type> {
                                 ObjectKey::Ident(s) => s.clone(),
                                 ObjectKey::Expr(e) => match &e.kind {
                                     ExprKind::String(s) => s.clone(),
-                                    ExprKind::Variable(s) => s.clone(),
+                                    ExprKind::Variable(s) => s.to_string(),
                                     _ => return None,
                                 },
                             };

@@ -633,7 +633,7 @@ fn merge(into: &mut Body, body: Body) {
 pub fn module_sources(body: &Body) -> Vec<(String, String)> {
     body.blocks_of("module")
         .filter_map(|b| {
-            let name = b.labels.first()?.clone();
+            let name = b.labels.first()?.to_string();
             let attr = b.body.attribute("source")?;
             match &attr.expr.kind {
                 ExprKind::String(s) => Some((name, s.clone())),

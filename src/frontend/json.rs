@@ -323,8 +323,8 @@ impl JsonLowerer {
 
     fn block(&self, kind: &str, labels: Vec<String>, header_at: usize, value: &JValue) -> Block {
         Block {
-            kind: kind.to_string(),
-            labels,
+            kind: kind.into(),
+            labels: labels.into_iter().map(Into::into).collect(),
             body: self.body(kind, value),
             header_span: self.span(header_at, header_at),
             span: self.span(value.start, value.end),
@@ -343,7 +343,7 @@ impl JsonLowerer {
                     for inner in as_object_list(inner) {
                         body.blocks.push(Block {
                             kind: "dynamic".into(),
-                            labels: vec![label.clone()],
+                            labels: vec![label.as_str().into()],
                             body: self.body("dynamic", inner),
                             header_span: self.span(label_at, label_at),
                             span: self.span(inner.start, inner.end),
@@ -353,7 +353,7 @@ impl JsonLowerer {
             } else if nested && BLOCK_KEYS.contains(&key.as_str()) && is_object_or_list(v) {
                 for inner in as_object_list(v) {
                     body.blocks.push(Block {
-                        kind: key.clone(),
+                        kind: key.as_str().into(),
                         labels: vec![],
                         body: self.body(&key, inner),
                         header_span: self.span(key_at, key_at),
@@ -386,7 +386,7 @@ impl JsonLowerer {
             self.expr(value)
         };
         Attribute {
-            name: key.to_string(),
+            name: key.into(),
             name_span: self.span(key_at, key_at + key.len() + 2),
             expr,
             span: self.span(key_at, value.end),

@@ -31,7 +31,7 @@ impl Lowerer {
         for structure in body.iter() {
             match structure {
                 Structure::Attribute(attr) => out.attributes.push(Attribute {
-                    name: attr.key.as_str().to_string(),
+                    name: attr.key.as_str().into(),
                     name_span: self.span(attr.key.span()),
                     expr: self.expr(&attr.value),
                     span: self.span(attr.span()),
@@ -55,12 +55,8 @@ impl Lowerer {
             _ => self.span(block.span()),
         };
         Block {
-            kind: block.ident.as_str().to_string(),
-            labels: block
-                .labels
-                .iter()
-                .map(|l| l.as_str().to_string())
-                .collect(),
+            kind: block.ident.as_str().into(),
+            labels: block.labels.iter().map(|l| l.as_str().into()).collect(),
             body: self.body(&block.body),
             header_span: header,
             span: self.span(block.span()),
@@ -99,7 +95,7 @@ impl Lowerer {
                 }
             }
             Expression::Parenthesis(p) => ExprKind::Parens(Box::new(self.expr(p.inner()))),
-            Expression::Variable(v) => ExprKind::Variable(v.as_str().to_string()),
+            Expression::Variable(v) => ExprKind::Variable(v.as_str().into()),
             Expression::Conditional(c) => ExprKind::Conditional(
                 Box::new(self.expr(&c.cond_expr)),
                 Box::new(self.expr(&c.true_expr)),
@@ -170,7 +166,7 @@ impl Lowerer {
         match op.value() {
             he::TraversalOperator::AttrSplat(_) => Traverser::AttrSplat(span),
             he::TraversalOperator::FullSplat(_) => Traverser::FullSplat(span),
-            he::TraversalOperator::GetAttr(id) => Traverser::GetAttr(id.as_str().to_string(), span),
+            he::TraversalOperator::GetAttr(id) => Traverser::GetAttr(id.as_str().into(), span),
             he::TraversalOperator::Index(e) => Traverser::Index(self.expr(e)),
             he::TraversalOperator::LegacyIndex(i) => Traverser::Index(Expr {
                 kind: ExprKind::Number(*i.value() as f64),

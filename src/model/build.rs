@@ -287,7 +287,7 @@ pub(super) fn nested(body: &EvalBody, kind: &str) -> Result<Vec<Nested>, Unknown
                     let mut inner = EvalBody::default();
                     for (k, v) in map {
                         inner.insert(
-                            k.clone(),
+                            k.as_str().into(),
                             EvalAttr {
                                 value: v.clone(),
                                 span: a.span,
