@@ -270,12 +270,22 @@ impl<'a> Builder<'a> {
 /// The nested blocks of a kind, including the attribute form (`ingress = [{ … }]`) that
 /// Terraform accepts for the same arguments. `Err` when the attribute form is unknown.
 /// Each block comes with why it may not exist (a `dynamic` block over an unknown collection).
-pub(super) type Nested = (EvalBody, Span, Option<Unknown>);
+/// A nested rule block: borrowed from the resource when written as a block, built when written
+/// as a list of objects (the attribute form).
+pub(super) type Nested<'a> = (std::borrow::Cow<'a, EvalBody>, Span, Option<Unknown>);
 
-pub(super) fn nested(body: &EvalBody, kind: &str) -> Result<Vec<Nested>, Unknown> {
+pub(super) fn nested<'a>(body: &'a EvalBody, kind: &str) -> Result<Vec<Nested<'a>>, Unknown> {
     let mut out: Vec<Nested> = body
-        .blocks_of(kind)
-        .map(|b| (b.body.clone(), b.span, b.uncertain.clone()))
+        .blocks
+        .iter()
+        .filter(|b| b.kind == kind)
+        .map(|b| {
+            (
+                std::borrow::Cow::Borrowed(&b.body),
+                b.span,
+                b.uncertain.clone(),
+            )
+        })
         .collect();
     if let Some(a) = body.get(kind) {
         if let Some(u) = as_unknown(&a.value, a.span) {
@@ -294,7 +304,7 @@ pub(super) fn nested(body: &EvalBody, kind: &str) -> Result<Vec<Nested>, Unknown
                             },
                         );
                     }
-                    out.push((inner, a.span, None));
+                    out.push((std::borrow::Cow::Owned(inner), a.span, None));
                 }
                 other => {
                     return Err(as_unknown(other, a.span).unwrap_or_else(|| {
