@@ -9,14 +9,14 @@ use std::collections::BTreeMap;
 
 #[derive(Debug, Default)]
 pub struct Decls<'p> {
-    pub variables: BTreeMap<&'p str, &'p Block>,
-    pub locals: BTreeMap<&'p str, &'p Attribute>,
+    pub variables: FxHashMap<&'p str, &'p Block>,
+    pub locals: FxHashMap<&'p str, &'p Attribute>,
     /// Keyed by `type.name`.
     pub resources: BTreeMap<String, &'p Block>,
     /// Keyed by `type.name`.
     pub data: BTreeMap<String, &'p Block>,
-    pub modules: BTreeMap<&'p str, &'p Block>,
-    pub outputs: BTreeMap<&'p str, &'p Block>,
+    pub modules: FxHashMap<&'p str, &'p Block>,
+    pub outputs: FxHashMap<&'p str, &'p Block>,
     /// Resource types declared in this module (for telling `aws_x.y` from an undeclared name).
     pub resource_types: BTreeMap<&'p str, ()>,
     /// Resources and data sources by type, then name: a reference looks its block up without

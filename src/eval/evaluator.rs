@@ -240,6 +240,16 @@ pub fn evaluate_root_with(
         root_inputs: None,
         budget: Budget::default(),
     };
+    // Size the memo tables for the root's own declarations once, instead of growing them.
+    if let Some(d) = ev.decls(0) {
+        let blocks = d.resources.len() + d.data.len();
+        let values = d.variables.len() + d.locals.len() + d.outputs.len();
+        let calls = d.modules.len();
+        ev.memo.reserve(values + blocks);
+        ev.bodies.reserve(blocks);
+        ev.addrs.reserve(blocks);
+        ev.expansions.reserve(blocks + calls);
+    }
     let mut resources = Vec::new();
     ev.walk(0, &mut resources);
     // The walk leaves bodies in the memo; move them out instead of copying them.
@@ -1171,16 +1181,15 @@ impl<'p> Evaluator<'p> {
                     .iter()
                     .map(|(k, b)| (k.clone(), *b))
                     .collect::<Vec<_>>(),
-                d.modules
-                    .iter()
-                    .map(|(k, b)| (k.to_string(), *b))
-                    .collect::<Vec<_>>(),
-                d.variables
-                    .keys()
-                    .map(|k| k.to_string())
-                    .collect::<Vec<_>>(),
-                d.locals.keys().map(|k| k.to_string()).collect::<Vec<_>>(),
-                d.outputs.keys().map(|k| k.to_string()).collect::<Vec<_>>(),
+                {
+                    let mut calls: Vec<(&'p str, &'p Block)> =
+                        d.modules.iter().map(|(k, b)| (*k, *b)).collect();
+                    calls.sort_unstable_by_key(|(k, _)| *k);
+                    calls
+                },
+                sorted(d.variables.keys().copied().collect()),
+                sorted(d.locals.keys().copied().collect()),
+                sorted(d.outputs.keys().copied().collect()),
             )
         };
         for (mode, list) in [(Mode::Managed, resources), (Mode::Data, data)] {
@@ -1224,22 +1233,28 @@ impl<'p> Evaluator<'p> {
         // Everything declared is evaluated once, so that cycles and bad references are reported
         // even where no resource uses them.
         for name in variables {
-            self.variable(inst, &name, Span::default());
+            self.variable(inst, name, Span::default());
         }
         for name in locals {
-            self.local(inst, &name, Span::default());
+            self.local(inst, name, Span::default());
         }
         for name in outputs {
-            self.output(inst, &name, Span::default());
+            self.output(inst, name, Span::default());
         }
         for (name, block) in modules {
-            if let Some((_, ids)) = self.module_instances(inst, &name, block.header_span) {
+            if let Some((_, ids)) = self.module_instances(inst, name, block.header_span) {
                 for id in ids {
                     self.walk(id, out);
                 }
             }
         }
     }
+}
+
+/// `items` in order, so that declarations are walked in the same order on every run.
+fn sorted<T: Ord>(mut items: Vec<T>) -> Vec<T> {
+    items.sort_unstable();
+    items
 }
 
 /// The addresses of a resource's instances.
