@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Measures the targets of the performance issue on generated monorepos (docs/performance.md).
+# Measures the targets of the performance issue on generated monorepos (README, "Performance").
 #
 #   scripts/perf-targets.sh [RUNS]        (default 15 runs of each command)
 #
