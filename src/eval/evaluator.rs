@@ -481,25 +481,19 @@ impl<'p> Evaluator<'p> {
 
     /// The value of `var.name` in an instance.
     pub fn variable(&mut self, inst: usize, name: &str, span: Span) -> Value {
-        let Some(name) = self
+        let Some((name, block)) = self
             .decls(inst)
             .and_then(|d| d.variables.get_key_value(name))
-            .map(|(k, _)| *k)
+            .map(|(k, b)| (*k, *b))
         else {
             return Value::unknown(format!("var.{name} is not declared"), None);
         };
         self.enter(Node::Var(inst, name), span, |ev| {
-            ev.compute_variable(inst, name)
+            ev.compute_variable(inst, name, block)
         })
     }
 
-    fn compute_variable(&mut self, inst: usize, name: &str) -> Value {
-        let Some(block) = self
-            .decls(inst)
-            .and_then(|d| d.variables.get(name).copied())
-        else {
-            return Value::unknown(format!("var.{name} is not declared"), None);
-        };
+    fn compute_variable(&mut self, inst: usize, name: &str, block: &'p Block) -> Value {
         let ty = block
             .body
             .attribute("type")
