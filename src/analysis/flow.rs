@@ -245,39 +245,66 @@ pub fn nacl_query(
     peers: &AddrSet,
     ports: &PortSet,
 ) -> Arc<Verdict<RuleTag>> {
-    let key = (nacl, egress, peers.clone(), ports.clone());
-    if let Some(v) = net.nacl_verdicts.get(&key) {
+    if let Some(v) = net.nacl_verdicts.get(nacl, egress, peers, ports) {
         return v;
     }
     let entries = nacl_entries(net, nacl, egress);
     let verdict = Arc::new(Verdict::evaluate(&entries, peers, ports));
-    net.nacl_verdicts.insert(key, verdict.clone());
+    net.nacl_verdicts.insert(
+        (nacl, egress, peers.clone(), ports.clone()),
+        verdict.clone(),
+    );
     verdict
 }
 
 /// The network ACL verdicts of one network already computed, keyed by ACL, direction, peers
-/// and ports ([`nacl_query`]).
+/// and ports ([`nacl_query`]). Entries are filed under the hash of their key, so that a lookup
+/// hashes the borrowed parts instead of copying the address and port sets into a key.
 #[derive(Default)]
-pub struct VerdictCache(Mutex<HashMap<VerdictKey, Arc<Verdict<RuleTag>>>>);
+pub struct VerdictCache(Mutex<HashMap<u64, Vec<Cached>>>);
 
 type VerdictKey = (NaclId, bool, AddrSet, PortSet);
+type Cached = (VerdictKey, Arc<Verdict<RuleTag>>);
+
+fn verdict_hash(nacl: NaclId, egress: bool, peers: &AddrSet, ports: &PortSet) -> u64 {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut h = rustc_hash::FxBuildHasher.build_hasher();
+    (nacl, egress).hash(&mut h);
+    peers.hash(&mut h);
+    ports.hash(&mut h);
+    h.finish()
+}
 
 impl VerdictCache {
-    fn get(&self, key: &VerdictKey) -> Option<Arc<Verdict<RuleTag>>> {
+    fn get(
+        &self,
+        nacl: NaclId,
+        egress: bool,
+        peers: &AddrSet,
+        ports: &PortSet,
+    ) -> Option<Arc<Verdict<RuleTag>>> {
         let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        map.get(key).cloned()
+        map.get(&verdict_hash(nacl, egress, peers, ports))?
+            .iter()
+            .find(|((n, e, a, p), _)| *n == nacl && *e == egress && a == peers && p == ports)
+            .map(|(_, v)| v.clone())
     }
 
     fn insert(&self, key: VerdictKey, verdict: Arc<Verdict<RuleTag>>) {
+        let h = verdict_hash(key.0, key.1, &key.2, &key.3);
         let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        map.insert(key, verdict);
+        map.entry(h).or_default().push((key, verdict));
     }
 }
 
 impl std::fmt::Debug for VerdictCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        write!(f, "VerdictCache({} verdicts)", map.len())
+        write!(
+            f,
+            "VerdictCache({} verdicts)",
+            map.values().map(Vec::len).sum::<usize>()
+        )
     }
 }
 
