@@ -254,23 +254,19 @@ pub fn evaluate_root_with(
     ev.walk(0, &mut resources);
     // The walk leaves bodies in the memo; move them out instead of copying them.
     let mut bodies = std::mem::take(&mut ev.bodies);
-    let mut moved: HashMap<String, usize> = HashMap::default();
+    // A stable sort keeps an address walked twice in walk order, next to itself.
+    resources.sort_by(|a: &ResourceInstance, b| a.address.cmp(&b.address));
     for i in 0..resources.len() {
         match bodies.remove(&resources[i].address) {
-            Some(body) => {
-                resources[i].body = Arc::unwrap_or_clone(body);
-                moved.insert(resources[i].address.clone(), i);
-            }
+            Some(body) => resources[i].body = Arc::unwrap_or_clone(body),
             // The same address walked twice: copy the body moved the first time.
-            None => {
-                if let Some(&j) = moved.get(&resources[i].address) {
-                    resources[i].body = resources[j].body.clone();
-                }
+            None if i > 0 && resources[i - 1].address == resources[i].address => {
+                resources[i].body = resources[i - 1].body.clone();
             }
+            None => {}
         }
     }
     drop(bodies);
-    resources.sort_by(|a: &ResourceInstance, b| a.address.cmp(&b.address));
     RootEval {
         root: root.to_path_buf(),
         resources,
@@ -897,8 +893,12 @@ impl<'p> Evaluator<'p> {
             bound: vec![],
         };
         let body = Arc::new(self.eval_body(&block.body, &scope, true));
-        self.stack.pop();
-        self.bodies.insert(address.to_string(), body.clone());
+        // The node's own copy of the address becomes the memo key.
+        let key = match self.stack.pop() {
+            Some(Node::Body(a)) => a,
+            _ => address.to_string(),
+        };
+        self.bodies.insert(key, body.clone());
         body
     }
 
