@@ -17,8 +17,6 @@ pub struct Decls<'p> {
     pub data: BTreeMap<String, &'p Block>,
     pub modules: FxHashMap<&'p str, &'p Block>,
     pub outputs: FxHashMap<&'p str, &'p Block>,
-    /// Resource types declared in this module (for telling `aws_x.y` from an undeclared name).
-    pub resource_types: BTreeMap<&'p str, ()>,
     /// Resources and data sources by type, then name: a reference looks its block up without
     /// building the `type.name` key.
     pub by_type: [ByName<'p>; 2],
@@ -66,7 +64,6 @@ impl<'p> Decls<'p> {
                         .or_default()
                         .insert(n, block);
                     let key = super::concat(&[t, ".", n]);
-                    d.resource_types.insert(t, ());
                     if d.resources.insert(key.clone(), block).is_some() {
                         dup("resource", &key, block, findings);
                     }

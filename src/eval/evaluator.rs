@@ -647,16 +647,25 @@ impl<'p> Evaluator<'p> {
 
     // ----- expansion ----------------------------------------------------------------------
 
-    /// Evaluates `count`/`for_each` of a resource, data source or module call block.
-    pub fn expansion(&mut self, inst: usize, key: &str, block: &'p Block, span: Span) -> Expansion {
-        if let Some(e) = self.cached_expansion(inst, block) {
-            return e;
+    /// Evaluates `count`/`for_each` of a resource, data source or module call block, once per
+    /// module instance. `key` names it (`resource.type.name`, `module.name`) for cycle reports; it
+    /// is built only the first time.
+    pub fn expansion(
+        &mut self,
+        inst: usize,
+        block: &'p Block,
+        span: Span,
+        key: impl FnOnce() -> String,
+    ) -> Expansion {
+        if let Some(e) = self.expansions.get(&(inst, block_id(block))) {
+            return e.clone();
         }
+        let key = key();
         let scope = Scope {
             inst,
             ..Scope::default()
         };
-        let node = Node::Expand(inst, key.to_string());
+        let node = Node::Expand(inst, key);
         let mut result = Expansion::Single;
         let count = block.body.attribute("count");
         let for_each = block.body.attribute("for_each");
@@ -776,11 +785,6 @@ impl<'p> Evaluator<'p> {
         result
     }
 
-    /// The expansion of `block` in `inst`, when already evaluated.
-    pub(super) fn cached_expansion(&self, inst: usize, block: &Block) -> Option<Expansion> {
-        self.expansions.get(&(inst, block_id(block))).cloned()
-    }
-
     fn bad_for_each(&mut self, span: Span, inst: usize, block: &Block, msg: String) -> Expansion {
         self.report(Finding::new("TF004", Severity::Error, span, msg));
         let e = Expansion::Unknown(Unknown {
@@ -833,26 +837,20 @@ impl<'p> Evaluator<'p> {
         addrs
     }
 
-    fn expand_key(mode: Mode, key: &str) -> String {
-        match mode {
-            Mode::Managed => concat(&["resource.", key]),
-            Mode::Data => concat(&["data.", key]),
-        }
-    }
-
-    /// The expansion of a resource.
+    /// The expansion of resource (or data source) `rtype.name`.
     pub fn resource_expansion(
         &mut self,
         inst: usize,
         mode: Mode,
-        key: &str,
+        rtype: &str,
+        name: &str,
         block: &'p Block,
         span: Span,
     ) -> Expansion {
-        if let Some(e) = self.cached_expansion(inst, block) {
-            return e;
-        }
-        self.expansion(inst, &Self::expand_key(mode, key), block, span)
+        self.expansion(inst, block, span, || match mode {
+            Mode::Managed => concat(&["resource.", rtype, ".", name]),
+            Mode::Data => concat(&["data.", rtype, ".", name]),
+        })
     }
 
     /// The evaluated body of one resource instance, memoised by address.
@@ -1021,10 +1019,7 @@ impl<'p> Evaluator<'p> {
         let block = self
             .decls(inst)
             .and_then(|d| d.modules.get(name).copied())?;
-        let expansion = match self.cached_expansion(inst, block) {
-            Some(e) => e,
-            None => self.expansion(inst, &format!("module.{name}"), block, span),
-        };
+        let expansion = self.expansion(inst, block, span, || format!("module.{name}"));
         let call_name = format!("{}module.{name}", self.insts[inst].prefix);
         self.edge_to(&call_name, span);
         if let Some(c) = self.children.get(&(inst, name.to_string())) {
@@ -1189,7 +1184,8 @@ impl<'p> Evaluator<'p> {
         for (mode, list) in [(Mode::Managed, resources), (Mode::Data, data)] {
             for (key, block) in list {
                 let (rtype, name) = key.split_once('.').unwrap_or((&key, ""));
-                let expansion = self.resource_expansion(inst, mode, &key, block, block.header_span);
+                let expansion =
+                    self.resource_expansion(inst, mode, rtype, name, block, block.header_span);
                 let addrs = self.instance_addrs(inst, mode, rtype, name, block, &expansion);
                 let base = addrs.base.to_string();
                 let uncertain = match &expansion {

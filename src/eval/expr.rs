@@ -626,13 +626,7 @@ impl<'p> Evaluator<'p> {
                 },
             ));
         };
-        let expansion = match self.cached_expansion(inst, block) {
-            Some(e) => e,
-            None => {
-                let key = super::concat(&[rtype, ".", rname]);
-                self.resource_expansion(inst, mode, &key, block, span)
-            }
-        };
+        let expansion = self.resource_expansion(inst, mode, rtype, rname, block, span);
         let addrs = self.instance_addrs(inst, mode, rtype, rname, block, &expansion);
         let r = |address: Arc<str>| {
             Value::Reference(Reference {
@@ -919,7 +913,8 @@ impl<'p> Evaluator<'p> {
             None => (rest, ""),
         };
         let block = self.resource_block(inst, mode, key)?;
-        let expansion = self.resource_expansion(inst, mode, key, block, span);
+        let (rtype, name) = key.split_once('.').unwrap_or((key, ""));
+        let expansion = self.resource_expansion(inst, mode, rtype, name, block, span);
         let (_, count, each) = expansion.key(suffix)?;
         Some(self.instance_body(inst, block, address, count, each, span))
     }
