@@ -13,13 +13,14 @@ use std::net::Ipv4Addr;
 use ipnetwork::Ipv4Network;
 
 use super::intervals;
+use smallvec::{smallvec, SmallVec};
 
 /// A set of IPv4 addresses, stored as canonical inclusive intervals.
 ///
 /// Two sets with the same addresses are equal and hash equally, whatever built them.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
 pub struct AddrSet {
-    ranges: Vec<(u32, u32)>,
+    ranges: SmallVec<[(u32, u32); 2]>,
 }
 
 /// The ranges that [`AddrSet::public`] leaves out: private (RFC 1918), shared (RFC 6598),
@@ -49,13 +50,15 @@ fn block(addr: u32, prefix: u8) -> (u32, u32) {
 impl AddrSet {
     /// The set with no address.
     pub fn empty() -> AddrSet {
-        AddrSet { ranges: Vec::new() }
+        AddrSet {
+            ranges: SmallVec::new(),
+        }
     }
 
     /// Every IPv4 address, `0.0.0.0/0`.
     pub fn all() -> AddrSet {
         AddrSet {
-            ranges: vec![(0, u32::MAX)],
+            ranges: smallvec![(0, u32::MAX)],
         }
     }
 
@@ -64,7 +67,7 @@ impl AddrSet {
     pub fn from_net(net: Ipv4Network) -> AddrSet {
         let (lo, hi) = block(u32::from(net.ip()), net.prefix());
         AddrSet {
-            ranges: vec![(lo, hi)],
+            ranges: smallvec![(lo, hi)],
         }
     }
 
@@ -72,7 +75,7 @@ impl AddrSet {
     pub fn single(addr: Ipv4Addr) -> AddrSet {
         let a = u32::from(addr);
         AddrSet {
-            ranges: vec![(a, a)],
+            ranges: smallvec![(a, a)],
         }
     }
 
@@ -114,7 +117,7 @@ impl AddrSet {
         let addr: Ipv4Addr = addr.parse().ok()?;
         let (lo, hi) = block(u32::from(addr), prefix);
         Some(AddrSet {
-            ranges: vec![(lo, hi)],
+            ranges: smallvec![(lo, hi)],
         })
     }
 
@@ -159,7 +162,7 @@ impl AddrSet {
 
     /// Whether the set has every address (`0.0.0.0/0`).
     pub fn is_all(&self) -> bool {
-        self.ranges == [(0, u32::MAX)]
+        self.ranges[..] == [(0, u32::MAX)]
     }
 
     /// Whether `addr` is in the set.

@@ -6,6 +6,11 @@
 //! `lo <= hi`, sorted by `lo`, pairwise disjoint and never adjacent (`hi + 1 < next.lo`).
 //! Canonical form makes equality of sets equality of vectors, which the callers rely on for
 //! their derived `PartialEq` and `Hash`. Nothing here ever enumerates the points of an interval.
+//!
+//! Results are [`SmallVec`]s: a set of a rule or a flow has one or two intervals, which then
+//! live inline instead of in an allocation of their own.
+
+use smallvec::{Array, SmallVec};
 
 /// An integer type whose values can be the end points of an interval.
 pub(crate) trait Point: Copy + Ord {
@@ -43,10 +48,15 @@ impl Point for u32 {
 
 /// Turns any list of intervals into canonical form: drops inverted intervals (`lo > hi`),
 /// sorts, and merges intervals that overlap or touch.
-pub(crate) fn normalize<T: Point>(mut v: Vec<(T, T)>) -> Vec<(T, T)> {
-    v.retain(|&(lo, hi)| lo <= hi);
+pub(crate) fn normalize<A: Array<Item = (T, T)>, T: Point>(mut v: SmallVec<A>) -> SmallVec<A> {
+    v.retain(|&mut (lo, hi)| lo <= hi);
+    if v.windows(2)
+        .all(|w| w[0].1.succ().is_some_and(|n| n < w[1].0))
+    {
+        return v; // already canonical (the common case of one interval)
+    }
     v.sort_unstable();
-    let mut out: Vec<(T, T)> = Vec::with_capacity(v.len());
+    let mut out: SmallVec<A> = SmallVec::with_capacity(v.len());
     for (lo, hi) in v {
         if let Some(last) = out.last_mut() {
             // Merge when `lo <= last.hi + 1` (overlapping or adjacent).
@@ -67,22 +77,25 @@ pub(crate) fn normalize<T: Point>(mut v: Vec<(T, T)>) -> Vec<(T, T)> {
 }
 
 /// `a ∪ b`.
-pub(crate) fn union<T: Point>(a: &[(T, T)], b: &[(T, T)]) -> Vec<(T, T)> {
+pub(crate) fn union<A: Array<Item = (T, T)>, T: Point>(a: &[(T, T)], b: &[(T, T)]) -> SmallVec<A> {
     if a.is_empty() {
-        return b.to_vec();
+        return SmallVec::from_slice(b);
     }
     if b.is_empty() {
-        return a.to_vec();
+        return SmallVec::from_slice(a);
     }
-    let mut v = Vec::with_capacity(a.len() + b.len());
+    let mut v = SmallVec::with_capacity(a.len() + b.len());
     v.extend_from_slice(a);
     v.extend_from_slice(b);
     normalize(v)
 }
 
 /// `a ∩ b`, by a merge of the two sorted lists.
-pub(crate) fn intersect<T: Point>(a: &[(T, T)], b: &[(T, T)]) -> Vec<(T, T)> {
-    let mut out = Vec::new();
+pub(crate) fn intersect<A: Array<Item = (T, T)>, T: Point>(
+    a: &[(T, T)],
+    b: &[(T, T)],
+) -> SmallVec<A> {
+    let mut out = SmallVec::new();
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
         let (alo, ahi) = a[i];
@@ -103,8 +116,8 @@ pub(crate) fn intersect<T: Point>(a: &[(T, T)], b: &[(T, T)]) -> Vec<(T, T)> {
 }
 
 /// The complement of `a` within `T::MIN..=T::MAX`.
-pub(crate) fn complement<T: Point>(a: &[(T, T)]) -> Vec<(T, T)> {
-    let mut out = Vec::with_capacity(a.len() + 1);
+pub(crate) fn complement<A: Array<Item = (T, T)>, T: Point>(a: &[(T, T)]) -> SmallVec<A> {
+    let mut out = SmallVec::with_capacity(a.len() + 1);
     // `next` is the first point not yet accounted for; `None` once MAX has been passed.
     let mut next = Some(T::MIN);
     for &(lo, hi) in a {
@@ -124,11 +137,14 @@ pub(crate) fn complement<T: Point>(a: &[(T, T)]) -> Vec<(T, T)> {
 }
 
 /// `a \ b`.
-pub(crate) fn subtract<T: Point>(a: &[(T, T)], b: &[(T, T)]) -> Vec<(T, T)> {
+pub(crate) fn subtract<A: Array<Item = (T, T)>, T: Point>(
+    a: &[(T, T)],
+    b: &[(T, T)],
+) -> SmallVec<A> {
     if a.is_empty() || b.is_empty() {
-        return a.to_vec();
+        return SmallVec::from_slice(a);
     }
-    intersect(a, &complement(b))
+    intersect(a, &complement::<[(T, T); 4], T>(b))
 }
 
 /// Whether `a` and `b` share at least one point.
@@ -177,32 +193,55 @@ pub(crate) fn contains<T: Point>(a: &[(T, T)], p: T) -> bool {
 mod tests {
     use super::*;
 
+    type R16 = [(u16, u16); 2];
+
+    fn norm(v: &[(u16, u16)]) -> Vec<(u16, u16)> {
+        normalize(SmallVec::<R16>::from_slice(v)).to_vec()
+    }
+
     #[test]
     fn normalize_merges_overlapping_and_adjacent() {
-        let v: Vec<(u16, u16)> = vec![(10, 20), (5, 9), (30, 40), (21, 25), (35, 36), (50, 49)];
-        assert_eq!(normalize(v), vec![(5, 25), (30, 40)]);
+        let v = [(10, 20), (5, 9), (30, 40), (21, 25), (35, 36), (50, 49)];
+        assert_eq!(norm(&v), vec![(5, 25), (30, 40)]);
+        // Adjacent and overlapping intervals already in order are merged too.
+        assert_eq!(norm(&[(1, 5), (6, 9)]), vec![(1, 9)]);
+        assert_eq!(norm(&[(1, 5), (5, 9)]), vec![(1, 9)]);
+        assert_eq!(norm(&[(1, 5), (7, 9)]), vec![(1, 5), (7, 9)]);
     }
 
     #[test]
     fn normalize_handles_max() {
-        let v: Vec<(u16, u16)> = vec![(65535, 65535), (0, 65535), (100, 200)];
-        assert_eq!(normalize(v), vec![(0, 65535)]);
+        let v = [(65535, 65535), (0, 65535), (100, 200)];
+        assert_eq!(norm(&v), vec![(0, 65535)]);
+        assert_eq!(norm(&[(0, 65534), (65535, 65535)]), vec![(0, 65535)]);
     }
 
     #[test]
     fn complement_edges() {
-        assert_eq!(complement::<u16>(&[]), vec![(0, 65535)]);
-        assert_eq!(complement::<u16>(&[(0, 65535)]), vec![]);
-        assert_eq!(complement::<u16>(&[(0, 9), (20, 65535)]), vec![(10, 19)]);
-        assert_eq!(complement::<u32>(&[(5, 9)]), vec![(0, 4), (10, u32::MAX)]);
+        assert_eq!(complement::<R16, u16>(&[]).to_vec(), vec![(0, 65535)]);
+        assert_eq!(complement::<R16, u16>(&[(0, 65535)]).to_vec(), vec![]);
+        assert_eq!(
+            complement::<R16, u16>(&[(0, 9), (20, 65535)]).to_vec(),
+            vec![(10, 19)]
+        );
+        assert_eq!(
+            complement::<[(u32, u32); 2], u32>(&[(5, 9)]).to_vec(),
+            vec![(0, 4), (10, u32::MAX)]
+        );
     }
 
     #[test]
     fn intersect_and_subtract() {
         let a: Vec<(u16, u16)> = vec![(0, 10), (20, 30), (40, 50)];
         let b: Vec<(u16, u16)> = vec![(5, 25), (45, 60)];
-        assert_eq!(intersect(&a, &b), vec![(5, 10), (20, 25), (45, 50)]);
-        assert_eq!(subtract(&a, &b), vec![(0, 4), (26, 30), (40, 44)]);
+        assert_eq!(
+            intersect::<R16, u16>(&a, &b).to_vec(),
+            vec![(5, 10), (20, 25), (45, 50)]
+        );
+        assert_eq!(
+            subtract::<R16, u16>(&a, &b).to_vec(),
+            vec![(0, 4), (26, 30), (40, 44)]
+        );
         assert!(intersects(&a, &b));
         assert!(!intersects(&a, &[(11, 19)]));
     }

@@ -8,25 +8,28 @@
 use std::fmt;
 
 use super::intervals;
+use smallvec::{smallvec, SmallVec};
 
 /// A set of ports, stored as canonical inclusive intervals.
 ///
 /// Two sets with the same ports are equal and hash equally, whatever operations built them.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
 pub struct PortSet {
-    ranges: Vec<(u16, u16)>,
+    ranges: SmallVec<[(u16, u16); 4]>,
 }
 
 impl PortSet {
     /// The set with no port.
     pub fn empty() -> PortSet {
-        PortSet { ranges: Vec::new() }
+        PortSet {
+            ranges: SmallVec::new(),
+        }
     }
 
     /// Every port, `0-65535`.
     pub fn full() -> PortSet {
         PortSet {
-            ranges: vec![(0, u16::MAX)],
+            ranges: smallvec![(0, u16::MAX)],
         }
     }
 
@@ -36,7 +39,7 @@ impl PortSet {
             PortSet::empty()
         } else {
             PortSet {
-                ranges: vec![(lo, hi)],
+                ranges: smallvec![(lo, hi)],
             }
         }
     }
@@ -89,7 +92,7 @@ impl PortSet {
 
     /// Whether the set has every port `0-65535`.
     pub fn is_full(&self) -> bool {
-        self.ranges == [(0, u16::MAX)]
+        self.ranges[..] == [(0, u16::MAX)]
     }
 
     /// Whether port `p` is in the set.

@@ -303,7 +303,7 @@ pub fn group_names(net: &Network, ids: &[GroupId]) -> String {
             if group.synthetic {
                 format!("the {}", group.address)
             } else {
-                group.address.clone()
+                group.address.to_string()
             }
         })
         .collect::<Vec<_>>()

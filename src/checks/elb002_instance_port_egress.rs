@@ -60,7 +60,7 @@ pub fn lb_egress(cx: &Context, out: &mut Vec<Finding>, instance: bool) {
     } else {
         super::elb003_health_check_egress::RULE.code
     };
-    let mut seen: Vec<(String, Option<Vec<usize>>, u16)> = Vec::new();
+    let mut seen: Vec<(std::sync::Arc<str>, Option<Vec<usize>>, u16)> = Vec::new();
     for lb in &net.lbs {
         let Groups::Known(ids) = &lb.groups else {
             continue;

@@ -43,7 +43,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         let Ok(targets) = &lb.targets else { continue };
         for t in targets {
             // (zone, where it comes from) for every zone the target runs in.
-            let zones: Vec<(String, String)> = match &t.placement {
+            let zones: Vec<(String, std::sync::Arc<str>)> = match &t.placement {
                 Placement::Subnets(ids) => ids
                     .iter()
                     .filter_map(|s| {

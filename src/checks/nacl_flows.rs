@@ -39,7 +39,7 @@ pub fn lb_nacls(net: &Network, lb: &LoadBalancer) -> Vec<(NaclId, String)> {
         let Some(nacl) = net.subnets[s].nacl else {
             continue;
         };
-        let name = net.subnets[s].address.as_str();
+        let name = net.subnets[s].address.as_ref();
         match out.iter_mut().find(|(n, _)| *n == nacl) {
             Some((_, names)) => names.push(name),
             None => out.push((nacl, vec![name])),
@@ -324,8 +324,8 @@ struct Pending {
     nacl: NaclId,
     block: Block,
     cidr: AddrSet,
-    lb_subnets: Vec<String>,
-    inst_subnets: Vec<String>,
+    lb_subnets: Vec<std::sync::Arc<str>>,
+    inst_subnets: Vec<std::sync::Arc<str>>,
 }
 
 /// Checks one ACL direction for every (LB subnet, instance subnet) pair of every LB.

@@ -257,7 +257,7 @@ pub fn evaluate_root_with(
     // A stable sort keeps an address walked twice in walk order, next to itself.
     resources.sort_by(|a: &ResourceInstance, b| a.address.cmp(&b.address));
     for i in 0..resources.len() {
-        match bodies.remove(&resources[i].address) {
+        match bodies.remove(&*resources[i].address) {
             Some(body) => resources[i].body = Arc::unwrap_or_clone(body),
             // The same address walked twice: copy the body moved the first time.
             None if i > 0 && resources[i - 1].address == resources[i].address => {
@@ -902,7 +902,7 @@ impl<'p> Evaluator<'p> {
 
     /// Evaluates a body: attributes, nested blocks and `dynamic` blocks.
     pub fn eval_body(&mut self, body: &'p Body, scope: &Scope, top: bool) -> EvalBody {
-        let mut out = EvalBody::default();
+        let mut out = EvalBody::with_capacity(body.attributes.len(), body.blocks.len());
         for attr in &body.attributes {
             if top
                 && matches!(
@@ -1187,7 +1187,7 @@ impl<'p> Evaluator<'p> {
                 let expansion =
                     self.resource_expansion(inst, mode, rtype, name, block, block.header_span);
                 let addrs = self.instance_addrs(inst, mode, rtype, name, block, &expansion);
-                let base = addrs.base.to_string();
+                let base = &addrs.base;
                 let uncertain = match &expansion {
                     Expansion::Unknown(u) => Some(Unknown {
                         reason: format!(
@@ -1200,17 +1200,18 @@ impl<'p> Evaluator<'p> {
                     _ => self.insts[inst].uncertain.clone(),
                 };
                 for (i, (suffix, count, each)) in expansion.keys().into_iter().enumerate() {
-                    let address = match (&expansion, addrs.count.get(i)) {
-                        (Expansion::Count(_), Some(a)) => a.to_string(),
-                        _ => concat(&[&base, &suffix]),
+                    let address: Arc<str> = match (&expansion, addrs.count.get(i)) {
+                        (Expansion::Count(_), Some(a)) => a.clone(),
+                        (Expansion::Single, _) => base.clone(),
+                        _ => concat(&[base, &suffix]).into(),
                     };
                     self.instance_body(inst, block, &address, count, each, block.header_span);
                     out.push(ResourceInstance {
                         address,
                         resource: base.clone(),
                         mode,
-                        rtype: rtype.to_string(),
-                        name: name.to_string(),
+                        rtype: rtype.into(),
+                        name: name.into(),
                         // Moved in from the memo once the walk is over.
                         body: EvalBody::default(),
                         span: block.header_span,

@@ -50,7 +50,8 @@ pub fn footprint(value: &Value, stop_at: usize) -> (usize, usize) {
     }
     let mut bytes = 0usize;
     let mut depth = 0usize;
-    let mut stack: Vec<(&Value, usize)> = vec![(value, 1)];
+    // A small list or object fits the inline part of the work list.
+    let mut stack: smallvec::SmallVec<[(&Value, usize); 16]> = smallvec::smallvec![(value, 1)];
     while let Some((v, d)) = stack.pop() {
         depth = depth.max(d);
         bytes += NODE_BYTES;

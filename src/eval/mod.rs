@@ -54,6 +54,7 @@ use crate::diagnostic::Finding;
 use crate::source::Span;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Evaluated arguments and nested blocks of a resource (with `dynamic` blocks expanded).
 #[derive(Debug, Clone, Default)]
@@ -65,6 +66,14 @@ pub struct EvalBody {
 }
 
 impl EvalBody {
+    /// An empty body with room for `attributes` arguments and `blocks` blocks.
+    pub fn with_capacity(attributes: usize, blocks: usize) -> EvalBody {
+        EvalBody {
+            attributes: Vec::with_capacity(attributes),
+            blocks: Vec::with_capacity(blocks),
+        }
+    }
+
     /// Argument `name`; when a body sets it twice, the later one.
     pub fn get(&self, name: &str) -> Option<&EvalAttr> {
         self.attributes
@@ -129,13 +138,13 @@ pub enum Mode {
 /// One instance of a resource or data source after `count`/`for_each` expansion.
 #[derive(Debug, Clone)]
 pub struct ResourceInstance {
-    /// Full address: `module.web.aws_security_group.app[0]`.
-    pub address: String,
+    /// Full address: `module.web.aws_security_group.app[0]` (shared with references to it).
+    pub address: Arc<str>,
     /// Address without the instance key: `module.web.aws_security_group.app`.
-    pub resource: String,
+    pub resource: Arc<str>,
     pub mode: Mode,
-    pub rtype: String,
-    pub name: String,
+    pub rtype: crate::syntax::Name,
+    pub name: crate::syntax::Name,
     pub body: EvalBody,
     /// The block header (`resource "aws_elb" "web"`).
     pub span: Span,
@@ -158,7 +167,7 @@ pub struct RootEval {
 impl RootEval {
     /// The instance with this address.
     pub fn resource(&self, address: &str) -> Option<&ResourceInstance> {
-        self.resources.iter().find(|r| r.address == address)
+        self.resources.iter().find(|r| &*r.address == address)
     }
 }
 

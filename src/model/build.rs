@@ -43,15 +43,15 @@ pub(super) struct Builder<'a> {
     pub net: Network,
     pub findings: Vec<Finding>,
     pub by_address: HashMap<&'a str, &'a ResourceInstance>,
-    pub vpc_index: HashMap<String, VpcId>,
-    pub subnet_index: HashMap<String, SubnetId>,
-    pub group_index: HashMap<String, GroupId>,
-    pub nacl_index: HashMap<String, NaclId>,
-    pub lb_index: HashMap<String, usize>,
+    pub vpc_index: HashMap<Arc<str>, VpcId>,
+    pub subnet_index: HashMap<Arc<str>, SubnetId>,
+    pub group_index: HashMap<Arc<str>, GroupId>,
+    pub nacl_index: HashMap<Arc<str>, NaclId>,
+    pub lb_index: HashMap<Arc<str>, usize>,
     /// The default VPC's default group, created on first use.
     pub default_vpc_group: Option<GroupId>,
     /// (LB, target address) pairs already registered.
-    pub target_seen: HashSet<(usize, String)>,
+    pub target_seen: HashSet<(usize, Arc<str>)>,
 }
 
 /// Builds the network of one evaluated root. Wrong argument types are reported as TF004.
@@ -63,7 +63,7 @@ pub fn build(root: &RootEval) -> (Network, Vec<Finding>) {
         by_address: root
             .resources
             .iter()
-            .map(|r| (r.address.as_str(), r))
+            .map(|r| (r.address.as_ref(), r))
             .collect(),
         vpc_index: HashMap::default(),
         subnet_index: HashMap::default(),
@@ -107,11 +107,11 @@ impl<'a> Builder<'a> {
     /// `aws_vpc.x.default_security_group_id`.
     pub fn group_ref(&self, v: &Value) -> Option<GroupId> {
         let (r, attribute) = self.reference(v)?;
-        if let Some(&id) = self.group_index.get(r.address.as_str()) {
+        if let Some(&id) = self.group_index.get(r.address.as_ref()) {
             return Some(id);
         }
         if r.rtype == "aws_vpc" && attribute == "default_security_group_id" {
-            let vpc = self.vpc_index.get(r.address.as_str()).copied()?;
+            let vpc = self.vpc_index.get(r.address.as_ref()).copied()?;
             return self.net.vpcs[vpc].default_group;
         }
         None

@@ -48,7 +48,7 @@ impl<'a> Builder<'a> {
         let mut inline: Vec<&ResourceInstance> = self.of_type("aws_security_group").collect();
         inline.extend(self.of_type("aws_default_security_group"));
         for r in inline {
-            let id = self.group_index[r.address.as_str()];
+            let id = self.group_index[r.address.as_ref()];
             for (kind, dir) in [
                 ("ingress", Direction::Ingress),
                 ("egress", Direction::Egress),
@@ -102,7 +102,7 @@ impl<'a> Builder<'a> {
             standalone: None,
         };
         self.net.groups.push(SecurityGroup {
-            address,
+            address: address.into(),
             span,
             vpc,
             name: Some("default".into()),
@@ -243,7 +243,7 @@ impl<'a> Builder<'a> {
         }
         if let Some((r, attribute)) = self.reference(v) {
             if r.rtype == "aws_elb" && attribute.starts_with("source_security_group") {
-                if let Some(&lb) = self.lb_index.get(r.address.as_str()) {
+                if let Some(&lb) = self.lb_index.get(r.address.as_ref()) {
                     return Peer::LbSourceGroup(lb);
                 }
             }
@@ -270,7 +270,7 @@ impl<'a> Builder<'a> {
         body: &EvalBody,
         direction: Direction,
         span: Span,
-        standalone: Option<String>,
+        standalone: Option<Arc<str>>,
         owner: GroupId,
     ) -> SgRule {
         let protocol = self.protocol(body, "protocol", span);
@@ -348,7 +348,7 @@ impl<'a> Builder<'a> {
         let (ports, icmp) = self.port_range(body, &protocol, r.span);
         let owner = attr(body, "security_group_id")
             .and_then(|a| self.reference(&a.value))
-            .and_then(|(g, _)| self.group_index.get(g.address.as_str()).copied());
+            .and_then(|(g, _)| self.group_index.get(g.address.as_ref()).copied());
         let vpc = owner.and_then(|g| self.net.groups[g].vpc);
         let mut peers = Vec::new();
         if let Some(a) = attr(body, "cidr_ipv4") {
@@ -421,7 +421,7 @@ impl<'a> Builder<'a> {
             if r.rtype == "aws_default_network_acl" {
                 if let Some(a) = attr(&r.body, "default_network_acl_id") {
                     if let Some((v, _)) = self.reference(&a.value) {
-                        if let Some(&vpc) = self.vpc_index.get(v.address.as_str()) {
+                        if let Some(&vpc) = self.vpc_index.get(v.address.as_ref()) {
                             self.net.vpcs[vpc].default_nacl = Some(id);
                         }
                     }
@@ -440,7 +440,7 @@ impl<'a> Builder<'a> {
         for r in standalone {
             let owner = attr(&r.body, "network_acl_id")
                 .and_then(|a| self.reference(&a.value))
-                .and_then(|(n, _)| self.nacl_index.get(n.address.as_str()).copied());
+                .and_then(|(n, _)| self.nacl_index.get(n.address.as_ref()).copied());
             // `egress` defaults to false. When it is known only after apply, the rule may be
             // in either direction: it stands in both, matching addresses that are unknown.
             let (directions, unsure): (&[bool], Option<Unknown>) = match attr(&r.body, "egress") {
@@ -492,7 +492,7 @@ impl<'a> Builder<'a> {
         for r in assocs {
             let nacl = attr(&r.body, "network_acl_id")
                 .and_then(|a| self.reference(&a.value))
-                .and_then(|(n, _)| self.nacl_index.get(n.address.as_str()).copied());
+                .and_then(|(n, _)| self.nacl_index.get(n.address.as_ref()).copied());
             let sub = attr(&r.body, "subnet_id").and_then(|a| self.subnet_ref(&a.value));
             if let (Some(n), Some(s)) = (nacl, sub) {
                 self.net.subnets[s].nacl = Some(n);

@@ -15,6 +15,7 @@ use crate::analysis::ports::PortSet;
 use crate::analysis::protocol::Protocol;
 use crate::eval::Unknown;
 use crate::source::Span;
+use std::sync::Arc;
 
 /// A value the model needs, or why it cannot be known before apply.
 pub type Known<T> = Result<T, Unknown>;
@@ -40,7 +41,7 @@ pub struct Network {
 
 #[derive(Debug)]
 pub struct Vpc {
-    pub address: String,
+    pub address: Arc<str>,
     pub span: Span,
     /// All IPv4 CIDRs (primary and associations).
     pub cidrs: Known<AddrSet>,
@@ -53,7 +54,7 @@ pub struct Vpc {
 
 #[derive(Debug)]
 pub struct Subnet {
-    pub address: String,
+    pub address: Arc<str>,
     pub span: Span,
     pub vpc: Option<VpcId>,
     pub cidr: Known<AddrSet>,
@@ -105,7 +106,7 @@ pub struct SgRule {
     pub peers: Vec<Peer>,
     pub span: Span,
     /// Standalone rule resource address, or `None` for an inline block.
-    pub standalone: Option<String>,
+    pub standalone: Option<Arc<str>>,
     /// Where each group peer was written (the attribute's expression), so that a suggested
     /// fix can name the same group the way this module does.
     pub group_refs: Vec<(GroupId, Span)>,
@@ -113,7 +114,7 @@ pub struct SgRule {
 
 #[derive(Debug)]
 pub struct SecurityGroup {
-    pub address: String,
+    pub address: Arc<str>,
     pub span: Span,
     pub vpc: Option<VpcId>,
     pub name: Option<String>,
@@ -141,7 +142,7 @@ pub struct NaclRule {
 
 #[derive(Debug)]
 pub struct Nacl {
-    pub address: String,
+    pub address: Arc<str>,
     pub span: Span,
     pub rules: Vec<NaclRule>,
     pub incomplete: Option<Unknown>,
@@ -195,7 +196,7 @@ pub enum Placement {
 #[derive(Debug, Clone)]
 pub struct Target {
     /// `aws_instance.web[0]` or `aws_autoscaling_group.app`.
-    pub address: String,
+    pub address: Arc<str>,
     pub span: Span,
     /// Where it is registered with the LB.
     pub registered_at: Span,
@@ -208,7 +209,7 @@ pub struct Target {
 
 #[derive(Debug)]
 pub struct LoadBalancer {
-    pub address: String,
+    pub address: Arc<str>,
     pub span: Span,
     pub call_sites: Vec<Span>,
     pub internal: Known<bool>,

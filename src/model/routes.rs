@@ -81,25 +81,25 @@ impl<'a> Builder<'a> {
             .of_type("aws_route_table")
             .chain(self.of_type("aws_default_route_table"))
         {
-            tables.insert(t.address.as_str(), self.table_internet(t));
+            tables.insert(t.address.as_ref(), self.table_internet(t));
         }
         // The main table of each VPC.
         let mut main: HashMap<VpcId, Internet> = HashMap::default();
         for t in self.of_type("aws_default_route_table") {
             let vpc = attr(&t.body, "default_route_table_id")
                 .and_then(|a| self.reference(&a.value))
-                .and_then(|(v, _)| self.vpc_index.get(v.address.as_str()).copied());
+                .and_then(|(v, _)| self.vpc_index.get(v.address.as_ref()).copied());
             if let Some(v) = vpc {
-                main.insert(v, tables[t.address.as_str()]);
+                main.insert(v, tables[t.address.as_ref()]);
             }
         }
         for a in self.of_type("aws_main_route_table_association") {
             let vpc = attr(&a.body, "vpc_id")
                 .and_then(|x| self.reference(&x.value))
-                .and_then(|(v, _)| self.vpc_index.get(v.address.as_str()).copied());
+                .and_then(|(v, _)| self.vpc_index.get(v.address.as_ref()).copied());
             let table = attr(&a.body, "route_table_id")
                 .and_then(|x| self.reference(&x.value))
-                .and_then(|(t, _)| tables.get(t.address.as_str()).copied());
+                .and_then(|(t, _)| tables.get(t.address.as_ref()).copied());
             if let (Some(v), Some(t)) = (vpc, table) {
                 main.insert(v, t);
             }
@@ -107,7 +107,7 @@ impl<'a> Builder<'a> {
         let managed: Vec<VpcId> = self
             .of_type("aws_route_table")
             .filter_map(|t| attr(&t.body, "vpc_id").and_then(|a| self.reference(&a.value)))
-            .filter_map(|(v, _)| self.vpc_index.get(v.address.as_str()).copied())
+            .filter_map(|(v, _)| self.vpc_index.get(v.address.as_ref()).copied())
             .chain(main.keys().copied())
             .collect();
         let mut explicit: HashMap<SubnetId, Internet> = HashMap::default();
@@ -118,7 +118,7 @@ impl<'a> Builder<'a> {
             };
             let table = attr(&a.body, "route_table_id")
                 .and_then(|x| self.reference(&x.value))
-                .and_then(|(t, _)| tables.get(t.address.as_str()).copied())
+                .and_then(|(t, _)| tables.get(t.address.as_ref()).copied())
                 .unwrap_or(Internet::Unknown);
             explicit.insert(subnet, table);
         }

@@ -289,7 +289,7 @@ impl<'a> Builder<'a> {
     /// The LB a reference or name value designates.
     fn lb_ref(&self, v: &Value) -> Option<usize> {
         if let Some((r, _)) = self.reference(v) {
-            return self.lb_index.get(r.address.as_str()).copied();
+            return self.lb_index.get(r.address.as_ref()).copied();
         }
         let name = v.as_str()?;
         self.of_type("aws_elb")
