@@ -415,11 +415,24 @@ fn load_dirs_with(
             base
         })
         .collect();
-    let loaded: Vec<LoadedDir> = plans
-        .into_par_iter()
-        .zip(bases)
-        .map(|(plan, base)| load_plan(plan, base, limits, early))
-        .collect();
+    // The files of a batch of directories are read before any of them is parsed: reading
+    // file after file keeps the kernel's path lookup and page cache paths warm, which made
+    // reading about twice as fast as reading between parsing and checking.
+    let mut loaded: Vec<LoadedDir> = Vec::with_capacity(plans.len());
+    let mut plans = plans.into_iter().zip(bases).peekable();
+    while plans.peek().is_some() {
+        let batch: Vec<(DirPlan, usize)> = plans.by_ref().take(READ_BATCH).collect();
+        let read: Vec<Vec<ReadFile>> = batch
+            .par_iter()
+            .map(|(plan, base)| read_plan(plan, *base, limits))
+            .collect();
+        loaded.par_extend(
+            batch
+                .into_par_iter()
+                .zip(read)
+                .map(|((plan, base), read)| load_plan(plan, base, read, early)),
+        );
+    }
     let mut out = Vec::with_capacity(loaded.len());
     for dir in loaded {
         for file in dir.files {
@@ -476,6 +489,24 @@ pub fn reload_texts(
     failures
 }
 
+/// Directories whose files are read together before they are parsed (a batch of the benchmark's
+/// stacks holds about half a megabyte of text).
+const READ_BATCH: usize = 64;
+
+/// A file read (or the text read so far) and why it cannot be used, if it cannot.
+type ReadFile = (SourceFile, Option<Finding>);
+
+/// Reads the files of `plan`, which get ids from `base` on, in the order of [`load_plan`].
+fn read_plan(plan: &DirPlan, base: usize, limits: &Limits) -> Vec<ReadFile> {
+    plan.files
+        .iter()
+        .chain(&plan.overrides)
+        .chain(&plan.tfvars)
+        .enumerate()
+        .map(|(i, path)| read_file(path, FileId((base + i) as u32), limits))
+        .collect()
+}
+
 /// One directory read and parsed, and maybe checked.
 struct LoadedDir {
     module: ModuleDir,
@@ -487,12 +518,12 @@ struct LoadedDir {
     early: Option<Vec<Finding>>,
 }
 
-/// Reads and parses the files of one directory (ids from `base` on), in parallel, and runs the
-/// early check when the directory calls no module.
+/// Parses the files of one directory (ids from `base` on, already read by [`read_plan`]), in
+/// parallel, and runs the early check when the directory calls no module.
 fn load_plan(
     plan: DirPlan,
     base: usize,
-    limits: &Limits,
+    read: Vec<ReadFile>,
     early: Option<(&EarlyCheck, &[PathBuf])>,
 ) -> LoadedDir {
     let paths: Vec<&PathBuf> = plan
@@ -502,10 +533,17 @@ fn load_plan(
         .chain(&plan.tfvars)
         .collect();
     let sources = plan.files.len() + plan.overrides.len();
-    let loaded: Vec<(SourceFile, Result<Body, Finding>)> = paths
-        .par_iter()
+    let loaded: Vec<(SourceFile, Result<Body, Finding>)> = read
+        .into_par_iter()
+        .zip(paths)
         .enumerate()
-        .map(|(i, path)| load_file(path, FileId((base + i) as u32), limits))
+        .map(|(i, ((file, failure), path))| {
+            let parsed = match failure {
+                Some(f) => Err(f),
+                None => parse_text(path, FileId((base + i) as u32), &file.text),
+            };
+            (file, parsed)
+        })
         .collect();
     let mut module = ModuleDir {
         dir: plan.dir,
@@ -556,16 +594,6 @@ fn load_plan(
         findings,
         early: early_findings,
     }
-}
-
-/// Reads and parses one file that gets id `id`.
-fn load_file(path: &Path, id: FileId, limits: &Limits) -> (SourceFile, Result<Body, Finding>) {
-    let (file, failure) = read_file(path, id, limits);
-    if let Some(f) = failure {
-        return (file, Err(f));
-    }
-    let parsed = parse_text(path, id, &file.text);
-    (file, parsed)
 }
 
 /// Parses the text of file `id`, read from `path`: JSON syntax for `.json` names, else HCL.
