@@ -631,7 +631,7 @@ impl<'p> Evaluator<'p> {
         let r = |address: Arc<str>| {
             Value::Reference(Reference {
                 address,
-                attribute: String::new(),
+                attribute: Default::default(),
             })
         };
         let suffixed = |suffix: &str| r(format!("{}{suffix}", addrs.base).into());
@@ -851,7 +851,7 @@ impl<'p> Evaluator<'p> {
             }
             Value::Reference(r) => Ok(Value::Reference(Reference {
                 address: r.address,
-                attribute: format!("{}.{name}", r.attribute),
+                attribute: compact_str::format_compact!("{}.{name}", r.attribute),
             })),
             Value::Null => Err(err(span, format!("cannot read \"{name}\" of null"))),
             other => Err(err(
@@ -870,7 +870,7 @@ impl<'p> Evaluator<'p> {
         let symbol = || {
             Value::Reference(Reference {
                 address: address.clone(),
-                attribute: name.to_string(),
+                attribute: name.into(),
             })
         };
         if name == "id" || name == "arn" {
@@ -949,7 +949,7 @@ impl<'p> Evaluator<'p> {
             }
             (Value::Reference(r), k) => Ok(Value::Reference(Reference {
                 address: r.address,
-                attribute: format!(
+                attribute: compact_str::format_compact!(
                     "{}[{}]",
                     r.attribute,
                     k.to_template_string().unwrap_or_default()

@@ -2530,7 +2530,7 @@ mod tests {
     fn rf(address: &str, attribute: &str) -> Value {
         Value::Reference(Reference {
             address: address.into(),
-            attribute: attribute.to_string(),
+            attribute: attribute.into(),
         })
     }
     fn lb() -> Value {

@@ -21,7 +21,7 @@ pub struct Reference {
     /// reference to an instance names the same address.
     pub address: Arc<str>,
     /// The attribute read from it, e.g. `id`.
-    pub attribute: String,
+    pub attribute: crate::syntax::Name,
 }
 
 #[derive(Debug, Clone, PartialEq)]

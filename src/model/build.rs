@@ -93,7 +93,7 @@ impl<'a> Builder<'a> {
     }
 
     /// The instance a reference value names, with the attribute read.
-    pub fn reference(&self, v: &Value) -> Option<(&'a ResourceInstance, String)> {
+    pub fn reference(&self, v: &Value) -> Option<(&'a ResourceInstance, crate::syntax::Name)> {
         match v {
             Value::Reference(r) => {
                 let inst = self.by_address.get(&*r.address)?;
