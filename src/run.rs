@@ -263,8 +263,8 @@ fn parse_var_files(options: &Options, sources: &mut SourceTable) -> (Inputs, Vec
 /// Sorts findings by file, line, column and code, and drops exact duplicates.
 pub fn sort(findings: &mut Vec<Finding>, sources: &SourceTable) {
     findings.sort_by(|a, b| {
-        let fa = &sources.get(a.span.file).display;
-        let fb = &sources.get(b.span.file).display;
+        let fa = sources.get(a.span.file).display();
+        let fb = sources.get(b.span.file).display();
         (fa, a.span.start, &a.code, &a.message).cmp(&(fb, b.span.start, &b.code, &b.message))
     });
     findings.dedup();

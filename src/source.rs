@@ -47,8 +47,9 @@ pub struct Position {
 /// One file that was read.
 #[derive(Debug)]
 pub struct SourceFile {
-    /// The path as the user should see it (relative to the working directory when possible).
-    pub display: String,
+    /// The path as the user should see it ([`Self::display`]), worked out on first use: most
+    /// files are never named in the output.
+    display: std::sync::OnceLock<String>,
     /// The path on disk.
     pub path: PathBuf,
     /// The text with a leading UTF-8 BOM removed.
@@ -65,19 +66,25 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    pub fn new(path: PathBuf, display: String, text: String) -> SourceFile {
+    pub fn new(path: PathBuf, text: String) -> SourceFile {
         let (text, bom) = match text.strip_prefix('\u{feff}') {
             Some(rest) => (rest.to_string(), 3),
             None => (text, 0),
         };
         SourceFile {
-            display,
+            display: std::sync::OnceLock::new(),
             path,
             text,
             bom,
             unloaded: false,
             line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The path as the user should see it: relative to the working directory when possible
+    /// ([`display_path`]).
+    pub fn display(&self) -> &str {
+        self.display.get_or_init(|| display_path(&self.path))
     }
 
     /// Lets the text go (see [`Self::unloaded`]).
@@ -143,8 +150,7 @@ impl SourceTable {
     }
 
     pub fn add(&mut self, path: PathBuf, text: String) -> FileId {
-        let display = display_path(&path);
-        self.push(SourceFile::new(path, display, text))
+        self.push(SourceFile::new(path, text))
     }
 
     /// Adds a file built elsewhere (e.g. read on another thread); its id is [`Self::len`] before
@@ -251,7 +257,7 @@ mod tests {
 
     #[test]
     fn positions_are_one_based_and_count_characters() {
-        let f = SourceFile::new("a.tf".into(), "a.tf".into(), "ab\né x\r\nz".into());
+        let f = SourceFile::new("a.tf".into(), "ab\né x\r\nz".into());
         assert_eq!(f.position(0), Position { line: 1, column: 1 });
         assert_eq!(f.position(3), Position { line: 2, column: 1 });
         // 'é' is two bytes, so byte 6 is the third character of line 2.
@@ -275,7 +281,7 @@ mod tests {
 
     #[test]
     fn bom_is_stripped() {
-        let f = SourceFile::new("a.tf".into(), "a.tf".into(), "\u{feff}x = 1".into());
+        let f = SourceFile::new("a.tf".into(), "\u{feff}x = 1".into());
         assert_eq!(f.text, "x = 1");
         assert_eq!(f.bom, 3);
         assert_eq!(f.position(0), Position { line: 1, column: 1 });

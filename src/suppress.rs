@@ -222,7 +222,7 @@ impl Directive {
         }
         for c in valid_codes {
             if !c.used {
-                let file = &sources.get(self.span.file).display;
+                let file = sources.get(self.span.file).display();
                 let why = match self.covers {
                     Some(l) => format!("no {} finding starts on line {l} of {file}", c.code),
                     None => format!("no line follows it in {file}"),

@@ -59,7 +59,7 @@ impl RefGraph {
                 let (pos, _) = sources.range(span);
                 let at = format!(
                     "{}:{}:{}",
-                    sources.get(span.file).display,
+                    sources.get(span.file).display(),
                     pos.line,
                     pos.column
                 );

@@ -3,7 +3,7 @@
 
 use super::lower::Lowerer;
 use crate::diagnostic::{Finding, Severity};
-use crate::source::{display_path, FileId, SourceFile, SourceTable, Span};
+use crate::source::{FileId, SourceFile, SourceTable, Span};
 use crate::syntax::Body;
 use std::path::Path;
 
@@ -42,7 +42,7 @@ pub fn read_source(
 /// cannot be used is returned with the text read so far (or none) and the finding saying why.
 pub fn read_file(path: &Path, id: FileId, limits: &Limits) -> (SourceFile, Option<Finding>) {
     let fail = |offset: usize, text: String, msg: String| {
-        let file = SourceFile::new(path.to_path_buf(), display_path(path), text);
+        let file = SourceFile::new(path.to_path_buf(), text);
         let len = file.text.len();
         let finding = Finding::new(
             "TF001",
@@ -65,10 +65,7 @@ pub fn read_file(path: &Path, id: FileId, limits: &Limits) -> (SourceFile, Optio
         );
     }
     match String::from_utf8(bytes) {
-        Ok(text) => (
-            SourceFile::new(path.to_path_buf(), display_path(path), text),
-            None,
-        ),
+        Ok(text) => (SourceFile::new(path.to_path_buf(), text), None),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();

@@ -130,7 +130,7 @@ fn snippet<'a>(
     };
     Snippet::source(shown)
         .line_start(first_line)
-        .path(source.display.as_str())
+        .path(source.display())
         .annotations(annotations.collect::<Vec<_>>())
 }
 

@@ -81,7 +81,7 @@ pub fn region(sources: &SourceTable, span: Span) -> Region {
     }
     let (from, to) = sources.range(Span::new(span.file, start, end));
     Region {
-        file: file.display.clone(),
+        file: file.display().to_string(),
         line: from.line,
         column: from.column,
         end_line: to.line,
