@@ -5,16 +5,15 @@ use super::Mode;
 use crate::diagnostic::{Finding, Severity};
 use crate::syntax::{Attribute, Block, Body};
 use rustc_hash::FxHashMap;
-use std::collections::BTreeMap;
 
 #[derive(Debug, Default)]
 pub struct Decls<'p> {
     pub variables: FxHashMap<&'p str, &'p Block>,
     pub locals: FxHashMap<&'p str, &'p Attribute>,
-    /// Keyed by `type.name`.
-    pub resources: BTreeMap<String, &'p Block>,
-    /// Keyed by `type.name`.
-    pub data: BTreeMap<String, &'p Block>,
+    /// `(type, name, block)`, in the order of `type.name` (a name declared twice: the later).
+    pub resources: Vec<(&'p str, &'p str, &'p Block)>,
+    /// Data sources, as [`Decls::resources`].
+    pub data: Vec<(&'p str, &'p str, &'p Block)>,
     pub modules: FxHashMap<&'p str, &'p Block>,
     pub outputs: FxHashMap<&'p str, &'p Block>,
     /// Resources and data sources by type, then name: a reference looks its block up without
@@ -59,23 +58,21 @@ impl<'p> Decls<'p> {
                 }
                 ("variable" | "output" | "module", [_]) => {}
                 ("resource", [t, n]) => {
-                    d.by_type[Mode::Managed as usize]
+                    let known = d.by_type[Mode::Managed as usize]
                         .entry(t)
                         .or_default()
                         .insert(n, block);
-                    let key = super::concat(&[t, ".", n]);
-                    if d.resources.insert(key.clone(), block).is_some() {
-                        dup("resource", &key, block, findings);
+                    if known.is_some() {
+                        dup("resource", &super::concat(&[t, ".", n]), block, findings);
                     }
                 }
                 ("data", [t, n]) => {
-                    d.by_type[Mode::Data as usize]
+                    let known = d.by_type[Mode::Data as usize]
                         .entry(t)
                         .or_default()
                         .insert(n, block);
-                    let key = super::concat(&[t, ".", n]);
-                    if d.data.insert(key.clone(), block).is_some() {
-                        dup("data source", &key, block, findings);
+                    if known.is_some() {
+                        dup("data source", &super::concat(&[t, ".", n]), block, findings);
                     }
                 }
                 ("locals", []) => {
@@ -117,6 +114,8 @@ impl<'p> Decls<'p> {
                 )),
             }
         }
+        d.resources = in_key_order(&d.by_type[Mode::Managed as usize]);
+        d.data = in_key_order(&d.by_type[Mode::Data as usize]);
         super::schema::check(body, findings);
         for attr in &body.attributes {
             // In JSON syntax a block type Terraform knows but this reader does not lower (e.g.
@@ -137,6 +136,47 @@ impl<'p> Decls<'p> {
     }
 }
 
+/// The blocks of `by_type` in the order of their `type.name` keys, compared without building
+/// them.
+fn in_key_order<'p>(by_type: &ByName<'p>) -> Vec<(&'p str, &'p str, &'p Block)> {
+    let mut out: Vec<(&'p str, &'p str, &'p Block)> = by_type
+        .iter()
+        .flat_map(|(t, names)| names.iter().map(move |(n, b)| (*t, *n, *b)))
+        .collect();
+    out.sort_unstable_by(|a, b| key_order((a.0, a.1), (b.0, b.1)));
+    out
+}
+
+/// The order of `t1.n1` and `t2.n2` as strings.
+fn key_order((t1, n1): (&str, &str), (t2, n2): (&str, &str)) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    if t1 == t2 {
+        return n1.cmp(n2);
+    }
+    let common = t1.len().min(t2.len());
+    match t1.as_bytes()[..common].cmp(&t2.as_bytes()[..common]) {
+        // One type is a prefix of the other (`aws_subnet`, `aws_subnet_x`): the `.` after the
+        // shorter one meets a byte of the longer one, which decides unless it is a `.` too.
+        Ordering::Equal if t1.len() < t2.len() && t2.as_bytes()[common] != b'.' => {
+            b'.'.cmp(&t2.as_bytes()[common])
+        }
+        Ordering::Equal if t2.len() < t1.len() && t1.as_bytes()[common] != b'.' => {
+            t1.as_bytes()[common].cmp(&b'.')
+        }
+        Ordering::Equal => {
+            // Labels with dots in them: compare the joined keys byte by byte.
+            let key = |t: &str, n: &str| {
+                t.bytes()
+                    .chain(*b".")
+                    .chain(n.bytes())
+                    .collect::<smallvec::SmallVec<[u8; 64]>>()
+            };
+            key(t1, n1).cmp(&key(t2, n2))
+        }
+        decided => decided,
+    }
+}
+
 /// The block types Terraform accepts at the top level of a module.
 const TOP_LEVEL_BLOCKS: &[&str] = &[
     "terraform",
@@ -153,3 +193,29 @@ const TOP_LEVEL_BLOCKS: &[&str] = &[
     "removed",
     "ephemeral",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::key_order;
+
+    #[test]
+    fn orders_as_the_joined_keys() {
+        let keys = [
+            ("aws_security_group", "web"),
+            ("aws_security_group_rule", "a"),
+            ("aws_security_group", "app"),
+            ("a-b", "x"),
+            ("a", "y"),
+            ("a", "b.c"),
+            ("a.b", "c"),
+            ("aws_instance", "z"),
+            ("aws_elb", "web"),
+        ];
+        for a in keys {
+            for b in keys {
+                let joined = format!("{}.{}", a.0, a.1).cmp(&format!("{}.{}", b.0, b.1));
+                assert_eq!(key_order(a, b), joined, "{a:?} {b:?}");
+            }
+        }
+    }
+}

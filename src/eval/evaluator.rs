@@ -799,11 +799,8 @@ impl<'p> Evaluator<'p> {
 
     /// The declared block of `type.name` (or `data.type.name`) in an instance.
     pub fn resource_block(&mut self, inst: usize, mode: Mode, key: &str) -> Option<&'p Block> {
-        let d = self.decls(inst)?;
-        match mode {
-            Mode::Managed => d.resources.get(key).copied(),
-            Mode::Data => d.data.get(key).copied(),
-        }
+        let (rtype, name) = key.split_once('.')?;
+        self.decls(inst)?.block(mode, rtype, name)
     }
 
     /// The addresses of `rtype.name` in `inst` (declared by `block`, expanded as `expansion`),
@@ -1162,14 +1159,8 @@ impl<'p> Evaluator<'p> {
         let (resources, data, modules, variables, locals, outputs) = {
             let d = self.decls(inst).expect("checked above");
             (
-                d.resources
-                    .iter()
-                    .map(|(k, b)| (k.clone(), *b))
-                    .collect::<Vec<_>>(),
-                d.data
-                    .iter()
-                    .map(|(k, b)| (k.clone(), *b))
-                    .collect::<Vec<_>>(),
+                d.resources.clone(),
+                d.data.clone(),
                 {
                     let mut calls: Vec<(&'p str, &'p Block)> =
                         d.modules.iter().map(|(k, b)| (*k, *b)).collect();
@@ -1182,8 +1173,7 @@ impl<'p> Evaluator<'p> {
             )
         };
         for (mode, list) in [(Mode::Managed, resources), (Mode::Data, data)] {
-            for (key, block) in list {
-                let (rtype, name) = key.split_once('.').unwrap_or((&key, ""));
+            for (rtype, name, block) in list {
                 let expansion =
                     self.resource_expansion(inst, mode, rtype, name, block, block.header_span);
                 let addrs = self.instance_addrs(inst, mode, rtype, name, block, &expansion);
