@@ -106,8 +106,8 @@ pub enum TemplatePart {
         otherwise: Vec<TemplatePart>,
     },
     For {
-        key_var: Option<String>,
-        value_var: String,
+        key_var: Option<Name>,
+        value_var: Name,
         collection: Expr,
         body: Vec<TemplatePart>,
     },
@@ -138,8 +138,8 @@ pub enum BinaryOp {
 
 #[derive(Debug, Clone)]
 pub struct ForExpr {
-    pub key_var: Option<String>,
-    pub value_var: String,
+    pub key_var: Option<Name>,
+    pub value_var: Name,
     pub collection: Expr,
     /// Present for an object-producing `{for …}`.
     pub key: Option<Expr>,

@@ -51,7 +51,7 @@ pub struct Scope {
     pub count: Option<Value>,
     pub each: Option<(Value, Value)>,
     /// Shared, so that cloning a scope for each iteration of a loop does not copy values.
-    pub bound: Vec<(String, Arc<Value>)>,
+    pub bound: Vec<(crate::syntax::Name, Arc<Value>)>,
 }
 
 impl Scope {
@@ -986,14 +986,17 @@ impl<'p> Evaluator<'p> {
                 }
             },
         };
+        // One scope for the loop, its iterator replaced at each step.
+        let mut inner = scope.clone();
+        let outer = inner.bound.len();
         for (k, v) in items.into_iter().take(MAX_INSTANCES) {
-            let mut inner = scope.clone();
+            inner.bound.truncate(outer);
             let mut obj = BTreeMap::new();
             obj.insert("key".to_string(), k);
             obj.insert("value".to_string(), v);
             inner
                 .bound
-                .push((iterator.to_string(), Arc::new(Value::Object(obj))));
+                .push((iterator.clone(), Arc::new(Value::Object(obj))));
             let body = self.eval_body(&content.body, &inner, false);
             out.blocks.push(EvalBlock {
                 kind: kind.clone(),

@@ -239,8 +239,11 @@ impl<'p> Evaluator<'p> {
                     body,
                 } => {
                     let coll = self.eval(collection, scope)?;
+                    // One scope for the loop, its variables replaced at each step.
+                    let mut inner = scope.clone();
+                    let outer = inner.bound.len();
                     for (k, v) in iterate(coll, collection.span)? {
-                        let mut inner = scope.clone();
+                        inner.bound.truncate(outer);
                         if let Some(kv) = key_var {
                             inner.bound.push((kv.clone(), Arc::new(k)));
                         }
@@ -266,8 +269,11 @@ impl<'p> Evaluator<'p> {
         let mut map: BTreeMap<String, Value> = BTreeMap::new();
         let mut groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
         let mut growth = Growth::default();
+        // One scope for the loop, its variables replaced at each step.
+        let mut inner = scope.clone();
+        let outer = inner.bound.len();
         for (k, v) in items {
-            let mut inner = scope.clone();
+            inner.bound.truncate(outer);
             if let Some(kv) = &f.key_var {
                 inner.bound.push((kv.clone(), Arc::new(k)));
             }

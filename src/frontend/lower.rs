@@ -149,8 +149,8 @@ impl Lowerer {
                 )
             }
             Expression::ForExpr(f) => ExprKind::For(Box::new(ForExpr {
-                key_var: f.intro.key_var.as_ref().map(|k| k.as_str().to_string()),
-                value_var: f.intro.value_var.as_str().to_string(),
+                key_var: f.intro.key_var.as_ref().map(|k| k.as_str().into()),
+                value_var: f.intro.value_var.as_str().into(),
                 collection: self.expr(&f.intro.collection_expr),
                 key: f.key_expr.as_ref().map(|k| self.expr(k)),
                 value: self.expr(&f.value_expr),
@@ -206,8 +206,8 @@ impl Lowerer {
                             .unwrap_or_default(),
                     }),
                     ht::Directive::For(d) => parts.push(TemplatePart::For {
-                        key_var: d.for_expr.key_var.as_ref().map(|k| k.as_str().to_string()),
-                        value_var: d.for_expr.value_var.as_str().to_string(),
+                        key_var: d.for_expr.key_var.as_ref().map(|k| k.as_str().into()),
+                        value_var: d.for_expr.value_var.as_str().into(),
                         collection: self.expr(&d.for_expr.collection_expr),
                         body: self.template_parts(d.for_expr.template.iter()),
                     }),
