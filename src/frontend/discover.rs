@@ -496,12 +496,18 @@ const READ_BATCH: usize = 64;
 /// A file read (or the text read so far) and why it cannot be used, if it cannot.
 type ReadFile = (SourceFile, Option<Finding>);
 
-/// Reads the files of `plan`, which get ids from `base` on, in the order of [`load_plan`].
+/// Reads the files of `plan`, which get ids from `base` on, in the order of [`load_plan`]: in
+/// a row on one worker, or for a large directory (which may be the only one) in runs of 16.
 fn read_plan(plan: &DirPlan, base: usize, limits: &Limits) -> Vec<ReadFile> {
-    plan.files
+    let paths: Vec<&PathBuf> = plan
+        .files
         .iter()
         .chain(&plan.overrides)
         .chain(&plan.tfvars)
+        .collect();
+    paths
+        .into_par_iter()
+        .with_min_len(16)
         .enumerate()
         .map(|(i, path)| read_file(path, FileId((base + i) as u32), limits))
         .collect()
