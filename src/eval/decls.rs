@@ -57,22 +57,17 @@ impl<'p> Decls<'p> {
                     dup("module call", name, block, findings);
                 }
                 ("variable" | "output" | "module", [_]) => {}
-                ("resource", [t, n]) => {
-                    let known = d.by_type[Mode::Managed as usize]
+                (kind @ ("resource" | "data"), [t, n]) => {
+                    let (mode, what) = match kind {
+                        "resource" => (Mode::Managed, "resource"),
+                        _ => (Mode::Data, "data source"),
+                    };
+                    let known = d.by_type[mode as usize]
                         .entry(t)
                         .or_default()
                         .insert(n, block);
                     if known.is_some() {
-                        dup("resource", &super::concat(&[t, ".", n]), block, findings);
-                    }
-                }
-                ("data", [t, n]) => {
-                    let known = d.by_type[Mode::Data as usize]
-                        .entry(t)
-                        .or_default()
-                        .insert(n, block);
-                    if known.is_some() {
-                        dup("data source", &super::concat(&[t, ".", n]), block, findings);
+                        dup(what, &super::concat(&[t, ".", n]), block, findings);
                     }
                 }
                 ("locals", []) => {

@@ -797,12 +797,6 @@ impl<'p> Evaluator<'p> {
 
     // ----- resources ----------------------------------------------------------------------
 
-    /// The declared block of `type.name` (or `data.type.name`) in an instance.
-    pub fn resource_block(&mut self, inst: usize, mode: Mode, key: &str) -> Option<&'p Block> {
-        let (rtype, name) = key.split_once('.')?;
-        self.decls(inst)?.block(mode, rtype, name)
-    }
-
     /// The addresses of `rtype.name` in `inst` (declared by `block`, expanded as `expansion`),
     /// built on first use.
     pub fn instance_addrs(

@@ -918,8 +918,8 @@ impl<'p> Evaluator<'p> {
             Some(p) => (&rest[..p], &rest[p..]),
             None => (rest, ""),
         };
-        let block = self.resource_block(inst, mode, key)?;
-        let (rtype, name) = key.split_once('.').unwrap_or((key, ""));
+        let (rtype, name) = key.split_once('.')?;
+        let block = self.decls(inst)?.block(mode, rtype, name)?;
         let expansion = self.resource_expansion(inst, mode, rtype, name, block, span);
         let (_, count, each) = expansion.key(suffix)?;
         Some(self.instance_body(inst, block, address, count, each, span))

@@ -28,23 +28,7 @@ pub(crate) fn concat(parts: &[&str]) -> String {
 
 /// The address suffix of instance `i` of a counted resource or module: `[i]`.
 pub(crate) fn index_suffix(i: usize) -> String {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut n = i;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    let mut s = String::with_capacity(digits.len() - at + 2);
-    s.push('[');
-    // The bytes are ASCII digits.
-    s.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
-    s.push(']');
-    s
+    concat(&["[", itoa::Buffer::new().format(i), "]"])
 }
 
 pub use evaluator::{evaluate_root, evaluate_root_with, Inputs};

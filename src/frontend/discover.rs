@@ -353,6 +353,13 @@ struct DirPlan {
     tfvars: Vec<PathBuf>,
 }
 
+impl DirPlan {
+    /// Every file, in the order its ids are handed out: files, overrides, then tfvars.
+    fn paths(&self) -> impl Iterator<Item = &PathBuf> {
+        self.files.iter().chain(&self.overrides).chain(&self.tfvars)
+    }
+}
+
 /// Sorts a directory's files into primary files, override files and variable files, each in
 /// the order Terraform reads them.
 fn plan_dir(dir: PathBuf, mut files: Vec<PathBuf>) -> DirPlan {
@@ -411,7 +418,7 @@ fn load_dirs_with(
         .iter()
         .map(|p| {
             let base = next;
-            next += p.files.len() + p.overrides.len() + p.tfvars.len();
+            next += p.paths().count();
             base
         })
         .collect();
@@ -499,12 +506,7 @@ type ReadFile = (SourceFile, Option<Finding>);
 /// Reads the files of `plan`, which get ids from `base` on, in the order of [`load_plan`]: in
 /// a row on one worker, or for a large directory (which may be the only one) in runs of 16.
 fn read_plan(plan: &DirPlan, base: usize, limits: &Limits) -> Vec<ReadFile> {
-    let paths: Vec<&PathBuf> = plan
-        .files
-        .iter()
-        .chain(&plan.overrides)
-        .chain(&plan.tfvars)
-        .collect();
+    let paths: Vec<&PathBuf> = plan.paths().collect();
     paths
         .into_par_iter()
         .with_min_len(16)
@@ -532,12 +534,7 @@ fn load_plan(
     read: Vec<ReadFile>,
     early: Option<(&EarlyCheck, &[PathBuf])>,
 ) -> LoadedDir {
-    let paths: Vec<&PathBuf> = plan
-        .files
-        .iter()
-        .chain(&plan.overrides)
-        .chain(&plan.tfvars)
-        .collect();
+    let paths: Vec<&PathBuf> = plan.paths().collect();
     let sources = plan.files.len() + plan.overrides.len();
     let loaded: Vec<(SourceFile, Result<Body, Finding>)> = read
         .into_par_iter()
