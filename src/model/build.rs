@@ -43,6 +43,9 @@ pub(super) struct Builder<'a> {
     pub net: Network,
     pub findings: Vec<Finding>,
     pub by_address: HashMap<&'a str, &'a ResourceInstance>,
+    /// Managed resources by type, in the order of the root's list: the builder asks for some
+    /// thirty types, and a scan of every resource per type compared each type name each time.
+    pub by_type: &'a HashMap<&'a str, Vec<&'a ResourceInstance>>,
     pub vpc_index: HashMap<Arc<str>, VpcId>,
     pub subnet_index: HashMap<Arc<str>, SubnetId>,
     pub group_index: HashMap<Arc<str>, GroupId>,
@@ -56,6 +59,7 @@ pub(super) struct Builder<'a> {
 
 /// Builds the network of one evaluated root. Wrong argument types are reported as TF004.
 pub fn build(root: &RootEval) -> (Network, Vec<Finding>) {
+    let by_type = by_type(root);
     let mut b = Builder {
         root,
         net: Network::default(),
@@ -65,6 +69,7 @@ pub fn build(root: &RootEval) -> (Network, Vec<Finding>) {
             .iter()
             .map(|r| (r.address.as_ref(), r))
             .collect(),
+        by_type: &by_type,
         vpc_index: HashMap::default(),
         subnet_index: HashMap::default(),
         group_index: HashMap::default(),
@@ -84,12 +89,25 @@ pub fn build(root: &RootEval) -> (Network, Vec<Finding>) {
     (b.net, b.findings)
 }
 
+/// The managed resources of `root` by type, each list in the root's order.
+fn by_type(root: &RootEval) -> HashMap<&str, Vec<&ResourceInstance>> {
+    let mut out: HashMap<&str, Vec<&ResourceInstance>> = HashMap::default();
+    for r in &root.resources {
+        if r.mode == crate::eval::Mode::Managed {
+            out.entry(r.rtype.as_str()).or_default().push(r);
+        }
+    }
+    out
+}
+
 impl<'a> Builder<'a> {
-    pub fn of_type(&self, t: &'a str) -> impl Iterator<Item = &'a ResourceInstance> + 'a {
-        self.root
-            .resources
+    pub fn of_type(&self, t: &str) -> impl Iterator<Item = &'a ResourceInstance> + 'a {
+        let by_type: &'a HashMap<&'a str, Vec<&'a ResourceInstance>> = self.by_type;
+        by_type
+            .get(t)
+            .map_or(&[][..], |list| &list[..])
             .iter()
-            .filter(move |r| r.rtype == t && r.mode == crate::eval::Mode::Managed)
+            .copied()
     }
 
     /// The instance a reference value names, with the attribute read.
