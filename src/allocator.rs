@@ -120,7 +120,11 @@ mod tests {
                     a.dealloc(r, layout);
 
                     let z = a.alloc_zeroed(layout);
-                    assert_eq!(z as usize % align, 0, "alloc_zeroed size {size} align {align}");
+                    assert_eq!(
+                        z as usize % align,
+                        0,
+                        "alloc_zeroed size {size} align {align}"
+                    );
                     assert!((0..size).all(|i| z.add(i).read() == 0));
                     a.dealloc(z, layout);
                 }

@@ -12,7 +12,7 @@ use crate::config::Config;
 use crate::diagnostic::Finding;
 use crate::eval::{evaluate_root, evaluate_root_with, Inputs, RootEval};
 use crate::frontend::{self, Limits, Project};
-use crate::source::SourceTable;
+use crate::source::{Snippets, SourceTable};
 use crate::suppress;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -112,8 +112,10 @@ fn check_in_pool(options: &Options) -> Outcome {
     };
     let stop = options.stop_after.unwrap_or(Stage::Check);
     let (inputs, mut findings) = parse_var_files(options, &mut outcome.sources);
-    // Directories that call no module are checked as soon as they are parsed.
-    let early = |p: &Project| check_root(p, &p.roots[0], &inputs, stop, None);
+    // Directories that call no module, or only local modules, are checked as soon as they are
+    // parsed.
+    let early =
+        |p: &Project, texts: &dyn Snippets| check_root(p, &p.roots[0], &inputs, stop, Some(texts));
     let mut project = frontend::discover_with(
         &options.paths,
         &mut outcome.sources,
@@ -132,7 +134,13 @@ fn check_in_pool(options: &Options) -> Outcome {
             .zip(checked)
             .map(|(root, checked)| {
                 checked.unwrap_or_else(|| {
-                    check_root(&project, root, &inputs, stop, Some(&outcome.sources))
+                    check_root(
+                        &project,
+                        root,
+                        &inputs,
+                        stop,
+                        Some(&outcome.sources as &dyn Snippets),
+                    )
                 })
             })
             .collect();
@@ -168,7 +176,7 @@ fn check_root(
     root: &Path,
     inputs: &Inputs,
     stop: Stage,
-    sources: Option<&SourceTable>,
+    sources: Option<&dyn Snippets>,
 ) -> Vec<Finding> {
     let mut root = evaluate_root_with(project, root, inputs, false);
     let mut findings = std::mem::take(&mut root.findings);

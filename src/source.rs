@@ -204,6 +204,46 @@ impl SourceTable {
     }
 }
 
+/// Where the source text of a span can be read: the source table, or, while files are still
+/// being read, the files at hand ([`FileSet`]).
+pub trait Snippets: Sync {
+    /// The text `span` covers, or `None` when its file is not known here.
+    fn snippet_of(&self, span: Span) -> Option<&str>;
+}
+
+impl Snippets for SourceTable {
+    fn snippet_of(&self, span: Span) -> Option<&str> {
+        if (span.file.0 as usize) < self.files.len() {
+            Some(self.snippet(span))
+        } else {
+            None
+        }
+    }
+}
+
+/// Some files of a run with their ids, for a check that runs before the source table is built.
+#[derive(Default)]
+pub struct FileSet<'a> {
+    files: Vec<(FileId, &'a SourceFile)>,
+}
+
+impl<'a> FileSet<'a> {
+    /// Adds `files`, whose ids run from `first` on.
+    pub fn extend(&mut self, first: usize, files: impl IntoIterator<Item = &'a SourceFile>) {
+        let ids = (first..).map(|i| FileId(i as u32));
+        self.files.extend(ids.zip(files));
+    }
+}
+
+impl Snippets for FileSet<'_> {
+    fn snippet_of(&self, span: Span) -> Option<&str> {
+        let (_, f) = self.files.iter().find(|(id, _)| *id == span.file)?;
+        let s = (span.start as usize).min(f.text.len());
+        let e = (span.end as usize).min(f.text.len());
+        f.text.get(s..e)
+    }
+}
+
 /// A path as the user should see it: relative to the current directory (with `..` when it
 /// lies beside it), `/`-separated.
 pub fn display_path(path: &Path) -> String {

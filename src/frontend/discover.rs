@@ -1,14 +1,16 @@
 //! Finding module directories under the given paths, parsing them, and deciding which are roots.
 
+use super::early::{self, ModuleCache};
 use super::read::{parse_hcl_text, read_file, read_source, Limits};
 use super::{json, overrides, ModuleDir};
 use crate::diagnostic::Finding;
-use crate::source::{FileId, SourceFile, SourceTable};
+use crate::source::{FileId, FileSet, Snippets, SourceFile, SourceTable};
 use crate::syntax::{Body, ExprKind};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 /// Everything read from the given paths.
 #[derive(Debug, Default)]
@@ -22,9 +24,10 @@ pub struct Project {
     pub early: BTreeMap<PathBuf, Vec<Finding>>,
 }
 
-/// A check run on a directory as soon as it is parsed, when it can only be a root of its own
-/// (it calls no module): it gets a project holding that one directory as its root.
-pub type EarlyCheck<'a> = dyn Fn(&Project) -> Vec<Finding> + Sync + 'a;
+/// A check run on a directory as soon as it is parsed, when everything it needs is at hand (it
+/// calls no module, or only local modules of the walk): it gets a project holding that
+/// directory as its root and those modules, and the text of their files.
+pub type EarlyCheck<'a> = dyn Fn(&Project, &dyn Snippets) -> Vec<Finding> + Sync + 'a;
 
 impl Project {
     /// True when `path` lies inside one of the scanned paths.
@@ -92,13 +95,17 @@ pub fn discover(
     discover_with(paths, sources, limits, excluded, None)
 }
 
-/// [`discover`], running `early` on every directory that calls no module as soon as it is
-/// parsed, on the same worker, while its syntax is still in the cache. Such a directory is a
-/// root unless another module calls it, which is known only once every file is parsed, so its
-/// findings go to [`Project::early`] and its syntax is freed at once ([`ModuleDir::evicted`]);
-/// in a monorepo of self-contained stacks, memory then holds the source text of every file but
-/// the syntax of only the directories in flight. A directory that turns out to be called by
-/// another module is parsed again from the source table and its early findings are dropped.
+/// [`discover`], running `early` on a directory as soon as it is parsed, on the same worker,
+/// while its syntax is still in the cache, when it calls no module or only local modules that
+/// the walk found (those are parsed once more and shared, [`super::early`]); a directory with
+/// a `.terraform` directory that calls modules waits, since its remote modules are read only
+/// once the roots are known. A directory checked early is a root unless another module calls
+/// it, which is known only once every file is parsed, so its findings go to
+/// [`Project::early`] and its syntax is freed at once ([`ModuleDir::evicted`], keeping
+/// [`ModuleDir::calls`]); in a monorepo of stacks, memory then holds the source text of every
+/// file but the syntax of only the directories in flight and of the modules they call. A
+/// directory that turns out to be called by another module is parsed again from the source
+/// table and its early findings are dropped.
 pub fn discover_with(
     paths: &[PathBuf],
     sources: &mut SourceTable,
@@ -201,7 +208,11 @@ pub fn discover_with(
         &mut *terraform_dirs.lock().unwrap_or_else(|e| e.into_inner()),
     ));
     let scope = project.scope.clone();
-    let early = early.map(|check| (check, scope.as_slice()));
+    let early = early.map(|check| Early {
+        check,
+        scope: scope.as_slice(),
+        initialised: &initialised,
+    });
     // The directories come in path order: the maps are built from sorted lists (comparing
     // paths component by component on every insertion cost milliseconds on one thread).
     let loaded = load_dirs_with(dirs, sources, limits, &mut project.findings, early);
@@ -289,7 +300,7 @@ fn restore_evicted(project: &mut Project, sources: &mut SourceTable, limits: &Li
                 Err(_) => {}
             }
         }
-        module.body = merge_module(primary, over, &mut Vec::new());
+        module.body = Arc::new(merge_module(primary, over, &mut Vec::new()));
         project.early.remove(dir);
     }
 }
@@ -343,8 +354,8 @@ pub fn load_dir(
 }
 
 /// The files of one directory to read, in the order they are added to the source table.
-struct DirPlan {
-    dir: PathBuf,
+pub(super) struct DirPlan {
+    pub(super) dir: PathBuf,
     /// Primary `.tf` and `.tf.json` files, sorted.
     files: Vec<PathBuf>,
     /// Override files (`override.tf`, `*_override.tf`, …), sorted: merged after the others.
@@ -401,13 +412,30 @@ pub fn load_dirs(
         .collect()
 }
 
-/// [`load_dirs`], with the early check of [`discover_with`] and the scanned paths.
+/// The early check of [`discover_with`] and what it needs to know of the walk.
+#[derive(Clone, Copy)]
+struct Early<'a> {
+    check: &'a EarlyCheck<'a>,
+    /// The scanned paths.
+    scope: &'a [PathBuf],
+    /// Directories with a `.terraform` directory: their remote modules are read only once the
+    /// roots are known, so such a directory that calls modules is not checked early.
+    initialised: &'a BTreeSet<PathBuf>,
+}
+
+/// [`Early`], with the modules of the walk that the roots checked early call.
+struct EarlyWith<'a> {
+    early: Early<'a>,
+    modules: &'a ModuleCache<'a>,
+}
+
+/// [`load_dirs`], with the early check of [`discover_with`].
 fn load_dirs_with(
     dirs: Vec<(PathBuf, Vec<PathBuf>)>,
     sources: &mut SourceTable,
     limits: &Limits,
     findings: &mut Vec<Finding>,
-    early: Option<(&EarlyCheck, &[PathBuf])>,
+    early: Option<Early>,
 ) -> Vec<(ModuleDir, Option<Vec<Finding>>)> {
     let plans: Vec<DirPlan> = dirs
         .into_par_iter()
@@ -425,19 +453,32 @@ fn load_dirs_with(
     // The files of a batch of directories are read before any of them is parsed: reading
     // file after file keeps the kernel's path lookup and page cache paths warm, which made
     // reading about twice as fast as reading between parsing and checking.
+    let plans: Vec<(DirPlan, usize)> = plans.into_iter().zip(bases).collect();
+    let load_module = |plan: &DirPlan, base: usize| {
+        let read = plan
+            .paths()
+            .enumerate()
+            .map(|(i, path)| read_file(path, FileId((base + i) as u32), limits))
+            .collect();
+        let dir = load_plan(plan, base, read, None);
+        (dir.module, dir.files)
+    };
+    let modules = ModuleCache::new(&plans, &load_module);
+    let early = early.map(|early| EarlyWith {
+        early,
+        modules: &modules,
+    });
     let mut loaded: Vec<LoadedDir> = Vec::with_capacity(plans.len());
-    let mut plans = plans.into_iter().zip(bases).peekable();
-    while plans.peek().is_some() {
-        let batch: Vec<(DirPlan, usize)> = plans.by_ref().take(READ_BATCH).collect();
+    for batch in plans.chunks(READ_BATCH) {
         let read: Vec<Vec<ReadFile>> = batch
             .par_iter()
             .map(|(plan, base)| read_plan(plan, *base, limits))
             .collect();
         loaded.par_extend(
             batch
-                .into_par_iter()
+                .par_iter()
                 .zip(read)
-                .map(|((plan, base), read)| load_plan(plan, base, read, early)),
+                .map(|((plan, base), read)| load_plan(plan, *base, read, early.as_ref())),
         );
     }
     let mut out = Vec::with_capacity(loaded.len());
@@ -501,7 +542,7 @@ pub fn reload_texts(
 const READ_BATCH: usize = 64;
 
 /// A file read (or the text read so far) and why it cannot be used, if it cannot.
-type ReadFile = (SourceFile, Option<Finding>);
+pub(super) type ReadFile = (SourceFile, Option<Finding>);
 
 /// Reads the files of `plan`, which get ids from `base` on, in the order of [`load_plan`]: in
 /// a row on one worker, or for a large directory (which may be the only one) in runs of 16.
@@ -527,12 +568,13 @@ struct LoadedDir {
 }
 
 /// Parses the files of one directory (ids from `base` on, already read by [`read_plan`]), in
-/// parallel, and runs the early check when the directory calls no module.
+/// parallel, and runs the early check when the directory calls no module, or only modules
+/// that the walk found.
 fn load_plan(
-    plan: DirPlan,
+    plan: &DirPlan,
     base: usize,
     read: Vec<ReadFile>,
-    early: Option<(&EarlyCheck, &[PathBuf])>,
+    early: Option<&EarlyWith>,
 ) -> LoadedDir {
     let paths: Vec<&PathBuf> = plan.paths().collect();
     let sources = plan.files.len() + plan.overrides.len();
@@ -549,7 +591,7 @@ fn load_plan(
         })
         .collect();
     let mut module = ModuleDir {
-        dir: plan.dir,
+        dir: plan.dir.clone(),
         ..ModuleDir::default()
     };
     let mut files = Vec::with_capacity(loaded.len());
@@ -568,20 +610,37 @@ fn load_plan(
             }
         }
     }
-    module.body = merge_module(bodies, over, &mut findings);
+    module.body = Arc::new(merge_module(bodies, over, &mut findings));
+    module.calls = local_calls(&module.dir, &module.body);
     let mut early_findings = None;
-    if let Some((check, scope)) = early {
-        if module.body.blocks_of("module").next().is_none() {
+    if let Some(EarlyWith { early, modules }) = early {
+        let called = if module.body.blocks_of("module").next().is_none() {
+            Some(Vec::new())
+        } else if early.initialised.contains(&module.dir) {
+            None
+        } else {
+            modules.modules_of(&module.dir, &module.calls)
+        };
+        if let Some(called) = called {
             let dir = module.dir.clone();
             let mut project = Project {
-                scope: scope.to_vec(),
+                scope: early.scope.to_vec(),
                 roots: vec![dir.clone()],
                 ..Project::default()
             };
+            for m in &called {
+                project
+                    .modules
+                    .insert(m.module.dir.clone(), early::module_dir(m));
+            }
             project.modules.insert(dir.clone(), module);
-            early_findings = Some(check(&project));
+            let mut texts = FileSet::default();
+            texts.extend(base, &files);
+            early::add_files(&mut texts, &called);
+            early_findings = Some((early.check)(&project, &texts));
+            drop(texts);
             module = project.modules.remove(&dir).unwrap_or_default();
-            module.body = Body::default();
+            module.body = Arc::default();
             module.tfvars = Vec::new();
             module.evicted = Some((base..base + sources).map(|i| FileId(i as u32)).collect());
             unload_unreferenced(
@@ -679,20 +738,23 @@ pub fn is_local_source(source: &str) -> bool {
     source.starts_with("./") || source.starts_with("../") || source == "." || source == ".."
 }
 
+/// The directories the module blocks of `body` (the module in `dir`) name through a local
+/// `source`, normalised.
+fn local_calls(dir: &Path, body: &Body) -> Vec<PathBuf> {
+    module_sources(body)
+        .into_iter()
+        .filter(|(_, source)| is_local_source(source))
+        .map(|(_, source)| normalize(&dir.join(&source)))
+        .collect()
+}
+
 fn pick_roots(modules: &BTreeMap<PathBuf, ModuleDir>) -> Vec<PathBuf> {
     // Hash sets and an index by path: ordered sets compared paths component by component, which
     // cost milliseconds on large trees in this single-threaded step.
     let by_dir: FxHashMap<&Path, &ModuleDir> =
         modules.iter().map(|(d, m)| (d.as_path(), m)).collect();
-    let calls = |dir: &Path| -> Vec<PathBuf> {
-        by_dir.get(dir).map_or_else(Vec::new, |m| {
-            module_sources(&m.body)
-                .into_iter()
-                .filter(|(_, source)| is_local_source(source))
-                .map(|(_, source)| normalize(&dir.join(&source)))
-                .collect()
-        })
-    };
+    let calls =
+        |dir: &Path| -> Vec<PathBuf> { by_dir.get(dir).map_or_else(Vec::new, |m| m.calls.clone()) };
     let mut called: FxHashSet<PathBuf> = FxHashSet::default();
     for dir in modules.keys() {
         for target in calls(dir) {

@@ -5,6 +5,7 @@
 //! `.terraform/modules/modules.json` is read to find initialised remote modules.
 
 pub mod discover;
+mod early;
 pub mod json;
 pub mod lower;
 mod overrides;
@@ -16,12 +17,17 @@ pub use read::{parse_hcl, read_bounded, read_source, Limits};
 
 use crate::syntax::Body;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// One module directory: its files merged into one body, in file-name order.
 #[derive(Debug, Default)]
 pub struct ModuleDir {
     pub dir: PathBuf,
-    pub body: Body,
+    /// Shared: a module that roots call is checked with each of them, on any worker.
+    pub body: Arc<Body>,
+    /// The directories its module blocks name through a local `source` (normalised), kept when
+    /// the body is freed: they decide which directories are roots.
+    pub calls: Vec<PathBuf>,
     /// `terraform.tfvars` and `*.auto.tfvars` (lexical order) bodies, for a root.
     pub tfvars: Vec<Body>,
     /// Remote modules initialised under `.terraform/modules`, by module key (`vpc`, `vpc.sub`).
