@@ -57,6 +57,7 @@ fn repo(stacks: usize) -> Repo {
             stacks,
             fault_rate: 0.1,
             seed: 1,
+            shared_module: false,
         },
     )
     .expect("the generator writes the monorepo");

@@ -1,10 +1,11 @@
 //! Writes a synthetic Terraform monorepo for benchmarks and scale tests.
 //!
 //! ```text
-//! cargo run --release --example gen_monorepo -- N OUT [--fault-rate 0.1] [--seed S]
+//! cargo run --release --example gen_monorepo -- N OUT [--fault-rate 0.1] [--seed S] [--shared-module]
 //! ```
 //!
 //! `N` realistic Classic Load Balancer stacks (five files each) are written under `OUT`, and
+//! with `--shared-module` each stack also calls a module shared by all of them; and
 //! `OUT/FAULTS.txt` lists every stack that carries an injected fault with the codes it must
 //! produce. The stacks themselves are described in `tests/support/monorepo.rs`.
 
@@ -15,7 +16,7 @@ use monorepo::{generate, GenOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: gen_monorepo N OUT [--fault-rate RATE] [--seed S]";
+const USAGE: &str = "usage: gen_monorepo N OUT [--fault-rate RATE] [--seed S] [--shared-module]";
 
 fn main() -> ExitCode {
     let mut positional = Vec::new();
@@ -39,6 +40,10 @@ fn main() -> ExitCode {
                     .map(|s| opts.seed = s)
                     .map_err(|_| format!("--seed must be a whole number, not {v}"))
             }),
+            "--shared-module" => {
+                opts.shared_module = true;
+                Ok(())
+            }
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return ExitCode::SUCCESS;

@@ -21,14 +21,18 @@ GEN=$PWD/target/release/examples/gen_monorepo
 for n in 200 1000 5000; do
   [ -f "$DIR/m$n/FAULTS.txt" ] || "$GEN" "$n" "$DIR/m$n" >/dev/null
 done
+# The same stacks, each also calling one module shared by all of them.
+[ -f "$DIR/s1000/FAULTS.txt" ] || "$GEN" 1000 "$DIR/s1000" --shared-module >/dev/null
 
-names=(floor-1000 parse-1000 whole-1000 whole-200 whole-5000)
+names=(floor-1000 parse-1000 whole-1000 whole-200 whole-5000 floor-s1000 whole-s1000)
 cmds=(
   "$FLOOR -j $JOBS $DIR/m1000"
   "$BIN -j $JOBS --stop-after parse --format compact $DIR/m1000"
   "$BIN -j $JOBS --format compact $DIR/m1000"
   "$BIN -j $JOBS --format compact $DIR/m200"
   "$BIN -j $JOBS --format compact $DIR/m5000"
+  "$FLOOR -j $JOBS $DIR/s1000"
+  "$BIN -j $JOBS --format compact $DIR/s1000"
 )
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -53,17 +57,18 @@ echo "whole / floor (walk+read+hcl-edit parse), 1000 stacks: $(ratio "${m[whole-
 echo "whole / own frontend (--stop-after parse), 1000:       $(ratio "${m[whole-1000]}" "${m[parse-1000]}")"
 echo "whole 1000 / whole 200 (5x stacks):                    $(ratio "${m[whole-1000]}" "${m[whole-200]}")  (target <= 5.5)"
 echo "whole 5000 / whole 1000 (5x stacks):                   $(ratio "${m[whole-5000]}" "${m[whole-1000]}")  (target <= 5.5)"
-for n in 1000 5000; do
-  rss=$( { /usr/bin/time -f %M "$BIN" -j "$JOBS" --format compact "$DIR/m$n" >/dev/null || true; } 2>&1 | tail -1)
-  echo "peak RSS, $n stacks: $((rss / 1024)) MiB$([ "$n" = 1000 ] && echo '  (target <= 150 MiB)')"
+echo "whole / floor, 1000 stacks calling a shared module:     $(ratio "${m[whole-s1000]}" "${m[floor-s1000]}")"
+for n in m1000 m5000 s1000; do
+  rss=$( { /usr/bin/time -f %M "$BIN" -j "$JOBS" --format compact "$DIR/$n" >/dev/null || true; } 2>&1 | tail -1)
+  echo "peak RSS, $n: $((rss / 1024)) MiB$([ "$n" = m1000 ] && echo '  (target <= 150 MiB)')"
 done
-for n in 1000 5000; do
-  want=$(grep -v '^#' "$DIR/m$n/FAULTS.txt" | awk '{k=split($2,c,","); for(i=1;i<=k;i++) print $1, c[i]}' | sort -u)
-  got=$(cd "$DIR/m$n" && "$BIN" --format compact . | sed -E 's#^([^/]+/[^/]+)/[^:]+:[0-9]+:[0-9]+: [a-z]+\[([A-Z0-9]+)\].*#\1 \2#' | sort -u || true)
+for n in m1000 m5000 s1000; do
+  want=$(grep -v '^#' "$DIR/$n/FAULTS.txt" | awk '{k=split($2,c,","); for(i=1;i<=k;i++) print $1, c[i]}' | sort -u)
+  got=$(cd "$DIR/$n" && "$BIN" --format compact . | sed -E 's#^([^/]+/[^/]+)/[^:]+:[0-9]+:[0-9]+: [a-z]+\[([A-Z0-9]+)\].*#\1 \2#' | sort -u || true)
   if [ "$want" = "$got" ]; then
-    echo "$n stacks: the findings are exactly the $(echo "$want" | wc -l) injected (root, code) pairs"
+    echo "$n: the findings are exactly the $(echo "$want" | wc -l) injected (root, code) pairs"
   else
-    echo "$n stacks: findings differ from FAULTS.txt:"
+    echo "$n: findings differ from FAULTS.txt:"
     diff <(echo "$want") <(echo "$got") | head -20
   fi
 done

@@ -48,6 +48,7 @@ fn generated_monorepo_reports_exactly_the_injected_faults() {
             stacks: 32,
             fault_rate: 0.25,
             seed: 7,
+            shared_module: false,
         },
     )
     .unwrap();
@@ -97,6 +98,72 @@ fn generated_monorepo_reports_exactly_the_injected_faults() {
     assert_eq!(listed, expected);
 }
 
+/// Stacks that take their tags from a shared local module report the same faults, the module
+/// is no root, its tags reach the resources, and the output does not depend on threads.
+#[test]
+fn stacks_calling_a_shared_module_report_exactly_the_injected_faults() {
+    let dir = tempfile::tempdir().unwrap();
+    let generated = generate(
+        dir.path(),
+        &GenOptions {
+            stacks: 32,
+            fault_rate: 0.25,
+            seed: 7,
+            shared_module: true,
+        },
+    )
+    .unwrap();
+    assert_eq!(generated.files, 32 * 6 + 1);
+    let expected: BTreeSet<(String, String)> = generated
+        .faults
+        .iter()
+        .flat_map(|f| {
+            f.kind
+                .codes()
+                .iter()
+                .map(move |c| (f.root.clone(), c.to_string()))
+        })
+        .collect();
+    let outcome = run(dir.path(), 1);
+    assert_eq!(reported(dir.path(), &outcome), expected);
+    let render =
+        |outcome: &Outcome| report::render(Format::Json, outcome, &RenderOptions::default());
+    let one = render(&outcome);
+    for jobs in [2, 8] {
+        assert_eq!(
+            render(&run(dir.path(), jobs)),
+            one,
+            "-j {jobs} differs from -j 1"
+        );
+    }
+    // The module's output is what the stacks' resources are tagged with.
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let project = tf_elbcheck::frontend::discover(
+        &[root.clone()],
+        &mut tf_elbcheck::source::SourceTable::new(),
+        &tf_elbcheck::frontend::Limits::default(),
+        &|_| false,
+    );
+    assert!(!project.roots.contains(&root.join("modules/tags")));
+    assert_eq!(project.roots.len(), 32);
+    let eval = tf_elbcheck::eval::evaluate_root(
+        &project,
+        &root.join(&generated.roots[0]),
+        &Default::default(),
+    );
+    let vpc = eval
+        .resources
+        .iter()
+        .find(|r| &*r.rtype == "aws_vpc")
+        .unwrap();
+    let tags = vpc.body.get("tags").map(|a| a.value.to_string());
+    assert!(
+        tags.as_deref()
+            .is_some_and(|t| t.contains("ManagedBy") && t.contains("terraform")),
+        "{tags:?}"
+    );
+}
+
 #[test]
 fn output_is_the_same_for_any_number_of_threads() {
     let dir = tempfile::tempdir().unwrap();
@@ -106,6 +173,7 @@ fn output_is_the_same_for_any_number_of_threads() {
             stacks: 24,
             fault_rate: 0.5,
             seed: 3,
+            shared_module: false,
         },
     )
     .unwrap();
@@ -128,6 +196,7 @@ fn generator_is_deterministic() {
         stacks: 12,
         fault_rate: 0.5,
         seed: 11,
+        shared_module: false,
     };
     let ga = generate(a.path(), &opts).unwrap();
     let gb = generate(b.path(), &opts).unwrap();
@@ -159,6 +228,7 @@ fn a_called_module_that_calls_nothing_is_checked_through_its_caller_only() {
             stacks: 4,
             fault_rate: 1.0,
             seed: 5,
+            shared_module: false,
         },
     )
     .unwrap();

@@ -13,7 +13,7 @@ use super::ModuleDir;
 use crate::source::{FileSet, SourceFile};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
 /// A module directory read and parsed for the early checks, with its files (whose ids are the
 /// ones the directory gets in the source table, from `first` on).
@@ -31,7 +31,7 @@ pub type LoadDir<'a> = dyn Fn(&DirPlan, usize) -> (ModuleDir, Vec<SourceFile>) +
 pub struct ModuleCache<'a> {
     /// Every directory of the walk, with the id of its first file.
     plans: FxHashMap<&'a Path, (&'a DirPlan, usize)>,
-    loaded: Mutex<FxHashMap<PathBuf, Arc<OnceLock<Arc<CachedModule>>>>>,
+    loaded: Mutex<FxHashMap<PathBuf, Arc<CachedModule>>>,
     load: &'a LoadDir<'a>,
 }
 
@@ -47,24 +47,31 @@ impl<'a> ModuleCache<'a> {
         }
     }
 
-    /// The module directory `dir`, parsed once, or `None` when the walk did not find it.
+    /// The module directory `dir`, parsed on first use, or `None` when the walk did not find
+    /// it.
     fn get(&self, dir: &Path) -> Option<Arc<CachedModule>> {
         let &(plan, first) = self.plans.get(dir)?;
-        let cell = {
-            let mut loaded = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
-            Arc::clone(loaded.entry(dir.to_path_buf()).or_default())
-        };
-        // Loading a module reads and parses only its own files, so no worker waits on another
-        // that waits in turn.
-        let cached = cell.get_or_init(|| {
-            let (module, files) = (self.load)(plan, first);
-            Arc::new(CachedModule {
-                module,
-                first,
-                files,
-            })
+        if let Some(cached) = self.lock().get(dir) {
+            return Some(Arc::clone(cached));
+        }
+        // Loaded without holding the lock, and without making other workers wait: parsing
+        // runs on the pool, and a worker waiting for it may pick up the check of another root
+        // that needs this very module. Two workers may then both parse it; the first one
+        // stored is kept.
+        let (module, files) = (self.load)(plan, first);
+        let cached = Arc::new(CachedModule {
+            module,
+            first,
+            files,
         });
-        Some(Arc::clone(cached))
+        let mut loaded = self.lock();
+        Some(Arc::clone(
+            loaded.entry(dir.to_path_buf()).or_insert(cached),
+        ))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, FxHashMap<PathBuf, Arc<CachedModule>>> {
+        self.loaded.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Every module the directory `root` calls, directly or through other modules, when all of

@@ -15,6 +15,10 @@
 //! - `compute.tf`: the `aws_elb` with listeners and a health check, and either instances or an
 //!   Auto Scaling group with a launch template.
 //!
+//! With [`GenOptions::shared_module`], every stack also has a `tags.tf` that calls a module
+//! shared by all of them (`modules/tags`, written once) and takes its tags from it, as stacks
+//! of a monorepo with shared modules do.
+//!
 //! Everything is known before apply, the instance groups admit ICMP type 3 code 4 and every LB
 //! has a health check, so a clean stack produces no finding at all. A deterministic fraction of
 //! the stacks carries one injected [`FaultKind`]; [`generate`] returns them and writes them to
@@ -36,6 +40,8 @@ pub struct GenOptions {
     /// Fraction of the stacks that carry one fault (0.0 to 1.0; rounded to a whole count).
     pub fault_rate: f64,
     pub seed: u64,
+    /// Every stack takes its tags from the local module `modules/tags`.
+    pub shared_module: bool,
 }
 
 impl Default for GenOptions {
@@ -44,9 +50,35 @@ impl Default for GenOptions {
             stacks: 100,
             fault_rate: 0.1,
             seed: 1,
+            shared_module: false,
         }
     }
 }
+
+/// The module every stack calls with [`GenOptions::shared_module`].
+const TAGS_MODULE: &str = r#"# The tags every stack puts on its resources.
+
+variable "service" {
+  type = string
+}
+
+variable "environment" {
+  type = string
+}
+
+variable "stack" {
+  type = string
+}
+
+output "tags" {
+  value = {
+    Service     = var.service
+    Environment = var.environment
+    Stack       = var.stack
+    ManagedBy   = "terraform"
+  }
+}
+"#;
 
 /// One injected fault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,12 +218,19 @@ pub fn generate(out: &Path, opts: &GenOptions) -> std::io::Result<Generated> {
     std::fs::create_dir_all(out)?;
     let plan = fault_plan(opts);
     let mut generated = Generated::default();
+    if opts.shared_module {
+        let dir = out.join("modules/tags");
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(dir.join("main.tf"), TAGS_MODULE)?;
+        generated.files += 1;
+        generated.bytes += TAGS_MODULE.len() as u64;
+    }
     for (i, fault) in plan.iter().enumerate() {
         let rel = root_dir(i);
         let dir: PathBuf = out.join(&rel);
         std::fs::create_dir_all(&dir)?;
         let stack = Stack::new(i, opts.seed, *fault);
-        for (name, text) in stack.files() {
+        for (name, text) in stack.files(opts.shared_module) {
             generated.bytes += text.len() as u64;
             generated.files += 1;
             std::fs::write(dir.join(name), text)?;
@@ -313,14 +352,34 @@ impl Stack {
         self.fault == Some(kind)
     }
 
-    fn files(&self) -> Vec<(&'static str, String)> {
-        vec![
+    fn files(&self, shared_module: bool) -> Vec<(&'static str, String)> {
+        let mut files = vec![
             ("variables.tf", self.variables()),
             ("network.tf", self.network()),
             ("nacl.tf", self.nacl()),
             ("security.tf", self.security()),
             ("compute.tf", self.compute()),
-        ]
+        ];
+        if shared_module {
+            let literal = format!(
+                "  tags = {{\n    Service     = \"{}\"\n    Environment = \"{}\"\n    Stack       = \"{}\"\n  }}\n",
+                self.service, self.env, self.index
+            );
+            let variables = &mut files[0].1;
+            assert!(
+                variables.contains(&literal),
+                "the tags local is a literal map"
+            );
+            *variables = variables.replace(&literal, "  tags = module.tags.tags\n");
+            files.push((
+                "tags.tf",
+                format!(
+                    "module \"tags\" {{\n  source      = \"../../modules/tags\"\n  service     = \"{}\"\n  environment = \"{}\"\n  stack       = \"{}\"\n}}\n",
+                    self.service, self.env, self.index
+                ),
+            ));
+        }
+        files
     }
 
     fn azs_list(&self) -> String {
