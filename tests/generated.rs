@@ -139,7 +139,7 @@ fn stacks_calling_a_shared_module_report_exactly_the_injected_faults() {
     // The module's output is what the stacks' resources are tagged with.
     let root = std::fs::canonicalize(dir.path()).unwrap();
     let project = tf_elbcheck::frontend::discover(
-        &[root.clone()],
+        std::slice::from_ref(&root),
         &mut tf_elbcheck::source::SourceTable::new(),
         &tf_elbcheck::frontend::Limits::default(),
         &|_| false,
