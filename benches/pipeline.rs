@@ -162,7 +162,7 @@ fn pipeline(c: &mut Criterion) {
                     .map(|net| {
                         tf_elbcheck::checks::run_all(&tf_elbcheck::checks::Context {
                             net,
-                            sources: Some(&sources),
+                            sources: &sources,
                         })
                         .len()
                     })

@@ -3,9 +3,10 @@
 //!
 //! A run works on a rayon pool of [`Options::jobs`] threads with 8 MiB stacks (deep expressions
 //! recurse): files are read and parsed in parallel (see [`frontend::discover::load_dirs`]); a
-//! directory that calls no module is evaluated, modelled and checked right after it is parsed
-//! and its syntax freed ([`frontend::discover_with`]); the other roots are checked once
-//! everything is parsed, in parallel, one task per root. Only findings are kept, gathered in
+//! directory that calls no module, or only local modules the walk found, is evaluated,
+//! modelled and checked right after it is parsed and its syntax freed
+//! ([`frontend::discover_with`]); the other roots are checked once everything is parsed, in
+//! parallel, one task per root. Only findings are kept, gathered in
 //! root order and sorted, so the output is the same for any number of threads.
 
 use crate::config::Config;
@@ -115,7 +116,7 @@ fn check_in_pool(options: &Options) -> Outcome {
     // Directories that call no module, or only local modules, are checked as soon as they are
     // parsed.
     let early =
-        |p: &Project, texts: &dyn Snippets| check_root(p, &p.roots[0], &inputs, stop, Some(texts));
+        |p: &Project, texts: &dyn Snippets| check_root(p, &p.roots[0], &inputs, stop, texts);
     let mut project = frontend::discover_with(
         &options.paths,
         &mut outcome.sources,
@@ -133,15 +134,8 @@ fn check_in_pool(options: &Options) -> Outcome {
             .par_iter()
             .zip(checked)
             .map(|(root, checked)| {
-                checked.unwrap_or_else(|| {
-                    check_root(
-                        &project,
-                        root,
-                        &inputs,
-                        stop,
-                        Some(&outcome.sources as &dyn Snippets),
-                    )
-                })
+                checked
+                    .unwrap_or_else(|| check_root(&project, root, &inputs, stop, &outcome.sources))
             })
             .collect();
         findings.extend(per_root.into_iter().flatten());
@@ -176,7 +170,7 @@ fn check_root(
     root: &Path,
     inputs: &Inputs,
     stop: Stage,
-    sources: Option<&dyn Snippets>,
+    sources: &dyn Snippets,
 ) -> Vec<Finding> {
     let mut root = evaluate_root_with(project, root, inputs, false);
     let mut findings = std::mem::take(&mut root.findings);

@@ -13,8 +13,9 @@ use crate::source::Span;
 pub struct Context<'a> {
     pub net: &'a Network,
     /// The source text, for suggested fixes that reuse an expression another module already
-    /// has; `None` for a root that calls no module, where every name is local.
-    pub sources: Option<&'a dyn crate::source::Snippets>,
+    /// has: the source table, or the files at hand when a root is checked as soon as it is
+    /// parsed.
+    pub sources: &'a dyn crate::source::Snippets,
 }
 
 /// A port the LB sends to its instances, and why.
@@ -384,7 +385,7 @@ pub fn peer_group_expr(cx: &Context, group: GroupId, peer: GroupId) -> Option<St
         .flat_map(|r| r.group_refs.iter())
         .filter(|(g, _)| *g == peer)
         .find_map(|(_, span)| {
-            let text = cx.sources?.snippet_of(*span)?.trim();
+            let text = cx.sources.snippet_of(*span)?.trim();
             let inner = text
                 .strip_prefix('[')
                 .and_then(|t| t.strip_suffix(']'))
