@@ -19,7 +19,7 @@ fn write(root: &Path, files: &[(&str, &str)]) {
 /// the text of the first file of each module was at hand.
 type Seen = (PathBuf, Vec<PathBuf>, Vec<bool>);
 
-fn discover_recording(root: &Path) -> (Project, Vec<Seen>) {
+fn discover_recording(root: &Path) -> (Project, SourceTable, Vec<Seen>) {
     let seen = Mutex::new(Vec::new());
     let early = |p: &Project, texts: &dyn Snippets| {
         let modules: Vec<PathBuf> = p.modules.keys().cloned().collect();
@@ -51,7 +51,7 @@ fn discover_recording(root: &Path) -> (Project, Vec<Seen>) {
     );
     let mut seen = seen.into_inner().unwrap();
     seen.sort();
-    (project, seen)
+    (project, sources, seen)
 }
 
 #[test]
@@ -92,7 +92,7 @@ fn roots_calling_modules_of_the_walk_are_checked_early_with_those_modules() {
             ),
         ],
     );
-    let (project, seen) = discover_recording(&root);
+    let (project, sources, seen) = discover_recording(&root);
     let dir = |d: &str| root.join(d);
     assert_eq!(
         project.roots,
@@ -139,9 +139,16 @@ fn roots_calling_modules_of_the_walk_are_checked_early_with_those_modules() {
         );
         assert!(!project.early.contains_key(&dir(waiting)), "{waiting}");
     }
-    // A called module checked early is parsed again for the roots checked later.
-    let stack = &project.modules[&dir("modules/stack")];
-    assert!(stack.evicted.is_none() && !stack.body.blocks.is_empty());
+    // A called module checked early gets back the syntax and text an early check had parsed,
+    // for the roots checked later.
+    for module in ["modules/stack", "modules/labels"] {
+        let m = &project.modules[&dir(module)];
+        assert!(m.evicted.is_none() && !m.body.blocks.is_empty(), "{module}");
+        let path = dir(module).join("main.tf");
+        let (_, file) = sources.files().find(|(_, f)| f.path == path).unwrap();
+        assert!(!file.unloaded, "{module}");
+        assert_eq!(file.text, std::fs::read_to_string(&path).unwrap(), "{module}");
+    }
 }
 
 /// A fix that quotes how a module names the load balancer's group reads the module's source,

@@ -215,7 +215,7 @@ pub fn discover_with(
     });
     // The directories come in path order: the maps are built from sorted lists (comparing
     // paths component by component on every insertion cost milliseconds on one thread).
-    let loaded = load_dirs_with(dirs, sources, limits, &mut project.findings, early);
+    let (loaded, parsed) = load_dirs_with(dirs, sources, limits, &mut project.findings, early);
     let mut early_found = Vec::new();
     let mut modules = Vec::with_capacity(loaded.len());
     for (module, found) in loaded {
@@ -232,7 +232,7 @@ pub fn discover_with(
             load_installed(&root, &mut project, sources, limits);
         }
     }
-    restore_evicted(&mut project, sources, limits);
+    restore_evicted(&mut project, sources, limits, parsed);
     project
 }
 
@@ -274,8 +274,15 @@ impl DirFiles {
 }
 
 /// Parses again, from the source table, every evicted directory that is not a root after all
-/// (or that an installed-module list names), and drops its early findings.
-fn restore_evicted(project: &mut Project, sources: &mut SourceTable, limits: &Limits) {
+/// (or that an installed-module list names), and drops its early findings. A directory an
+/// early check needed as a module was parsed then: its syntax and texts are taken from
+/// `parsed` instead.
+fn restore_evicted(
+    project: &mut Project,
+    sources: &mut SourceTable,
+    limits: &Limits,
+    mut parsed: FxHashMap<PathBuf, early::CachedModule>,
+) {
     let roots: FxHashSet<&PathBuf> = project.roots.iter().collect();
     let installed: BTreeSet<PathBuf> = project
         .modules
@@ -287,6 +294,21 @@ fn restore_evicted(project: &mut Project, sources: &mut SourceTable, limits: &Li
             continue;
         }
         let ids = module.evicted.take().unwrap_or_default();
+        project.early.remove(dir);
+        if let Some(cached) = parsed.remove(dir) {
+            let mut files: Vec<Option<SourceFile>> = cached.files.into_iter().map(Some).collect();
+            for &id in &ids {
+                let file = (id.0 as usize)
+                    .checked_sub(cached.first)
+                    .and_then(|i| files.get_mut(i)?.take());
+                match file {
+                    Some(file) if sources.get(id).unloaded => sources.replace(id, file),
+                    _ => {}
+                }
+            }
+            module.body = cached.module.body;
+            continue;
+        }
         project
             .findings
             .extend(reload_texts(sources, ids.iter().copied(), limits));
@@ -301,7 +323,6 @@ fn restore_evicted(project: &mut Project, sources: &mut SourceTable, limits: &Li
             }
         }
         module.body = Arc::new(merge_module(primary, over, &mut Vec::new()));
-        project.early.remove(dir);
     }
 }
 
@@ -407,6 +428,7 @@ pub fn load_dirs(
     findings: &mut Vec<Finding>,
 ) -> Vec<ModuleDir> {
     load_dirs_with(dirs, sources, limits, findings, None)
+        .0
         .into_iter()
         .map(|(module, _)| module)
         .collect()
@@ -429,6 +451,13 @@ struct EarlyWith<'a> {
     modules: &'a ModuleCache<'a>,
 }
 
+/// What [`load_dirs_with`] loaded: each directory with the findings of its early check, if it
+/// ran, and the modules that early checks parsed once more.
+type Loaded = (
+    Vec<(ModuleDir, Option<Vec<Finding>>)>,
+    FxHashMap<PathBuf, early::CachedModule>,
+);
+
 /// [`load_dirs`], with the early check of [`discover_with`].
 fn load_dirs_with(
     dirs: Vec<(PathBuf, Vec<PathBuf>)>,
@@ -436,7 +465,7 @@ fn load_dirs_with(
     limits: &Limits,
     findings: &mut Vec<Finding>,
     early: Option<Early>,
-) -> Vec<(ModuleDir, Option<Vec<Finding>>)> {
+) -> Loaded {
     let plans: Vec<DirPlan> = dirs
         .into_par_iter()
         .map(|(dir, files)| plan_dir(dir, files))
@@ -490,7 +519,7 @@ fn load_dirs_with(
         findings.extend(dir.findings);
         out.push((dir.module, dir.early));
     }
-    out
+    (out, modules.into_modules())
 }
 
 /// Lets go of the text of every file of a directory checked early that no finding points into

@@ -70,6 +70,15 @@ impl<'a> ModuleCache<'a> {
         ))
     }
 
+    /// The modules loaded, once no check holds them any more (one still held is left out).
+    pub fn into_modules(self) -> FxHashMap<PathBuf, CachedModule> {
+        let loaded = self.loaded.into_inner().unwrap_or_else(|e| e.into_inner());
+        loaded
+            .into_iter()
+            .filter_map(|(dir, m)| Some((dir, Arc::into_inner(m)?)))
+            .collect()
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, FxHashMap<PathBuf, Arc<CachedModule>>> {
         self.loaded.lock().unwrap_or_else(|e| e.into_inner())
     }
