@@ -147,7 +147,11 @@ fn roots_calling_modules_of_the_walk_are_checked_early_with_those_modules() {
         let path = dir(module).join("main.tf");
         let (_, file) = sources.files().find(|(_, f)| f.path == path).unwrap();
         assert!(!file.unloaded, "{module}");
-        assert_eq!(file.text, std::fs::read_to_string(&path).unwrap(), "{module}");
+        assert_eq!(
+            file.text,
+            std::fs::read_to_string(&path).unwrap(),
+            "{module}"
+        );
     }
 }
 
