@@ -4,9 +4,11 @@
 //! ([`super::discover::discover_with`]). One that calls modules through local `source`s can be
 //! too, once those modules are at hand: each module directory of the walk that some root calls
 //! is read and parsed once more into [`ModuleCache`], kept for the rest of the run, and shared
-//! by the checks of every root that calls it, on any worker. Module directories are few next
-//! to the roots that call them, so reading them twice costs little, while keeping every
-//! root's syntax until the whole tree was parsed cost memory in proportion to the tree.
+//! by the checks of every root that calls it, on any worker; once every file is parsed, such a
+//! module (no root, after all) takes its syntax and texts back from here instead of being read
+//! and parsed again. Module directories are few next to the roots that call them, so reading
+//! them twice costs little, while keeping every root's syntax until the whole tree was parsed
+//! cost memory in proportion to the tree.
 
 use super::discover::DirPlan;
 use super::ModuleDir;
