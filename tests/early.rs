@@ -1,6 +1,7 @@
 //! Which directories are checked as soon as they are parsed, and what such a check is given:
 //! roots that call no module or only local modules of the walk, with those modules and the
-//! text of their files; the others wait until every file is parsed.
+//! text of their files; the others (a call outside the walk, a cycle of calls, a `.terraform`
+//! directory whose installed modules a non-local source needs) wait until every file is parsed.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -76,11 +77,23 @@ fn roots_calling_modules_of_the_walk_are_checked_early_with_those_modules() {
             ("stacks/a/main.tf", &call("../../modules/stack")),
             // Calls a directory the walk did not find.
             ("stacks/b/main.tf", &call("../../nowhere")),
-            // Initialised: its remote modules are read only once the roots are known.
+            // Initialised, but every module it needs is local: nothing to look up among its
+            // installed modules.
             ("stacks/c/main.tf", &call("../../modules/labels")),
             (
                 "stacks/c/.terraform/modules/modules.json",
                 "{\"Modules\":[]}",
+            ),
+            // Initialised, and a module it calls calls a registry module, found only among its
+            // installed modules, which are read once the roots are known.
+            ("stacks/f/main.tf", &call("../../modules/vpc")),
+            (
+                "stacks/f/.terraform/modules/modules.json",
+                "{\"Modules\":[]}",
+            ),
+            (
+                "modules/vpc/main.tf",
+                "module \"vpc\" {\n  source = \"terraform-aws-modules/vpc/aws\"\n}\n",
             ),
             // Calls a module that calls it back.
             ("stacks/d/main.tf", &call("./sub")),
@@ -101,7 +114,8 @@ fn roots_calling_modules_of_the_walk_are_checked_early_with_those_modules() {
             dir("stacks/b"),
             dir("stacks/c"),
             dir("stacks/d"),
-            dir("stacks/e")
+            dir("stacks/e"),
+            dir("stacks/f")
         ]
     );
     let checked: Vec<&PathBuf> = seen.iter().map(|(r, _, _)| r).collect();
@@ -112,12 +126,14 @@ fn roots_calling_modules_of_the_walk_are_checked_early_with_those_modules() {
         vec![
             &dir("modules/labels"),
             &dir("modules/stack"),
+            &dir("modules/vpc"),
             &dir("stacks/a"),
+            &dir("stacks/c"),
             &dir("stacks/e")
         ],
         "{seen:?}"
     );
-    let (_, modules, readable) = &seen[2];
+    let (_, modules, readable) = &seen[3];
     assert_eq!(
         modules,
         &vec![dir("modules/labels"), dir("modules/stack"), dir("stacks/a")]
@@ -125,13 +141,14 @@ fn roots_calling_modules_of_the_walk_are_checked_early_with_those_modules() {
     assert_eq!(readable, &vec![true, true, true]);
     // Only the roots checked early keep their findings and free their syntax; their calls stay
     // known. The others keep their syntax for the check after the walk.
-    assert!(project.early.contains_key(&dir("stacks/a")));
-    assert!(project.early.contains_key(&dir("stacks/e")));
+    for early in ["stacks/a", "stacks/c", "stacks/e"] {
+        assert!(project.early.contains_key(&dir(early)), "{early}");
+    }
     assert!(!project.early.contains_key(&dir("modules/stack")));
     let a = &project.modules[&dir("stacks/a")];
     assert!(a.evicted.is_some() && a.body.blocks.is_empty());
     assert_eq!(a.calls, vec![dir("modules/stack")]);
-    for waiting in ["stacks/b", "stacks/c", "stacks/d"] {
+    for waiting in ["stacks/b", "stacks/d", "stacks/f"] {
         let m = &project.modules[&dir(waiting)];
         assert!(
             m.evicted.is_none() && !m.body.blocks.is_empty(),

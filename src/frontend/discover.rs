@@ -98,8 +98,8 @@ pub fn discover(
 /// [`discover`], running `early` on a directory as soon as it is parsed, on the same worker,
 /// while its syntax is still in the cache, when it calls no module or only local modules that
 /// the walk found (those are parsed once more and shared, [`super::early`]); a directory with
-/// a `.terraform` directory that calls modules waits, since its remote modules are read only
-/// once the roots are known. A directory checked early is a root unless another module calls
+/// a `.terraform` directory that calls, itself or through its modules, a module that is not
+/// local waits, since installed modules are read only once the roots are known. A directory checked early is a root unless another module calls
 /// it, which is known only once every file is parsed, so its findings go to
 /// [`Project::early`] and its syntax is freed at once ([`ModuleDir::evicted`], keeping
 /// [`ModuleDir::calls`]); in a monorepo of stacks, memory then holds the source text of every
@@ -440,8 +440,9 @@ struct Early<'a> {
     check: &'a EarlyCheck<'a>,
     /// The scanned paths.
     scope: &'a [PathBuf],
-    /// Directories with a `.terraform` directory: their remote modules are read only once the
-    /// roots are known, so such a directory that calls modules is not checked early.
+    /// Directories with a `.terraform` directory: their installed modules are read only once
+    /// the roots are known, so such a directory is not checked early when it or a module it
+    /// calls calls a module that is not local (a local one is never looked up there).
     initialised: &'a BTreeSet<PathBuf>,
 }
 
@@ -642,14 +643,23 @@ fn load_plan(
     }
     module.body = Arc::new(merge_module(bodies, over, &mut findings));
     module.calls = local_calls(&module.dir, &module.body);
+    module.remote_calls = module_sources(&module.body)
+        .iter()
+        .any(|(_, source)| !is_local_source(source));
     let mut early_findings = None;
     if let Some(EarlyWith { early, modules }) = early {
         let called = if module.body.blocks_of("module").next().is_none() {
             Some(Vec::new())
-        } else if early.initialised.contains(&module.dir) {
-            None
         } else {
-            modules.modules_of(&module.dir, &module.calls)
+            modules
+                .modules_of(&module.dir, &module.calls)
+                .filter(|called| {
+                    // A root with a `.terraform` directory finds sources that are not local
+                    // among its installed modules, which are read once the roots are known.
+                    let remote =
+                        module.remote_calls || called.iter().any(|m| m.module.remote_calls);
+                    !(remote && early.initialised.contains(&module.dir))
+                })
         };
         if let Some(called) = called {
             let dir = module.dir.clone();

@@ -113,6 +113,7 @@ pub fn module_dir(cached: &CachedModule) -> ModuleDir {
         dir: cached.module.dir.clone(),
         body: Arc::clone(&cached.module.body),
         calls: cached.module.calls.clone(),
+        remote_calls: cached.module.remote_calls,
         unparsed: cached.module.unparsed,
         ..ModuleDir::default()
     }

@@ -28,6 +28,9 @@ pub struct ModuleDir {
     /// The directories its module blocks name through a local `source` (normalised), kept when
     /// the body is freed: they decide which directories are roots.
     pub calls: Vec<PathBuf>,
+    /// Whether a module block of it has a `source` that is not local (a registry, a Git
+    /// repository, …): such a module is found only through a root's installed modules.
+    pub remote_calls: bool,
     /// `terraform.tfvars` and `*.auto.tfvars` (lexical order) bodies, for a root.
     pub tfvars: Vec<Body>,
     /// Remote modules initialised under `.terraform/modules`, by module key (`vpc`, `vpc.sub`).
