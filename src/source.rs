@@ -87,6 +87,13 @@ impl SourceFile {
         self.display.get_or_init(|| display_path(&self.path))
     }
 
+    /// The text a span of this file covers (empty where the span does not fit the text).
+    pub fn snippet(&self, span: Span) -> &str {
+        let s = (span.start as usize).min(self.text.len());
+        let e = (span.end as usize).min(self.text.len());
+        self.text.get(s..e).unwrap_or("")
+    }
+
     /// Lets the text go (see [`Self::unloaded`]).
     pub fn unload(&mut self) {
         self.text = String::new();
@@ -197,10 +204,7 @@ impl SourceTable {
 
     /// The source text a span covers.
     pub fn snippet(&self, span: Span) -> &str {
-        let f = self.get(span.file);
-        let s = (span.start as usize).min(f.text.len());
-        let e = (span.end as usize).min(f.text.len());
-        f.text.get(s..e).unwrap_or("")
+        self.get(span.file).snippet(span)
     }
 }
 
@@ -238,9 +242,7 @@ impl<'a> FileSet<'a> {
 impl Snippets for FileSet<'_> {
     fn snippet_of(&self, span: Span) -> Option<&str> {
         let (_, f) = self.files.iter().find(|(id, _)| *id == span.file)?;
-        let s = (span.start as usize).min(f.text.len());
-        let e = (span.end as usize).min(f.text.len());
-        f.text.get(s..e)
+        Some(f.snippet(span))
     }
 }
 

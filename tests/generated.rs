@@ -38,6 +38,20 @@ fn reported(dir: &Path, outcome: &Outcome) -> BTreeSet<(String, String)> {
         .collect()
 }
 
+/// (root, code) of every injected fault.
+fn injected(generated: &monorepo::Generated) -> BTreeSet<(String, String)> {
+    generated
+        .faults
+        .iter()
+        .flat_map(|f| {
+            f.kind
+                .codes()
+                .iter()
+                .map(move |c| (f.root.clone(), c.to_string()))
+        })
+        .collect()
+}
+
 #[test]
 fn generated_monorepo_reports_exactly_the_injected_faults() {
     let dir = tempfile::tempdir().unwrap();
@@ -61,16 +75,7 @@ fn generated_monorepo_reports_exactly_the_injected_faults() {
         "every fault kind is used"
     );
 
-    let expected: BTreeSet<(String, String)> = generated
-        .faults
-        .iter()
-        .flat_map(|f| {
-            f.kind
-                .codes()
-                .iter()
-                .map(move |c| (f.root.clone(), c.to_string()))
-        })
-        .collect();
+    let expected = injected(&generated);
     let outcome = run(dir.path(), 0);
     let got = reported(dir.path(), &outcome);
     let missing: Vec<_> = expected.difference(&got).collect();
@@ -114,16 +119,7 @@ fn stacks_calling_a_shared_module_report_exactly_the_injected_faults() {
     )
     .unwrap();
     assert_eq!(generated.files, 32 * 6 + 1);
-    let expected: BTreeSet<(String, String)> = generated
-        .faults
-        .iter()
-        .flat_map(|f| {
-            f.kind
-                .codes()
-                .iter()
-                .map(move |c| (f.root.clone(), c.to_string()))
-        })
-        .collect();
+    let expected = injected(&generated);
     let outcome = run(dir.path(), 1);
     assert_eq!(reported(dir.path(), &outcome), expected);
     let render =

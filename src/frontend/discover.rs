@@ -296,14 +296,10 @@ fn restore_evicted(
         let ids = module.evicted.take().unwrap_or_default();
         project.early.remove(dir);
         if let Some(cached) = parsed.remove(dir) {
-            let mut files: Vec<Option<SourceFile>> = cached.files.into_iter().map(Some).collect();
-            for &id in &ids {
-                let file = (id.0 as usize)
-                    .checked_sub(cached.first)
-                    .and_then(|i| files.get_mut(i)?.take());
-                match file {
-                    Some(file) if sources.get(id).unloaded => sources.replace(id, file),
-                    _ => {}
+            // Both list the directory's files in id order from its first id on.
+            for (&id, file) in ids.iter().zip(cached.files) {
+                if sources.get(id).unloaded {
+                    sources.replace(id, file);
                 }
             }
             module.body = cached.module.body;
@@ -483,12 +479,7 @@ fn load_dirs_with(
     let plans: Vec<(DirPlan, usize)> = plans.into_iter().zip(bases).collect();
     // A module an early check needs is read and parsed on the worker that first needs it.
     let load_module = |plan: &DirPlan, base: usize| {
-        let read = plan
-            .paths()
-            .enumerate()
-            .map(|(i, path)| read_file(path, FileId((base + i) as u32), limits))
-            .collect();
-        let dir = load_plan(plan, base, read, None);
+        let dir = load_plan(plan, base, read_plan(plan, base, limits), None);
         (dir.module, dir.files)
     };
     let modules = ModuleCache::new(&plans, &load_module);
@@ -642,25 +633,17 @@ fn load_plan(
         }
     }
     module.body = Arc::new(merge_module(bodies, over, &mut findings));
-    module.calls = local_calls(&module.dir, &module.body);
-    module.remote_calls = module_sources(&module.body)
-        .iter()
-        .any(|(_, source)| !is_local_source(source));
+    (module.calls, module.remote_calls) = module_calls(&module.dir, &module.body);
     let mut early_findings = None;
     if let Some(EarlyWith { early, modules }) = early {
-        let called = if module.body.blocks_of("module").next().is_none() {
-            Some(Vec::new())
-        } else {
-            modules
-                .modules_of(&module.dir, &module.calls)
-                .filter(|called| {
-                    // A root with a `.terraform` directory finds sources that are not local
-                    // among its installed modules, which are read once the roots are known.
-                    let remote =
-                        module.remote_calls || called.iter().any(|m| m.module.remote_calls);
-                    !(remote && early.initialised.contains(&module.dir))
-                })
-        };
+        let called = modules
+            .modules_of(&module.dir, &module.calls)
+            .filter(|called| {
+                // A root with a `.terraform` directory finds sources that are not local among
+                // its installed modules, which are read once the roots are known.
+                let remote = module.remote_calls || called.iter().any(|m| m.module.remote_calls);
+                !(remote && early.initialised.contains(&module.dir))
+            });
         if let Some(called) = called {
             let dir = module.dir.clone();
             let mut project = Project {
@@ -778,13 +761,18 @@ pub fn is_local_source(source: &str) -> bool {
 }
 
 /// The directories the module blocks of `body` (the module in `dir`) name through a local
-/// `source`, normalised.
-fn local_calls(dir: &Path, body: &Body) -> Vec<PathBuf> {
-    module_sources(body)
-        .into_iter()
-        .filter(|(_, source)| is_local_source(source))
-        .map(|(_, source)| normalize(&dir.join(&source)))
-        .collect()
+/// `source`, normalised, and whether one names a source that is not local.
+fn module_calls(dir: &Path, body: &Body) -> (Vec<PathBuf>, bool) {
+    let mut calls = Vec::new();
+    let mut remote = false;
+    for (_, source) in module_sources(body) {
+        if is_local_source(&source) {
+            calls.push(normalize(&dir.join(&source)));
+        } else {
+            remote = true;
+        }
+    }
+    (calls, remote)
 }
 
 fn pick_roots(modules: &BTreeMap<PathBuf, ModuleDir>) -> Vec<PathBuf> {

@@ -102,8 +102,7 @@ fn by_type(root: &RootEval) -> HashMap<&str, Vec<&ResourceInstance>> {
 
 impl<'a> Builder<'a> {
     pub fn of_type(&self, t: &str) -> impl Iterator<Item = &'a ResourceInstance> + 'a {
-        let by_type: &'a HashMap<&'a str, Vec<&'a ResourceInstance>> = self.by_type;
-        by_type
+        self.by_type
             .get(t)
             .map_or(&[][..], |list| &list[..])
             .iter()

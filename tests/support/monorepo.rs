@@ -354,23 +354,13 @@ impl Stack {
 
     fn files(&self, shared_module: bool) -> Vec<(&'static str, String)> {
         let mut files = vec![
-            ("variables.tf", self.variables()),
+            ("variables.tf", self.variables(shared_module)),
             ("network.tf", self.network()),
             ("nacl.tf", self.nacl()),
             ("security.tf", self.security()),
             ("compute.tf", self.compute()),
         ];
         if shared_module {
-            let literal = format!(
-                "  tags = {{\n    Service     = \"{}\"\n    Environment = \"{}\"\n    Stack       = \"{}\"\n  }}\n",
-                self.service, self.env, self.index
-            );
-            let variables = &mut files[0].1;
-            assert!(
-                variables.contains(&literal),
-                "the tags local is a literal map"
-            );
-            *variables = variables.replace(&literal, "  tags = module.tags.tags\n");
             files.push((
                 "tags.tf",
                 format!(
@@ -380,6 +370,17 @@ impl Stack {
             ));
         }
         files
+    }
+
+    /// The `tags` local (the lines of `@TAGS@`).
+    fn tags_local(&self, shared_module: bool) -> String {
+        if shared_module {
+            return "  tags = module.tags.tags".to_string();
+        }
+        format!(
+            "  tags = {{\n    Service     = \"{}\"\n    Environment = \"{}\"\n    Stack       = \"{}\"\n  }}",
+            self.service, self.env, self.index
+        )
     }
 
     fn azs_list(&self) -> String {
@@ -400,7 +401,9 @@ impl Stack {
         }
     }
 
-    fn variables(&self) -> String {
+    /// The provider, variables and locals; the tags come from `modules/tags` when
+    /// `shared_module` is set, else they are a literal map.
+    fn variables(&self, shared_module: bool) -> String {
         let listeners: Vec<String> = self
             .listeners
             .iter()
@@ -432,6 +435,7 @@ impl Stack {
                 ("TEAM", self.team.clone()),
                 ("SERVICE", self.service.clone()),
                 ("ENV", self.env.to_string()),
+                ("TAGS", self.tags_local(shared_module)),
                 ("INDEX", self.index.to_string()),
                 ("OCTET", self.vpc_second_octet.to_string()),
                 ("AZS", self.azs_list()),
@@ -773,11 +777,7 @@ variable "internal" {
 locals {
   name = "@TEAM@-@SERVICE@-@ENV@"
 
-  tags = {
-    Service     = "@SERVICE@"
-    Environment = "@ENV@"
-    Stack       = "@INDEX@"
-  }
+@TAGS@
 
   listeners = [
 @LISTENERS@
