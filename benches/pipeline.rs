@@ -160,11 +160,8 @@ fn pipeline(c: &mut Criterion) {
                 let findings: usize = nets
                     .par_iter()
                     .map(|net| {
-                        tf_elbcheck::checks::run_all(&tf_elbcheck::checks::Context {
-                            net,
-                            sources: &sources,
-                        })
-                        .len()
+                        let cx = tf_elbcheck::checks::Context::new(net, &sources);
+                        tf_elbcheck::checks::run_all(&cx).len()
                     })
                     .sum();
                 std::hint::black_box(findings)

@@ -31,6 +31,7 @@
 #![allow(clippy::result_large_err)]
 
 use crate::checks;
+use crate::diagnostic::codes::TF010;
 use crate::diagnostic::{Finding, Severity};
 use crate::source::{FileId, SourceTable, Span};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
@@ -41,9 +42,6 @@ use toml::Spanned;
 
 /// The file name searched for upward from each path.
 pub const FILE_NAME: &str = ".tf-elbcheck.toml";
-
-/// The code of a configuration error (a load error: the run exits with status 2).
-pub const CONFIG_ERROR: &str = "TF010";
 
 /// The lowest severity that makes the run exit with status 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -307,10 +305,10 @@ impl Config {
     pub fn apply(&self, findings: Vec<Finding>) -> Vec<Finding> {
         findings
             .into_iter()
-            .filter(|f| f.is_load_error() || !self.disable.contains(&f.code))
+            .filter(|f| f.is_load_error() || !self.disable.contains(f.code()))
             .map(|mut f| {
                 if !f.is_load_error() {
-                    if let Some(&severity) = self.severity.get(&f.code) {
+                    if let Some(&severity) = self.severity.get(f.code()) {
                         f.severity = severity;
                     }
                 }
@@ -343,8 +341,7 @@ fn rule_code(id: FileId, code: &Spanned<String>) -> Result<String, Finding> {
 
 fn error(id: FileId, range: std::ops::Range<usize>, message: &str) -> Finding {
     Finding::new(
-        CONFIG_ERROR,
-        Severity::Error,
+        &TF010,
         Span::new(id, range.start, range.end),
         format!("invalid configuration: {}", message.trim_end()),
     )
@@ -424,12 +421,14 @@ mod tests {
         let id = sources.add(PathBuf::from("/repo/.tf-elbcheck.toml"), text.to_string());
         Config::parse(&sources, id, Path::new("/repo")).map_err(|f| {
             let (start, _) = sources.range(f.span);
-            (f.code.clone(), start.line, start.column, f.message)
+            (f.code().to_string(), start.line, start.column, f.message)
         })
     }
 
     fn finding(code: &str, severity: Severity) -> Finding {
-        Finding::new(code, severity, Span::default(), "m")
+        let mut f = Finding::new(checks::rule(code).unwrap(), Span::default(), "m");
+        f.severity = severity;
+        f
     }
 
     #[test]
@@ -452,7 +451,7 @@ mod tests {
             finding("TF001", Severity::Error),
         ]);
         assert_eq!(kept.len(), 1);
-        assert_eq!(kept[0].code, "TF001");
+        assert_eq!(kept[0].code(), "TF001");
     }
 
     #[test]
@@ -504,7 +503,7 @@ mod tests {
         ];
         for (text, line, column, needle) in cases {
             let (code, l, c, message) = parse(text).unwrap_err();
-            assert_eq!(code, CONFIG_ERROR, "{text}");
+            assert_eq!(code, TF010.code, "{text}");
             assert_eq!((l, c), (line, column), "{text}: {message}");
             assert!(message.starts_with("invalid configuration: "), "{message}");
             assert!(message.contains(needle), "{text}: {message}");
@@ -585,7 +584,7 @@ mod tests {
             &mut sources,
         )
         .unwrap_err();
-        assert_eq!(err.code, CONFIG_ERROR);
+        assert_eq!(err.code(), TF010.code);
         assert!(err.message.contains("cannot read the configuration file"));
         assert!(sources.get(err.span.file).path.ends_with("missing.toml"));
     }

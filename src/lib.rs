@@ -8,6 +8,7 @@
 // Findings are the error type of every loading step; boxing them buys nothing here.
 #![allow(clippy::result_large_err)]
 
+pub mod algebra;
 pub mod allocator;
 pub mod analysis;
 pub mod checks;

@@ -225,6 +225,7 @@ fn options(load: &LoadArgs, today: Option<&str>) -> Options {
         config: load.config.clone(),
         today: today.map_or_else(suppress::today_utc, str::to_string),
         stop_after: None,
+        only: None,
     }
 }
 

@@ -10,7 +10,7 @@
 //! root order and sorted, so the output is the same for any number of threads.
 
 use crate::config::Config;
-use crate::diagnostic::Finding;
+use crate::diagnostic::{Finding, Rule};
 use crate::eval::{evaluate_root, evaluate_root_with, Inputs, RootEval};
 use crate::frontend::{self, Limits, Project};
 use crate::source::{Snippets, SourceTable};
@@ -36,6 +36,9 @@ pub struct Options {
     pub today: String,
     /// Stop the pipeline after this stage (for measuring it); `None` runs everything.
     pub stop_after: Option<Stage>,
+    /// Run only these rules and keep only their findings (load errors are always kept); `None`
+    /// runs every rule. Tests use it to check one rule at a time.
+    pub only: Option<Vec<&'static Rule>>,
 }
 
 /// The stages of a run, in order.
@@ -115,8 +118,9 @@ fn check_in_pool(options: &Options) -> Outcome {
     let (inputs, mut findings) = parse_var_files(options, &mut outcome.sources);
     // Directories that call no module, or only local modules, are checked as soon as they are
     // parsed.
+    let only = options.only.as_deref();
     let early =
-        |p: &Project, texts: &dyn Snippets| check_root(p, &p.roots[0], &inputs, stop, texts);
+        |p: &Project, texts: &dyn Snippets| check_root(p, &p.roots[0], &inputs, stop, only, texts);
     let mut project = frontend::discover_with(
         &options.paths,
         &mut outcome.sources,
@@ -134,8 +138,9 @@ fn check_in_pool(options: &Options) -> Outcome {
             .par_iter()
             .zip(checked)
             .map(|(root, checked)| {
-                checked
-                    .unwrap_or_else(|| check_root(&project, root, &inputs, stop, &outcome.sources))
+                checked.unwrap_or_else(|| {
+                    check_root(&project, root, &inputs, stop, only, &outcome.sources)
+                })
             })
             .collect();
         findings.extend(per_root.into_iter().flatten());
@@ -170,6 +175,7 @@ fn check_root(
     root: &Path,
     inputs: &Inputs,
     stop: Stage,
+    only: Option<&[&'static Rule]>,
     sources: &dyn Snippets,
 ) -> Vec<Finding> {
     let mut root = evaluate_root_with(project, root, inputs, false);
@@ -178,10 +184,8 @@ fn check_root(
         let (net, model_findings) = crate::model::build(&root);
         findings.extend(model_findings);
         if stop > Stage::Model {
-            findings.extend(crate::checks::run_all(&crate::checks::Context {
-                net: &net,
-                sources,
-            }));
+            let cx = crate::checks::Context::new(&net, sources);
+            findings.extend(crate::checks::run(&cx, only));
         }
     }
     findings
@@ -267,7 +271,7 @@ pub fn sort(findings: &mut Vec<Finding>, sources: &SourceTable) {
     findings.sort_by(|a, b| {
         let fa = sources.get(a.span.file).display();
         let fb = sources.get(b.span.file).display();
-        (fa, a.span.start, &a.code, &a.message).cmp(&(fb, b.span.start, &b.code, &b.message))
+        (fa, a.span.start, a.code(), &a.message).cmp(&(fb, b.span.start, b.code(), &b.message))
     });
     findings.dedup();
 }

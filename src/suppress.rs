@@ -23,7 +23,8 @@
 //! is not a comment. It is best effort: it never fails, and text it cannot make sense of is
 //! scanned as code. Only Terraform files are scanned (`.toml` and `.json` files are skipped).
 
-use crate::checks::{self, elb030_bad_suppression::ELB030};
+use crate::checks;
+use crate::diagnostic::codes::ELB030;
 use crate::diagnostic::Finding;
 use crate::source::{FileId, SourceTable, Span};
 use std::collections::{BTreeSet, HashMap};
@@ -42,7 +43,7 @@ pub fn apply(findings: Vec<Finding>, sources: &SourceTable, today: &str) -> Vec<
     let known: BTreeSet<String> = checks::registry()
         .iter()
         .map(|r| r.code.to_string())
-        .chain(findings.iter().map(|f| f.code.clone()))
+        .chain(findings.iter().map(|f| f.code().to_string()))
         .collect();
     let mut directives = directives(sources);
     let mut by_line: HashMap<(FileId, usize), Vec<usize>> = HashMap::new();
@@ -54,7 +55,7 @@ pub fn apply(findings: Vec<Finding>, sources: &SourceTable, today: &str) -> Vec<
 
     let mut kept = Vec::with_capacity(findings.len());
     for finding in findings {
-        if finding.is_load_error() || finding.code == ELB030.code {
+        if finding.is_load_error() || finding.rule == &ELB030 {
             kept.push(finding);
             continue;
         }
@@ -70,7 +71,7 @@ pub fn apply(findings: Vec<Finding>, sources: &SourceTable, today: &str) -> Vec<
                 continue;
             }
             for c in d.codes.iter_mut() {
-                if c.code == finding.code {
+                if c.code == finding.code() {
                     c.used = true;
                     suppressed = true;
                 }
@@ -134,8 +135,7 @@ impl Directive {
         known: &BTreeSet<String>,
         sources: &SourceTable,
     ) -> Vec<Finding> {
-        let make =
-            |span: Span, message: String| Finding::new(ELB030.code, ELB030.severity, span, message);
+        let make = |span: Span, message: String| Finding::new(&ELB030, span, message);
         let mut out = Vec::new();
         if self.unknown_directive {
             out.push(
@@ -564,8 +564,7 @@ mod tests {
     fn at(text: &str, needle: &str, code: &str) -> Finding {
         let start = text.find(needle).expect("needle");
         Finding::new(
-            code,
-            Severity::Error,
+            crate::checks::rule(code).unwrap(),
             Span::new(FileId(0), start, start + needle.len()),
             format!("{code} here"),
         )
@@ -577,7 +576,7 @@ mod tests {
             .iter()
             .map(|f| {
                 (
-                    f.code.clone(),
+                    f.code().to_string(),
                     sources.range(f.span).0.line,
                     f.message.clone(),
                 )
@@ -630,7 +629,7 @@ mod tests {
         ];
         let out = apply(findings, &s, TODAY);
         assert_eq!(out.len(), 1);
-        assert_eq!(out[0].code, "ELB005");
+        assert_eq!(out[0].code(), "ELB005");
     }
 
     #[test]
@@ -638,7 +637,7 @@ mod tests {
         let text = "# tf-elbcheck:ignore ELB021 -- reason\n\nresource \"x\" \"y\" {}\n";
         let s = table(text);
         let out = apply(vec![at(text, "resource", "ELB021")], &s, TODAY);
-        let codes: Vec<&str> = out.iter().map(|f| f.code.as_str()).collect();
+        let codes: Vec<&str> = out.iter().map(|f| f.code()).collect();
         assert_eq!(codes, ["ELB021", "ELB030"]);
     }
 
@@ -662,7 +661,7 @@ mod tests {
                 ),
             ];
             assert_eq!(got, expected, "{comment}");
-            let elb030 = out.iter().find(|f| f.code == "ELB030").unwrap();
+            let elb030 = out.iter().find(|f| f.code() == "ELB030").unwrap();
             assert_eq!(elb030.severity, Severity::Warning);
             assert_eq!(s.snippet(elb030.span), comment.trim_end());
         }
@@ -676,7 +675,7 @@ mod tests {
         let out = apply(findings, &s, TODAY);
         let got: Vec<(&str, usize)> = out
             .iter()
-            .map(|f| (f.code.as_str(), s.range(f.span).0.line))
+            .map(|f| (f.code(), s.range(f.span).0.line))
             .collect();
         assert_eq!(got, [("ELB004", 3), ("ELB030", 1)]);
         let out = &out[1..];
@@ -692,7 +691,7 @@ mod tests {
         let text = "cidr = 1 # tf-elbcheck:ignore ELB021 until=2025-06-14 -- temporary\n";
         let s = table(text);
         let out = apply(vec![at(text, "cidr", "ELB021")], &s, TODAY);
-        let codes: Vec<&str> = out.iter().map(|f| f.code.as_str()).collect();
+        let codes: Vec<&str> = out.iter().map(|f| f.code()).collect();
         assert_eq!(codes, ["ELB021", "ELB030"]);
         assert_eq!(s.snippet(out[1].span), "until=2025-06-14");
         assert_eq!(
@@ -721,7 +720,7 @@ mod tests {
         let out = apply(findings, &s, TODAY);
         let elb030: Vec<(usize, &str, &str)> = out
             .iter()
-            .filter(|f| f.code == "ELB030")
+            .filter(|f| f.code() == "ELB030")
             .map(|f| {
                 (
                     s.range(f.span).0.line,
@@ -744,7 +743,7 @@ mod tests {
         // None of the malformed comments hid its finding.
         let kept: Vec<usize> = out
             .iter()
-            .filter(|f| f.code == "ELB021")
+            .filter(|f| f.code() == "ELB021")
             .map(|f| s.range(f.span).0.line)
             .collect();
         assert_eq!(kept, [1, 4, 5]);
@@ -755,7 +754,7 @@ mod tests {
         let text = "# tf-elbcheck:ignore TF001 -- nope\nx = {\n";
         let s = table(text);
         let out = apply(vec![at(text, "x = {", "TF001")], &s, TODAY);
-        assert!(out.iter().any(|f| f.code == "TF001"));
+        assert!(out.iter().any(|f| f.code() == "TF001"));
     }
 
     #[test]

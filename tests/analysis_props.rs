@@ -9,10 +9,10 @@ use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
 use proptest::prelude::*;
-use tf_elbcheck::analysis::addrs::AddrSet;
-use tf_elbcheck::analysis::nacl::{evaluate, Action, Decision, Entry, Piece, Verdict};
-use tf_elbcheck::analysis::ports::PortSet;
-use tf_elbcheck::analysis::protocol::Protocol;
+use tf_elbcheck::algebra::addrs::AddrSet;
+use tf_elbcheck::algebra::nacl::{evaluate, Action, Decision, Entry, Piece, Verdict};
+use tf_elbcheck::algebra::ports::PortSet;
+use tf_elbcheck::algebra::protocol::Protocol;
 
 fn config() -> ProptestConfig {
     ProptestConfig {

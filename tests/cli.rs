@@ -206,7 +206,7 @@ fn rules_lists_every_rule() {
     let out = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
     let rules = checks::registry();
     assert_eq!(out.lines().count(), rules.len());
-    for (line, rule) in out.lines().zip(&rules) {
+    for (line, rule) in out.lines().zip(rules) {
         assert!(line.starts_with(rule.code), "{line}");
         assert!(line.contains(rule.severity.as_str()), "{line}");
         assert!(line.ends_with(rule.summary), "{line}");
@@ -629,7 +629,7 @@ fn texts_let_go_early_are_read_again_when_shown() {
     let elb001 = outcome
         .findings
         .iter()
-        .find(|f| f.code == "ELB001")
+        .find(|f| f.code() == "ELB001")
         .unwrap_or_else(|| panic!("ELB001 in the module: {:?}", outcome.findings));
     let module_file = outcome.sources.get(elb001.span.file);
     assert!(module_file.path.ends_with("modules/lb/main.tf"));
@@ -646,7 +646,7 @@ fn texts_let_go_early_are_read_again_when_shown() {
     assert!(file_of("quiet/main.tf").unloaded);
     assert!(file_of("quiet/main.tf").text.is_empty());
     assert!(!file_of("noted/main.tf").unloaded);
-    assert!(outcome.findings.iter().any(|f| f.code == "ELB030"
+    assert!(outcome.findings.iter().any(|f| f.code() == "ELB030"
         && outcome
             .sources
             .get(f.span.file)

@@ -30,7 +30,7 @@ fn findings(root: &str) -> Vec<(String, usize, String, Severity)> {
                 .unwrap()
                 .to_string_lossy()
                 .into_owned();
-            (file, pos.line, f.code.clone(), f.severity)
+            (file, pos.line, f.code().to_string(), f.severity)
         })
         .collect()
 }

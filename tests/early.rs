@@ -187,7 +187,7 @@ fn a_fix_quotes_module_source_in_an_early_check() {
     let elb004 = outcome
         .findings
         .iter()
-        .find(|f| f.code == "ELB004")
+        .find(|f| f.code() == "ELB004")
         .unwrap_or_else(|| panic!("ELB004: {:?}", outcome.findings));
     let fix = elb004.fix.as_deref().unwrap_or_default();
     assert!(

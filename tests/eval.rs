@@ -23,9 +23,13 @@ fn eval_with(files: &[(&str, &str)], options: Options) -> (Vec<RootEval>, Vec<St
         ..options
     };
     let loaded = load(&options, &Default::default(), &mut sources);
-    let mut codes: Vec<String> = loaded.findings.iter().map(|f| f.code.clone()).collect();
+    let mut codes: Vec<String> = loaded
+        .findings
+        .iter()
+        .map(|f| f.code().to_string())
+        .collect();
     for r in &loaded.roots {
-        codes.extend(r.findings.iter().map(|f| f.code.clone()));
+        codes.extend(r.findings.iter().map(|f| f.code().to_string()));
     }
     (loaded.roots, codes)
 }

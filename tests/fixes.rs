@@ -68,7 +68,7 @@ fn try_fixes(case: &Path) -> (usize, Vec<String>) {
         ..Options::default()
     });
     let notes =
-        |o: &tf_elbcheck::run::Outcome| o.findings.iter().filter(|x| x.code == "ELB900").count();
+        |o: &tf_elbcheck::run::Outcome| o.findings.iter().filter(|x| x.code() == "ELB900").count();
     for f in outcome.findings.iter().filter(|f| f.fix.is_some()) {
         let fix = f.fix.as_deref().unwrap();
         let tmp = tempfile::tempdir().unwrap();
@@ -81,13 +81,13 @@ fn try_fixes(case: &Path) -> (usize, Vec<String>) {
             ..Options::default()
         });
         checked += 1;
-        let at = format!("{}: the fix for {}", case.display(), f.code);
+        let at = format!("{}: the fix for {}", case.display(), f.code());
         if let Some(load) = after.findings.iter().find(|x| x.is_load_error()) {
             failures.push(format!("{at} does not load: {}\n{fix}", load.message));
         } else if after
             .findings
             .iter()
-            .any(|x| x.code == f.code && x.message == f.message)
+            .any(|x| x.code() == f.code() && x.message == f.message)
         {
             failures.push(format!("{at} leaves it in place:\n{fix}"));
         } else if notes(&after) > notes(&outcome) {

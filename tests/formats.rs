@@ -386,8 +386,7 @@ fn scenario_outcome() -> Outcome {
     let sources = scenario_sources();
     let findings = vec![
         Finding::new(
-            "ELB002",
-            Severity::Error,
+            tf_elbcheck::checks::rule("ELB002").unwrap(),
             at(&sources, 1, "resource \"aws_security_group\" \"lb\"", 0),
             "no egress of aws_security_group.lb allows tcp/8080 to the instances; this also breaks the health check on 8080",
         )
@@ -396,14 +395,12 @@ fn scenario_outcome() -> Outcome {
         .help("add an egress rule for tcp/8080 to aws_security_group.app")
         .fix("egress {\n  from_port       = 8080\n  to_port         = 8080\n  protocol        = \"tcp\"\n  security_groups = [aws_security_group.app.id]\n}"),
         Finding::new(
-            "ELB021",
-            Severity::Warning,
+            tf_elbcheck::checks::rule("ELB021").unwrap(),
             at(&sources, 1, "ingress {", 2),
             "aws_security_group.app admits tcp/8080 from 0.0.0.0/0: clients can bypass the load balancer",
         ),
         Finding::new(
-            "ELB023",
-            Severity::Note,
+            tf_elbcheck::checks::rule("ELB023").unwrap(),
             at(&sources, 1, "resource \"aws_security_group\" \"app\"", 0),
             "aws_security_group.app does not admit ICMP type 3 code 4 (path MTU discovery)",
         ),
@@ -426,7 +423,7 @@ fn suppressions_in_the_scenario_hide_and_report() {
         .iter()
         .map(|f| {
             let r = report::region(&outcome.sources, f.span);
-            (r.file, r.line, f.code.clone())
+            (r.file, r.line, f.code().to_string())
         })
         .collect();
     let line_of = |file: &str, needle: &str| {
@@ -477,7 +474,7 @@ fn sarif_locations_resolve_to_the_flagged_text() {
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), outcome.findings.len());
     for (result, finding) in results.iter().zip(report::sorted(&outcome)) {
-        assert_eq!(result["ruleId"], finding.code.as_str());
+        assert_eq!(result["ruleId"], finding.code());
         let mut locations = vec![(&result["locations"][0]["physicalLocation"], finding.span)];
         for (related, label) in result["relatedLocations"]
             .as_array()
@@ -521,7 +518,7 @@ fn github_annotations_and_compact_lines_resolve_to_the_flagged_text() {
             Severity::Note => "notice",
         };
         assert_eq!(command, expected_command);
-        assert_eq!(prop(props, "title"), finding.code);
+        assert_eq!(prop(props, "title"), finding.code());
         assert!(message.starts_with(&finding.message));
         let content = std::fs::read_to_string(scenario().join(prop(props, "file"))).unwrap();
         let line_no: usize = prop(props, "line").parse().unwrap();
@@ -540,7 +537,7 @@ fn github_annotations_and_compact_lines_resolve_to_the_flagged_text() {
     let lines = read_compact(&report::compact::render(&outcome));
     assert_eq!(lines.len(), sorted.len());
     for (((file, line_no, col, code), severity, message), finding) in lines.iter().zip(&sorted) {
-        assert_eq!(code, &finding.code);
+        assert_eq!(code, &finding.code());
         let expected_severity = match finding.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -564,15 +561,18 @@ fn sarif_of_every_kind_of_finding_is_valid() {
     let outcome = Outcome {
         findings: vec![
             Finding::new(
-                "TF001",
-                Severity::Error,
+                tf_elbcheck::checks::rule("TF001").unwrap(),
                 Span::new(inside, 4, 5),
                 "unclosed `{`",
             ),
-            Finding::new("ELB030", Severity::Warning, Span::new(outside, 0, 1), "m")
-                .label(Span::new(inside, 0, 1), "here")
-                .help("h")
-                .fix("f"),
+            Finding::new(
+                &tf_elbcheck::diagnostic::codes::ELB030,
+                Span::new(outside, 0, 1),
+                "m",
+            )
+            .label(Span::new(inside, 0, 1), "here")
+            .help("h")
+            .fix("f"),
         ],
         sources,
     };

@@ -33,7 +33,7 @@ fn reported(dir: &Path, outcome: &Outcome) -> BTreeSet<(String, String)> {
                 .and_then(|p| p.strip_prefix(&base).ok())
                 .map(|p| p.to_string_lossy().replace('\\', "/"))
                 .unwrap_or_else(|| file.display().to_string());
-            (root, f.code.clone())
+            (root, f.code().to_string())
         })
         .collect()
 }

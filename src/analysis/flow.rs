@@ -2,10 +2,10 @@
 //! peer, and what does a subnet's network ACL decide for a set of addresses and ports. Each
 //! answer is three-valued (allowed, blocked, unknown) and carries its evidence.
 
-use super::addrs::AddrSet;
-use super::nacl::{Action, Entry, Verdict};
-use super::ports::PortSet;
-use super::protocol::Protocol;
+use crate::algebra::addrs::AddrSet;
+use crate::algebra::nacl::{Action, Entry, Verdict};
+use crate::algebra::ports::PortSet;
+use crate::algebra::protocol::Protocol;
 use crate::eval::Unknown;
 use crate::model::{
     Direction, GroupId, Groups, Known, NaclId, Network, Peer, Placement, DEFAULT_VPC_CIDR,
@@ -235,31 +235,10 @@ pub fn nacl_entries(net: &Network, nacl: NaclId, egress: bool) -> Vec<Entry<Rule
         .collect()
 }
 
-/// Evaluates a NACL direction for peers and TCP ports. The answer depends only on the ACL,
-/// the direction, the peers and the ports, so it is computed once per network: many subnets
-/// of a load balancer or its targets share one ACL, and each check asks again.
-pub fn nacl_query(
-    net: &Network,
-    nacl: NaclId,
-    egress: bool,
-    peers: &AddrSet,
-    ports: &PortSet,
-) -> Arc<Verdict<RuleTag>> {
-    if let Some(v) = net.nacl_verdicts.get(nacl, egress, peers, ports) {
-        return v;
-    }
-    let entries = nacl_entries(net, nacl, egress);
-    let verdict = Arc::new(Verdict::evaluate(&entries, peers, ports));
-    net.nacl_verdicts.insert(
-        (nacl, egress, peers.clone(), ports.clone()),
-        verdict.clone(),
-    );
-    verdict
-}
-
 /// The network ACL verdicts of one network already computed, keyed by ACL, direction, peers
-/// and ports ([`nacl_query`]). Entries are filed under the hash of their key, so that a lookup
-/// hashes the borrowed parts instead of copying the address and port sets into a key.
+/// and ports ([`VerdictCache::nacl_query`]). Entries are filed under the hash of their key, so
+/// that a lookup hashes the borrowed parts instead of copying the address and port sets into a
+/// key. The checks own one per network they check.
 #[derive(Default)]
 pub struct VerdictCache(Mutex<HashMap<u64, Vec<Cached>>>);
 
@@ -276,6 +255,29 @@ fn verdict_hash(nacl: NaclId, egress: bool, peers: &AddrSet, ports: &PortSet) ->
 }
 
 impl VerdictCache {
+    /// Evaluates a NACL direction for peers and TCP ports. The answer depends only on the ACL,
+    /// the direction, the peers and the ports, so it is computed once per network: many
+    /// subnets of a load balancer or its targets share one ACL, and each check asks again.
+    pub fn nacl_query(
+        &self,
+        net: &Network,
+        nacl: NaclId,
+        egress: bool,
+        peers: &AddrSet,
+        ports: &PortSet,
+    ) -> Arc<Verdict<RuleTag>> {
+        if let Some(v) = self.get(nacl, egress, peers, ports) {
+            return v;
+        }
+        let entries = nacl_entries(net, nacl, egress);
+        let verdict = Arc::new(Verdict::evaluate(&entries, peers, ports));
+        self.insert(
+            (nacl, egress, peers.clone(), ports.clone()),
+            verdict.clone(),
+        );
+        verdict
+    }
+
     fn get(
         &self,
         nacl: NaclId,
@@ -343,18 +345,25 @@ mod tests {
         let lb = AddrSet::parse_cidr("10.0.1.0/24").unwrap();
         let other = AddrSet::parse_cidr("10.0.2.0/24").unwrap();
         let port = PortSet::single(8080);
-        let first = nacl_query(&net, 0, false, &lb, &port);
+        let cache = VerdictCache::default();
+        let first = cache.nacl_query(&net, 0, false, &lb, &port);
         assert_eq!(first.denied_ports(), port);
         // The same question is answered from the cache, the same answer object.
-        assert!(Arc::ptr_eq(&first, &nacl_query(&net, 0, false, &lb, &port)));
+        assert!(Arc::ptr_eq(
+            &first,
+            &cache.nacl_query(&net, 0, false, &lb, &port)
+        ));
         // A different peer, port or direction is a different question with its own answer.
-        let allowed = nacl_query(&net, 0, false, &other, &port);
+        let allowed = cache.nacl_query(&net, 0, false, &other, &port);
         assert!(allowed.denied_ports().is_empty());
         assert_eq!(allowed.fully_allowed_ports(), port);
         assert!(!Arc::ptr_eq(
             &first,
-            &nacl_query(&net, 0, false, &lb, &PortSet::single(80))
+            &cache.nacl_query(&net, 0, false, &lb, &PortSet::single(80))
         ));
-        assert!(!Arc::ptr_eq(&first, &nacl_query(&net, 0, true, &lb, &port)));
+        assert!(!Arc::ptr_eq(
+            &first,
+            &cache.nacl_query(&net, 0, true, &lb, &port)
+        ));
     }
 }

@@ -1,8 +1,5 @@
-//! Pure algebra over ports, addresses, protocols, and the evaluation of security groups and network ACLs.
+//! Flow queries over the model: what a set of security groups (stateful, a union) and a
+//! subnet's network ACL (stateless, ordered) decide for a peer and a set of ports, as
+//! three-valued answers with their evidence. The algebra underneath is [`crate::algebra`].
 
-pub mod addrs;
 pub mod flow;
-mod intervals;
-pub mod nacl;
-pub mod ports;
-pub mod protocol;

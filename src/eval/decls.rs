@@ -2,7 +2,8 @@
 //! data sources, module calls and outputs. Duplicates are reported here.
 
 use super::Mode;
-use crate::diagnostic::{Finding, Severity};
+use crate::diagnostic::codes::TF001;
+use crate::diagnostic::Finding;
 use crate::syntax::{Attribute, Block, Body};
 use rustc_hash::FxHashMap;
 
@@ -36,8 +37,7 @@ impl<'p> Decls<'p> {
         let mut d = Decls::default();
         let dup = |what: &str, name: &str, block: &Block, findings: &mut Vec<Finding>| {
             findings.push(Finding::new(
-                "TF001",
-                Severity::Error,
+                &TF001,
                 block.header_span,
                 format!(
                     "duplicate {what} \"{name}\": each name can be declared only once in a module"
@@ -74,8 +74,7 @@ impl<'p> Decls<'p> {
                     for attr in &block.body.attributes {
                         if d.locals.insert(attr.name.as_str(), attr).is_some() {
                             findings.push(Finding::new(
-                                "TF001",
-                                Severity::Error,
+                                &TF001,
                                 attr.name_span,
                                 format!("duplicate local value \"{}\"", attr.name),
                             ));
@@ -83,8 +82,7 @@ impl<'p> Decls<'p> {
                     }
                 }
                 ("resource" | "data", _) => findings.push(Finding::new(
-                    "TF001",
-                    Severity::Error,
+                    &TF001,
                     block.header_span,
                     format!(
                         "a {} block needs exactly two labels: type and name",
@@ -92,15 +90,13 @@ impl<'p> Decls<'p> {
                     ),
                 )),
                 ("variable" | "output" | "module", _) => findings.push(Finding::new(
-                    "TF001",
-                    Severity::Error,
+                    &TF001,
                     block.header_span,
                     format!("a {} block needs exactly one label: its name", block.kind),
                 )),
                 (kind, _) if TOP_LEVEL_BLOCKS.contains(&kind) => {}
                 (kind, _) => findings.push(Finding::new(
-                    "TF001",
-                    Severity::Error,
+                    &TF001,
                     block.header_span,
                     format!(
                         "unsupported block type \"{kind}\": a module holds only {} blocks",
@@ -116,9 +112,7 @@ impl<'p> Decls<'p> {
             // In JSON syntax a block type Terraform knows but this reader does not lower (e.g.
             // `moved`) arrives as an attribute; it is not an error.
             if !TOP_LEVEL_BLOCKS.contains(&attr.name.as_str()) {
-                findings.push(Finding::new(
-                    "TF001",
-                    Severity::Error,
+                findings.push(Finding::new(&TF001,
                     attr.name_span,
                     format!(
                         "unsupported argument \"{}\": a module holds blocks, not arguments, at its top level",

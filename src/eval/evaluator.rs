@@ -8,7 +8,8 @@ use super::limits::{self, Budget};
 use super::types::{convert, parse_type};
 use super::value::{Unknown, Value};
 use super::{EvalAttr, EvalBlock, EvalBody, Mode, ResourceInstance, RootEval};
-use crate::diagnostic::{Finding, Severity};
+use crate::diagnostic::codes::{TF001, TF003, TF004, TF005};
+use crate::diagnostic::Finding;
 use crate::frontend::{self, Project};
 use crate::source::Span;
 use crate::syntax::{Block, Body, Expr};
@@ -184,7 +185,7 @@ pub struct Evaluator<'p> {
     pub children: HashMap<(usize, String), Vec<usize>>,
     pub bodies: HashMap<String, Arc<EvalBody>>,
     pub stack: Vec<Node<'p>>,
-    reported: HashSet<(Span, String)>,
+    reported: HashSet<(Span, &'static str)>,
     pub findings: Vec<Finding>,
     pub graph: RefGraph,
     /// Module instances by address prefix, for finding the instance of an address.
@@ -330,7 +331,7 @@ impl<'p> Evaluator<'p> {
 
     /// Reports a finding once per (span, code).
     pub fn report(&mut self, finding: Finding) {
-        if self.reported.insert((finding.span, finding.code.clone())) {
+        if self.reported.insert((finding.span, finding.code())) {
             self.findings.push(finding);
         }
     }
@@ -384,8 +385,7 @@ impl<'p> Evaluator<'p> {
                 .collect();
             chain.push(name.clone());
             self.report(Finding::new(
-                "TF003",
-                Severity::Error,
+                &TF003,
                 span,
                 format!("cycle among references: {}", chain.join(" → ")),
             ));
@@ -442,11 +442,9 @@ impl<'p> Evaluator<'p> {
         if let Some(h) = &self.budget.halted {
             return h.clone();
         }
-        self.report(
-            Finding::new("TF004", Severity::Error, span, why.clone()).help(
-                "this input is beyond what the tool evaluates; values after this point are unknown",
-            ),
-        );
+        self.report(Finding::new(&TF004, span, why.clone()).help(
+            "this input is beyond what the tool evaluates; values after this point are unknown",
+        ));
         self.budget.halted = Some(why.clone());
         why
     }
@@ -457,8 +455,7 @@ impl<'p> Evaluator<'p> {
         if !self.budget.refs_too_deep {
             self.budget.refs_too_deep = true;
             self.report(Finding::new(
-                "TF004",
-                Severity::Error,
+                &TF004,
                 span,
                 format!(
                     "references nest more than {MAX_DEPTH} levels deep; evaluation stopped here"
@@ -535,8 +532,7 @@ impl<'p> Evaluator<'p> {
                 Err(e) => {
                     self.report(
                         Finding::new(
-                            "TF004",
-                            Severity::Error,
+                            &TF004,
                             span,
                             format!("invalid value for variable \"{name}\": {e}"),
                         )
@@ -684,9 +680,7 @@ impl<'p> Evaluator<'p> {
                         Expansion::Count(n as usize)
                     }
                     Some(n) if n > MAX_INSTANCES as f64 => {
-                        self.report(Finding::new(
-                            "TF004",
-                            Severity::Error,
+                        self.report(Finding::new(&TF004,
                             a.expr.span,
                             format!("count is {}, more than the limit of {MAX_INSTANCES} instances; this resource was not expanded", super::value::format_number(n)),
                         ));
@@ -697,8 +691,7 @@ impl<'p> Evaluator<'p> {
                     }
                     _ => {
                         self.report(Finding::new(
-                            "TF004",
-                            Severity::Error,
+                            &TF004,
                             a.expr.span,
                             format!("count must be a whole number of zero or more, but it is {v}"),
                         ));
@@ -738,9 +731,7 @@ impl<'p> Evaluator<'p> {
                     }
                 }
                 Value::Object(_) | Value::List(_) => {
-                    self.report(Finding::new(
-                        "TF004",
-                        Severity::Error,
+                    self.report(Finding::new(&TF004,
                         a.expr.span,
                         format!("for_each creates more than the limit of {MAX_INSTANCES} instances; this resource was not expanded"),
                     ));
@@ -766,9 +757,7 @@ impl<'p> Evaluator<'p> {
         };
         if !self.add_instances(n) {
             let at = count.or(for_each).map_or(span, |a| a.expr.span);
-            self.report(Finding::new(
-                "TF004",
-                Severity::Error,
+            self.report(Finding::new(&TF004,
                 at,
                 format!(
                     "this root has more than {} resource and module instances (count and for_each multiply through modules); this block was not expanded",
@@ -786,7 +775,7 @@ impl<'p> Evaluator<'p> {
     }
 
     fn bad_for_each(&mut self, span: Span, inst: usize, block: &Block, msg: String) -> Expansion {
-        self.report(Finding::new("TF004", Severity::Error, span, msg));
+        self.report(Finding::new(&TF004, span, msg));
         let e = Expansion::Unknown(Unknown {
             reason: "invalid for_each".into(),
             origin: Some(span),
@@ -1076,8 +1065,7 @@ impl<'p> Evaluator<'p> {
     ) -> (PathBuf, Option<String>) {
         let Some((source, span)) = source else {
             self.report(Finding::new(
-                "TF001",
-                Severity::Error,
+                &TF001,
                 block.header_span,
                 "module call has no literal \"source\" argument",
             ));
@@ -1089,8 +1077,7 @@ impl<'p> Evaluator<'p> {
             while let Some(a) = ancestor {
                 if self.insts[a].dir == dir {
                     self.report(Finding::new(
-                        "TF003",
-                        Severity::Error,
+                        &TF003,
                         span,
                         format!(
                             "module \"{}\" calls itself (source {source:?}); it was not expanded",
@@ -1106,8 +1093,7 @@ impl<'p> Evaluator<'p> {
             }
             if self.project.in_scope(&dir) || !dir.exists() {
                 self.report(Finding::new(
-                    "TF001",
-                    Severity::Error,
+                    &TF001,
                     span,
                     format!(
                         "module source {source:?} has no Terraform files (looked in {})",
@@ -1119,9 +1105,7 @@ impl<'p> Evaluator<'p> {
             let why =
                 format!("module source {source:?} lies outside the scanned paths and was not read");
             self.report(
-                Finding::new(
-                    "TF005",
-                    Severity::Note,
+                Finding::new(&TF005,
                     span,
                     format!("module.{key_path}: {why}; its outputs are unknown and its load balancers are not checked"),
                 )
@@ -1138,8 +1122,7 @@ impl<'p> Evaluator<'p> {
         }
         let why = format!("module.{key_path} comes from {source:?}, which is not installed locally (run `terraform init` to make it available); it was not fetched");
         self.report(Finding::new(
-            "TF005",
-            Severity::Note,
+            &TF005,
             span,
             format!("{why}: its outputs are unknown"),
         ));

@@ -7,7 +7,8 @@ use super::functions::{FnError, Limit};
 use super::limits::{self, Growth};
 use super::value::{Reference, Value};
 use super::Mode;
-use crate::diagnostic::{Finding, Severity};
+use crate::diagnostic::codes::{TF002, TF004};
+use crate::diagnostic::Finding;
 use crate::source::Span;
 use crate::syntax::*;
 use std::collections::BTreeMap;
@@ -44,12 +45,7 @@ impl<'p> Evaluator<'p> {
             );
             if !self.budget.too_deep {
                 self.budget.too_deep = true;
-                self.report(Finding::new(
-                    "TF004",
-                    Severity::Error,
-                    expr.span,
-                    why.clone(),
-                ));
+                self.report(Finding::new(&TF004, expr.span, why.clone()));
             }
             return Err(err(expr.span, why));
         }
@@ -175,12 +171,7 @@ impl<'p> Evaluator<'p> {
     /// Reports a value that passed a size limit (TF004, once per location) and returns the
     /// error that makes the value unknown.
     fn over_limit(&mut self, span: Span, message: String) -> EvalError {
-        self.report(Finding::new(
-            "TF004",
-            Severity::Error,
-            span,
-            message.clone(),
-        ));
+        self.report(Finding::new(&TF004, span, message.clone()));
         err(span, message)
     }
 
@@ -595,8 +586,7 @@ impl<'p> Evaluator<'p> {
         }
         self.report(
             Finding::new(
-                "TF002",
-                Severity::Error,
+                &TF002,
                 span,
                 format!("reference to undeclared {kind} `{what}`"),
             )

@@ -6,7 +6,8 @@
 //! Only these small, stable schemas are checked. The lists follow the AWS provider's
 //! documentation; an argument the provider accepts must never be reported here.
 
-use crate::diagnostic::{Finding, Severity};
+use crate::diagnostic::codes::TF001;
+use crate::diagnostic::Finding;
 use crate::syntax::{Block, Body};
 
 /// One nested block type of one resource type.
@@ -132,8 +133,7 @@ fn check_block(
             continue;
         }
         let mut f = Finding::new(
-            "TF001",
-            Severity::Error,
+            &TF001,
             attr.name_span,
             format!(
                 "unsupported argument \"{}\" in {} {} block of {resource}",
@@ -161,8 +161,7 @@ fn check_block(
     }
     for block in &content.body.blocks {
         findings.push(Finding::new(
-            "TF001",
-            Severity::Error,
+            &TF001,
             block.header_span,
             format!(
                 "unsupported block type \"{}\" in {} {} block of {resource}",
@@ -180,8 +179,7 @@ fn check_block(
         .collect();
     if !missing.is_empty() {
         findings.push(Finding::new(
-            "TF001",
-            Severity::Error,
+            &TF001,
             header.header_span,
             format!(
                 "this {} block of {resource} lacks the required argument{} {}",
@@ -319,7 +317,7 @@ resource "aws_elb" "c" {
             .map(|f| (f.message.as_str(), f.span.start, f.help.as_deref()))
             .collect();
         assert_eq!(out.len(), 4, "{messages:#?}");
-        assert!(out.iter().all(|f| f.code == "TF001"));
+        assert!(out.iter().all(|f| f.code() == "TF001"));
         assert!(messages[0].0.contains("unsupported argument \"protocal\""));
         assert_eq!(messages[0].2, Some("did you mean \"protocol\"?"));
         assert!(messages[1]

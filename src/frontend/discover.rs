@@ -3,6 +3,7 @@
 use super::early::{self, ModuleCache};
 use super::read::{parse_hcl_text, read_file, read_source, Limits};
 use super::{json, overrides, ModuleDir};
+use crate::diagnostic::codes::TF001;
 use crate::diagnostic::Finding;
 use crate::source::{FileId, FileSet, Snippets, SourceFile, SourceTable};
 use crate::syntax::{Body, ExprKind};
@@ -125,8 +126,7 @@ pub fn discover_with(
             Err(e) => {
                 let id = sources.add(path.clone(), String::new());
                 project.findings.push(Finding::new(
-                    "TF001",
-                    crate::diagnostic::Severity::Error,
+                    &TF001,
                     crate::source::Span::new(id, 0, 0),
                     format!("cannot read path: {e}"),
                 ));
@@ -176,8 +176,7 @@ pub fn discover_with(
                     let at = path.map_or_else(|| abs.clone(), |(p, _)| p.to_path_buf());
                     let id = sources.add(at, String::new());
                     project.findings.push(Finding::new(
-                        "TF001",
-                        crate::diagnostic::Severity::Error,
+                        &TF001,
                         crate::source::Span::new(id, 0, 0),
                         format!("cannot read directory entry: {}", loop_message(&e)),
                     ));

@@ -3,7 +3,8 @@
 //! with `hcl-edit` at their offset in the file.
 
 use super::lower::Lowerer;
-use crate::diagnostic::{Finding, Severity};
+use crate::diagnostic::codes::TF001;
+use crate::diagnostic::Finding;
 use crate::source::{FileId, SourceTable, Span};
 use crate::syntax::*;
 
@@ -224,8 +225,7 @@ pub fn parse_json_text(id: FileId, text: &str) -> Result<Body, Finding> {
     };
     let err = |(at, msg): (usize, String)| {
         Finding::new(
-            "TF001",
-            Severity::Error,
+            &TF001,
             Span::new(id, at, at),
             format!("JSON syntax error: {msg}"),
         )
@@ -489,7 +489,7 @@ mod tests {
     fn syntax_errors_are_located() {
         let (sources, r) = parse("{\n  \"resource\": [1,\n}");
         let f = r.unwrap_err();
-        assert_eq!(f.code, "TF001");
+        assert_eq!(f.code(), "TF001");
         let (pos, _) = sources.range(f.span);
         assert_eq!(pos.line, 3);
     }

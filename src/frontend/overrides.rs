@@ -11,7 +11,8 @@
 //!   nothing is an error, as in Terraform. `provider` and `terraform` blocks do not affect the
 //!   checks and are left as they are.
 
-use crate::diagnostic::{Finding, Severity};
+use crate::diagnostic::codes::TF001;
+use crate::diagnostic::Finding;
 use crate::syntax::{Attribute, Block, Body};
 
 /// True for the file names Terraform treats as override files.
@@ -53,9 +54,7 @@ fn override_local(base: &mut Body, attr: Attribute, findings: &mut Vec<Finding>)
         .find(|a| a.name == attr.name);
     match original {
         Some(original) => *original = attr,
-        None => findings.push(Finding::new(
-            "TF001",
-            Severity::Error,
+        None => findings.push(Finding::new(&TF001,
             attr.name_span,
             format!(
                 "override of local value \"{}\", which no primary file of this module declares; an override file can only change what a primary file declares",
@@ -72,9 +71,7 @@ fn missing(block: &Block) -> Finding {
         other => other,
     };
     let name = block.labels.join(".");
-    Finding::new(
-        "TF001",
-        Severity::Error,
+    Finding::new(&TF001,
         block.header_span,
         format!(
             "override of {what} \"{name}\", which no primary file of this module declares; an override file can only change what a primary file declares"
@@ -261,7 +258,7 @@ resource "aws_security_group" "app" {
         assert_eq!(messages.len(), 2, "{messages:?}");
         assert!(messages[0].contains("variable \"prot\""));
         assert!(messages[1].contains("local value \"x\""));
-        assert!(findings.iter().all(|f| f.code == "TF001"));
+        assert!(findings.iter().all(|f| f.code() == "TF001"));
     }
 
     #[test]

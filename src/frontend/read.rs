@@ -2,7 +2,8 @@
 //! `hcl-edit`, turning every failure into a located TF001 finding.
 
 use super::lower::Lowerer;
-use crate::diagnostic::{Finding, Severity};
+use crate::diagnostic::codes::TF001;
+use crate::diagnostic::Finding;
 use crate::source::{FileId, SourceFile, SourceTable, Span};
 use crate::syntax::Body;
 use std::path::Path;
@@ -44,12 +45,7 @@ pub fn read_file(path: &Path, id: FileId, limits: &Limits) -> (SourceFile, Optio
     let fail = |offset: usize, text: String, msg: String| {
         let file = SourceFile::new(path.to_path_buf(), text);
         let len = file.text.len();
-        let finding = Finding::new(
-            "TF001",
-            Severity::Error,
-            Span::new(id, offset.min(len), offset.min(len)),
-            msg,
-        );
+        let finding = Finding::new(&TF001, Span::new(id, offset.min(len), offset.min(len)), msg);
         (file, Some(finding))
     };
     let bytes = match read_bounded(path, limits.max_file_bytes) {
@@ -154,12 +150,7 @@ pub fn parse_hcl_text(id: FileId, text: &str) -> Result<Body, Finding> {
             } else {
                 format!("syntax error: {message}")
             };
-            Err(Finding::new(
-                "TF001",
-                Severity::Error,
-                Span::new(id, offset, offset),
-                message,
-            ))
+            Err(Finding::new(&TF001, Span::new(id, offset, offset), message))
         }
     }
 }

@@ -2,7 +2,8 @@
 //! and standalone rules merged), NACLs (inline, standalone, associations, defaults) and LBs.
 
 use super::*;
-use crate::diagnostic::{Finding, Severity};
+use crate::diagnostic::codes::TF004;
+use crate::diagnostic::Finding;
 use crate::eval::{EvalAttr, EvalBody, ResourceInstance, RootEval, Value};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
@@ -165,8 +166,7 @@ impl<'a> Builder<'a> {
                     "the rule numbers 1-32766"
                 };
                 self.findings.push(Finding::new(
-                    "TF004",
-                    Severity::Error,
+                    &TF004,
                     a.span,
                     format!("`{name}` is {n:e}, far outside {range}"),
                 ));
@@ -174,8 +174,7 @@ impl<'a> Builder<'a> {
             }
             (None, _) => {
                 self.findings.push(Finding::new(
-                    "TF004",
-                    Severity::Error,
+                    &TF004,
                     a.span,
                     format!("`{name}` must be a whole number, but it is {}", a.value),
                 ));

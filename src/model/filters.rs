@@ -4,6 +4,7 @@
 
 use super::build::{as_unknown, attr, elements, nested, unknown_at, Builder};
 use super::*;
+use crate::diagnostic::codes::TF004;
 use crate::eval::{EvalBody, ResourceInstance, Value};
 
 impl<'a> Builder<'a> {
@@ -180,9 +181,7 @@ impl<'a> Builder<'a> {
         }
         let text = a.value.to_template_string().unwrap_or_default();
         Protocol::parse_sg(&text).ok_or_else(|| {
-            self.findings.push(crate::diagnostic::Finding::new(
-                "TF004",
-                crate::diagnostic::Severity::Error,
+            self.findings.push(crate::diagnostic::Finding::new(&TF004,
                 a.span,
                 format!("`{name}` = {} is not a protocol (use tcp, udp, icmp, icmpv6, all/-1 or a number)", a.value),
             ));
@@ -221,8 +220,7 @@ impl<'a> Builder<'a> {
                 } else {
                     let a = attr(body, "from_port").map(|a| a.span).unwrap_or(span);
                     self.findings.push(crate::diagnostic::Finding::new(
-                        "TF004",
-                        crate::diagnostic::Severity::Error,
+                        &TF004,
                         a,
                         format!("port range {f}-{t} is outside 0-65535"),
                     ));

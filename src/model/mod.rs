@@ -10,9 +10,9 @@ mod targets;
 
 pub use build::build;
 
-use crate::analysis::addrs::AddrSet;
-use crate::analysis::ports::PortSet;
-use crate::analysis::protocol::Protocol;
+use crate::algebra::addrs::AddrSet;
+use crate::algebra::ports::PortSet;
+use crate::algebra::protocol::Protocol;
 use crate::eval::Unknown;
 use crate::source::Span;
 use std::sync::Arc;
@@ -35,8 +35,6 @@ pub struct Network {
     pub groups: Vec<SecurityGroup>,
     pub nacls: Vec<Nacl>,
     pub lbs: Vec<LoadBalancer>,
-    /// Network ACL verdicts computed so far by the checks (a cache, not part of the model).
-    pub nacl_verdicts: crate::analysis::flow::VerdictCache,
 }
 
 #[derive(Debug)]

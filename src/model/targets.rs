@@ -4,6 +4,7 @@
 
 use super::build::{as_unknown, attr, elements, unknown_at, Builder};
 use super::*;
+use crate::diagnostic::codes::TF004;
 use crate::eval::{EvalBody, ResourceInstance, Value};
 
 /// Parses a health-check target `PROTO:PORT[/path]`.
@@ -276,8 +277,7 @@ impl<'a> Builder<'a> {
             _ => {
                 let at = body.get(name).map_or(span, |a| a.span);
                 self.findings.push(crate::diagnostic::Finding::new(
-                    "TF004",
-                    crate::diagnostic::Severity::Error,
+                    &TF004,
                     at,
                     format!("`{name}` is {n}, but a port must be between 1 and 65535"),
                 ));

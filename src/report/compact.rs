@@ -28,7 +28,7 @@ pub fn render(outcome: &Outcome) -> String {
             r.line,
             r.column,
             finding.severity.as_str(),
-            finding.code,
+            finding.code(),
             one_line(&finding.message),
         ));
     }

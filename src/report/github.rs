@@ -37,7 +37,7 @@ pub fn render(outcome: &Outcome) -> String {
             r.column,
             r.end_line,
             r.end_column,
-            escape_property(&finding.code),
+            escape_property(finding.code()),
             escape_data(&message),
         ));
     }
@@ -106,8 +106,7 @@ mod tests {
         let mut sources = SourceTable::new();
         let id = sources.add(PathBuf::from("a,b:c.tf"), "x = 1\n".into());
         let finding = Finding::new(
-            "ELB024",
-            Severity::Error,
+            crate::checks::rule("ELB024").unwrap(),
             crate::source::Span::new(id, 0, 1),
             "m",
         );

@@ -65,7 +65,7 @@ fn group<'a>(finding: &'a Finding, sources: &'a SourceTable) -> Group<'a> {
     let mut group = Group::with_title(
         level(finding.severity)
             .primary_title(finding.message.as_str())
-            .id(finding.code.as_str()),
+            .id(finding.code()),
     );
     for file in files {
         let mut marks: Vec<(Span, AnnotationKind, &str)> = Vec::new();

@@ -72,7 +72,7 @@ pub fn render(outcome: &Outcome) -> String {
     let findings = sorted(outcome)
         .into_iter()
         .map(|f| JsonFinding {
-            code: &f.code,
+            code: f.code(),
             severity: f.severity.as_str(),
             message: &f.message,
             region: region(&outcome.sources, f.span).into(),

@@ -97,11 +97,11 @@ pub fn sorted(outcome: &Outcome) -> Vec<&Finding> {
         .map(|f| (region(&outcome.sources, f.span), f))
         .collect();
     keyed.sort_by(|(a, fa), (b, fb)| {
-        (&a.file, a.line, a.column, &fa.code, &fa.message).cmp(&(
+        (&a.file, a.line, a.column, fa.code(), &fa.message).cmp(&(
             &b.file,
             b.line,
             b.column,
-            &fb.code,
+            fb.code(),
             &fb.message,
         ))
     });
@@ -164,7 +164,7 @@ pub(crate) fn plural(n: usize, noun: &str) -> String {
 pub(crate) mod fixture {
     //! A small two-file outcome shared by the renderer tests.
 
-    use crate::diagnostic::{Finding, Severity};
+    use crate::diagnostic::Finding;
     use crate::run::Outcome;
     use crate::source::{FileId, SourceTable, Span};
     use std::path::PathBuf;
@@ -206,8 +206,7 @@ resource "aws_security_group" "app" {
         let main = sources.add(PathBuf::from("net/main.tf"), MAIN_TF.to_string());
         let sg = sources.add(PathBuf::from("net/sg.tf"), SG_TF.to_string());
         let error = Finding::new(
-            "ELB002",
-            Severity::Error,
+            crate::checks::rule("ELB002").unwrap(),
             find(sg, SG_TF, r#"resource "aws_security_group" "lb""#),
             "no egress of aws_security_group.lb allows tcp/8080 to the instances",
         )
@@ -222,14 +221,12 @@ resource "aws_security_group" "app" {
         .help("add an egress rule for tcp/8080 to aws_security_group.app")
         .fix("egress {\n  from_port       = 8080\n  to_port         = 8080\n  protocol        = \"tcp\"\n  security_groups = [aws_security_group.app.id]\n}");
         let warning = Finding::new(
-            "ELB022",
-            Severity::Warning,
+            crate::checks::rule("ELB022").unwrap(),
             find(main, MAIN_TF, r#"resource "aws_elb" "web""#),
             "the load balancer has no security_groups",
         );
         let note = Finding::new(
-            "ELB900",
-            Severity::Note,
+            &crate::diagnostic::codes::ELB900,
             find(sg, SG_TF, "vpc_id = aws_vpc.main.id"),
             "unknown: 100% of a,b:c\nsecond line",
         );
@@ -248,7 +245,7 @@ mod tests {
     #[test]
     fn findings_are_sorted_by_file_line_column_code() {
         let outcome = fixture::outcome();
-        let order: Vec<&str> = sorted(&outcome).iter().map(|f| f.code.as_str()).collect();
+        let order: Vec<&str> = sorted(&outcome).iter().map(|f| f.code()).collect();
         assert_eq!(order, ["ELB022", "ELB002", "ELB900"]);
     }
 
@@ -304,7 +301,7 @@ mod tests {
             doc_text(" ## What\n\n text\n  indented\n"),
             "## What\n\ntext\n indented\n"
         );
-        let doc = doc_text(crate::checks::elb030_bad_suppression::ELB030.doc);
+        let doc = doc_text(crate::diagnostic::codes::ELB030.doc);
         assert!(doc.starts_with("## What it checks\n"));
         assert!(doc.contains("\n## Why it matters\n"));
         assert!(doc.contains("\nUse instead:\n"));

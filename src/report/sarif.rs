@@ -52,7 +52,7 @@ pub fn render(outcome: &Outcome, srcroot: Option<&Path>) -> String {
     }
     let mut extra: Vec<&str> = findings
         .iter()
-        .map(|f| f.code.as_str())
+        .map(|f| f.code())
         .filter(|code| !index.iter().any(|c| c == code))
         .collect();
     extra.sort_unstable();
@@ -74,9 +74,9 @@ pub fn render(outcome: &Outcome, srcroot: Option<&Path>) -> String {
                 text.push_str("\nsuggested fix:\n");
                 text.push_str(fix);
             }
-            let rule_index = index.iter().position(|c| *c == f.code).unwrap_or(0);
+            let rule_index = index.iter().position(|c| *c == f.code()).unwrap_or(0);
             let mut result = json!({
-                "ruleId": f.code,
+                "ruleId": f.code(),
                 "ruleIndex": rule_index,
                 "level": level(f.severity),
                 "message": {"text": text},

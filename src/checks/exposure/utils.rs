@@ -1,0 +1,113 @@
+//! Logic shared by the exposure rules: instance groups that admit the LB's ports from
+//! addresses that bypass the load balancer.
+
+use crate::algebra::addrs::AddrSet;
+use crate::checks::context::Context;
+use crate::checks::evidence::{local_name, needed_ports};
+use crate::diagnostic::{Finding, Rule};
+use crate::model::{Direction, Groups, Peer};
+use rustc_hash::FxHashSet as HashSet;
+
+/// Where the load balancers a rule looks at live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Platform {
+    /// In a VPC: "outside" is outside the VPC's CIDRs.
+    Vpc,
+    /// In EC2-Classic: only the LB's source security group is the LB.
+    Classic,
+}
+
+/// Instance-group ingress rules on the LB's ports from outside the VPC (ELB021), or from
+/// 0.0.0.0/0 for an EC2-Classic LB (ELB028), reported as `report_as` for the LBs of `platform`.
+pub(super) fn broad_instance_rules(
+    cx: &Context,
+    out: &mut Vec<Finding>,
+    report_as: &'static Rule,
+    platform: Platform,
+) {
+    let net = cx.net;
+    let classic = platform == Platform::Classic;
+    for lb in net.lbs.iter().filter(|lb| lb.classic == classic) {
+        let Ok(targets) = &lb.targets else { continue };
+        let inside = if classic {
+            AddrSet::empty()
+        } else {
+            net.lb_vpc_cidrs(lb)
+                .unwrap_or_else(|_| AddrSet::all().subtract(&AddrSet::public()))
+        };
+        let needed = needed_ports(lb);
+        let mut seen = Vec::new();
+        // A group's rules give the same answer for every target that carries it: the first
+        // target with the group is the one named in the finding.
+        let mut visited = HashSet::default();
+        for t in targets {
+            let Groups::Known(ids) = &t.groups else {
+                continue;
+            };
+            // Only instances that can be reached from outside can bypass the load balancer:
+            // some subnet of theirs is proven public (or they are in the default VPC).
+            if !classic && !is_public(net, &t.placement) {
+                continue;
+            }
+            for &g in ids {
+                if !visited.insert(g) {
+                    continue;
+                }
+                for rule in net.groups[g]
+                    .rules
+                    .iter()
+                    .filter(|r| r.direction == Direction::Ingress)
+                {
+                    if seen.contains(&rule.span)
+                        || !matches!(&rule.protocol, Ok(p) if p.carries_tcp())
+                    {
+                        continue;
+                    }
+                    let Ok(ports) = &rule.ports else { continue };
+                    let Some(n) = needed.iter().find(|n| ports.contains(n.port)) else {
+                        continue;
+                    };
+                    let broad = rule.peers.iter().find_map(|p| match p {
+                        Peer::Cidr(c) if classic && c.is_all() => Some(c.clone()),
+                        Peer::Cidr(c) if !classic && !inside.contains_set(c) => Some(c.clone()),
+                        _ => None,
+                    });
+                    if let Some(c) = broad {
+                        seen.push(rule.span);
+                        let msg = if classic {
+                            format!("{} admits port {} from {c} instead of the load balancer's source security group: clients can bypass {}", net.groups[g].address, n.port, lb.address)
+                        } else {
+                            format!("{} admits port {} from {c}, outside the VPC: clients can bypass the load balancer {}", net.groups[g].address, n.port, lb.address)
+                        };
+                        let help = if classic {
+                            format!(
+                                "admit `{}.source_security_group_id` instead",
+                                local_name(&lb.address)
+                            )
+                        } else {
+                            "admit the load balancer's security group instead of a CIDR".to_string()
+                        };
+                        out.push(
+                            Finding::new(report_as, rule.span, msg)
+                                .label(t.span, "registered instances")
+                                .help(help),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// True when some subnet of the placement is known to route to an internet gateway, or the
+/// placement is the default VPC, whose subnets all do. Unknown subnets or routing prove
+/// nothing, so they give no warning.
+fn is_public(net: &crate::model::Network, p: &crate::model::Placement) -> bool {
+    match p {
+        crate::model::Placement::Subnets(ids) => {
+            ids.iter().any(|s| net.subnets[*s].public == Some(true))
+        }
+        crate::model::Placement::DefaultVpc => true,
+        crate::model::Placement::Unknown(_) => false,
+    }
+}

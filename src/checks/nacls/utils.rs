@@ -1,0 +1,441 @@
+//! Flow logic shared by the network ACL rules (ELB010-ELB015): which subnets' ACLs a flow
+//! crosses, what they decide, where to point, and the `aws_network_acl_rule` that would fix it.
+
+use crate::algebra::addrs::AddrSet;
+use crate::algebra::nacl::Verdict;
+use crate::algebra::ports::PortSet;
+use crate::analysis::flow::RuleTag;
+use crate::checks::context::Context;
+use crate::checks::evidence::{local_name, needed_ports, undecided_one, with_call_sites};
+use crate::checks::fixes::{cidr_label, covering_cidr, resource_type_and_name, slug};
+use crate::diagnostic::{Finding, Rule};
+use crate::model::{Direction, LoadBalancer, NaclId, Network, Placement, SubnetId};
+use crate::source::Span;
+
+/// The ephemeral range replies use.
+pub(super) fn ephemeral() -> PortSet {
+    PortSet::range(1024, 65535)
+}
+
+/// Which peers must be blocked for a port to count as blocked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Blocked {
+    /// Blocked for every address of the peer (the peer may get any of them).
+    ForEvery,
+    /// Blocked for any address (every client that got in needs its replies).
+    ForAny,
+}
+
+/// The LB's subnets with a custom (or Terraform-managed default) ACL.
+pub(super) fn subnets(p: &Placement) -> Vec<SubnetId> {
+    match p {
+        Placement::Subnets(ids) => ids.clone(),
+        _ => vec![],
+    }
+}
+
+/// The distinct ACLs of the LB's subnets, each with the names of the subnets that use it.
+pub(super) fn lb_nacls(net: &Network, lb: &LoadBalancer) -> Vec<(NaclId, String)> {
+    let mut out: Vec<(NaclId, Vec<&str>)> = Vec::new();
+    for s in subnets(&lb.placement) {
+        let Some(nacl) = net.subnets[s].nacl else {
+            continue;
+        };
+        let name = net.subnets[s].address.as_ref();
+        match out.iter_mut().find(|(n, _)| *n == nacl) {
+            Some((_, names)) => names.push(name),
+            None => out.push((nacl, vec![name])),
+        }
+    }
+    out.into_iter()
+        .map(|(n, names)| (n, names.join(", ")))
+        .collect()
+}
+
+/// A proven block of a flow through one ACL direction.
+pub(super) struct Block {
+    pub(super) ports: PortSet,
+    pub(super) primary: Span,
+    pub(super) deny: Option<RuleTag>,
+    pub(super) verdict: std::sync::Arc<Verdict<RuleTag>>,
+}
+
+/// Evaluates one ACL direction; `Err` carries an ELB900 note when undecided, which states
+/// `requirement()` (built only then: most flows are decided).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn evaluate(
+    cx: &Context,
+    nacl: NaclId,
+    direction: Direction,
+    peers: &AddrSet,
+    ports: &PortSet,
+    mode: Blocked,
+    requirement: &dyn Fn() -> String,
+    fallback: Span,
+) -> Result<Option<Block>, Finding> {
+    let net = cx.net;
+    let egress = direction == Direction::Egress;
+    let verdict = cx.nacl_verdicts.nacl_query(net, nacl, egress, peers, ports);
+    let blocked = match mode {
+        Blocked::ForEvery => verdict.fully_denied_ports(),
+        Blocked::ForAny => verdict.denied_ports(),
+    };
+    if blocked.is_empty() {
+        if let Some(u) = &net.nacls[nacl].incomplete {
+            if !verdict.fully_allowed_ports().contains_set(ports) {
+                return Err(undecided_one(&requirement(), u, fallback));
+            }
+        }
+        if verdict.has_unknown() && !verdict.fully_allowed_ports().contains_set(ports) {
+            let (_, tag) = verdict
+                .unknown_rules()
+                .into_iter()
+                .next()
+                .expect("unknown piece");
+            // The rule's own unknown says why (a variable, an unknown count, …).
+            let rule = net.nacls[nacl]
+                .rules
+                .iter()
+                .find(|r| r.span == tag.0 && r.number == tag.1);
+            let own = rule.and_then(|r| {
+                r.cidr
+                    .as_ref()
+                    .err()
+                    .or(r.ports.as_ref().err())
+                    .or(r.protocol.as_ref().err())
+                    .cloned()
+            });
+            let u = own.unwrap_or_else(|| crate::eval::Unknown {
+                reason: format!(
+                    "network ACL rule {} has a value known only after apply",
+                    tag.1
+                )
+                .into(),
+                origin: Some(tag.0),
+            });
+            return Err(undecided_one(&requirement(), &u, fallback));
+        }
+        return Ok(None);
+    }
+    if let Some(u) = &net.nacls[nacl].uncertain {
+        return Err(undecided_one(&requirement(), u, fallback));
+    }
+    let denials = verdict.deciding_denials();
+    let deny = denials
+        .iter()
+        .find(|(p, t)| t.is_some() && p.intersects(&blocked))
+        .and_then(|(_, t)| *t);
+    let partial = verdict.allowing_rules().into_iter().map(|(_, t)| t).next();
+    let primary = deny
+        .map(|t| t.0)
+        .or(partial.map(|t| t.0))
+        .unwrap_or_else(|| nacl_edit_span(net, nacl, egress));
+    Ok(Some(Block {
+        ports: blocked,
+        primary,
+        deny,
+        verdict,
+    }))
+}
+
+/// Says which rule decided, for the message.
+pub(super) fn why(net: &Network, nacl: NaclId, b: &Block) -> String {
+    match b.deny {
+        Some((_, n)) => format!("rule {n} of {} denies them", net.nacls[nacl].address),
+        None => {
+            let allowed = b.verdict.allowed_ports();
+            if allowed.is_empty() {
+                format!(
+                    "no rule of {} allows them, so the final deny applies",
+                    net.nacls[nacl].address
+                )
+            } else {
+                format!(
+                    "{} allows only {allowed}; the rest falls to the final deny",
+                    net.nacls[nacl].address
+                )
+            }
+        }
+    }
+}
+
+/// The `aws_network_acl_rule` that would allow `ports` for `cidr`.
+pub(super) fn fix(
+    net: &Network,
+    nacl: NaclId,
+    egress: bool,
+    cidr: &AddrSet,
+    ports: &PortSet,
+    deny: Option<RuleTag>,
+) -> String {
+    let n = &net.nacls[nacl];
+    let number = match deny {
+        Some((_, d)) if d > 1 => d - 1,
+        _ => {
+            let max = n
+                .rules
+                .iter()
+                .filter(|r| r.egress == egress && r.number < 32767)
+                .map(|r| r.number)
+                .max()
+                .unwrap_or(0);
+            (max / 10 + 1) * 10
+        }
+    };
+    let (from, to) = (
+        ports.ranges().first().map_or(0, |r| r.0),
+        ports.ranges().last().map_or(0, |r| r.1),
+    );
+    let cidr_text = covering_cidr(cidr);
+    let name = slug(local_name(&n.address).rsplit('.').next().unwrap_or("acl"));
+    if n.rules.iter().any(|r| r.inline) {
+        let kind = if egress { "egress" } else { "ingress" };
+        let (rtype, rname) = resource_type_and_name(&n.address);
+        return format!(
+            "# inside resource \"{rtype}\" \"{rname}\"\n{kind} {{\n  rule_no    = {number}\n  action     = \"allow\"\n  protocol   = \"tcp\"\n  cidr_block = \"{cidr_text}\"\n  from_port  = {from}\n  to_port    = {to}\n}}"
+        );
+    }
+    format!(
+        "resource \"aws_network_acl_rule\" \"{name}_{}_{from}\" {{\n  network_acl_id = {}.id\n  rule_number    = {number}\n  egress         = {egress}\n  protocol       = \"tcp\"\n  rule_action    = \"allow\"\n  cidr_block     = \"{cidr_text}\"\n  from_port      = {from}\n  to_port        = {to}\n}}",
+        if egress { "out" } else { "in" },
+        local_name(&n.address)
+    )
+}
+
+/// Builds the finding for a proven block.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn finding(
+    net: &Network,
+    rule: &'static Rule,
+    lb: &LoadBalancer,
+    nacl: NaclId,
+    direction: Direction,
+    cidr: &AddrSet,
+    b: &Block,
+    what: String,
+) -> Finding {
+    let egress = direction == Direction::Egress;
+    let f = Finding::new(
+        rule,
+        b.primary,
+        format!("{what}: TCP {} is blocked; {}", b.ports, why(net, nacl, b)),
+    )
+    .label(
+        net.nacls[nacl].span,
+        format!("network ACL {}", net.nacls[nacl].address),
+    )
+    .label(lb.span, format!("load balancer {}", lb.address))
+    .help(format!(
+        "allow TCP {} {} {} in {}",
+        b.ports,
+        if egress { "to" } else { "from" },
+        cidr_label(cidr),
+        net.nacls[nacl].address
+    ))
+    .fix(fix(net, nacl, egress, cidr, &b.ports, b.deny));
+    with_call_sites(f, lb)
+}
+
+/// Where a new rule of ACL `nacl` in one direction goes: beside the inline rules of that
+/// direction an override file supplies (they replace the ACL's own), else the ACL itself.
+fn nacl_edit_span(net: &Network, nacl: NaclId, egress: bool) -> Span {
+    let n = &net.nacls[nacl];
+    n.rules
+        .iter()
+        .find(|r| r.inline && r.egress == egress && r.span.file != n.span.file)
+        .map_or(n.span, |r| r.span)
+}
+
+/// Subnets of the LB paired with the subnets of its targets: (LB subnet, target subnet).
+pub(super) fn subnet_pairs(net: &Network, lb: &LoadBalancer) -> Vec<(SubnetId, SubnetId)> {
+    let mut out = Vec::new();
+    let mut seen = rustc_hash::FxHashSet::default();
+    let Ok(targets) = &lb.targets else { return out };
+    for s in subnets(&lb.placement) {
+        for t in targets {
+            for ts in subnets(&t.placement) {
+                if seen.insert((s, ts)) {
+                    out.push((s, ts));
+                }
+            }
+        }
+    }
+    let _ = net;
+    out
+}
+
+/// The instance and health-check ports the LB sends.
+pub(super) fn sent_ports(lb: &LoadBalancer) -> PortSet {
+    needed_ports(lb).iter().fold(PortSet::empty(), |acc, n| {
+        acc.union(&PortSet::single(n.port))
+    })
+}
+
+/// Whose subnet's network ACL a flow between the LB and its targets crosses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Side {
+    /// The ACL of the LB's subnet.
+    Lb,
+    /// The ACL of the target's subnet.
+    Targets,
+}
+
+/// What a flow between the LB and its targets carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Traffic {
+    /// Requests: the instance and health-check ports.
+    Requests,
+    /// Replies: the ephemeral range 1024-65535.
+    Replies,
+}
+
+/// Which side's ACL a flow between the LB and its instances crosses, and how.
+pub(super) struct PairFlow {
+    pub(super) rule: &'static Rule,
+    pub(super) side: Side,
+    pub(super) direction: Direction,
+    pub(super) traffic: Traffic,
+    /// Traffic inside one subnet does not cross its ACL (except the LB's outbound traffic).
+    pub(super) skip_same_subnet: bool,
+}
+
+/// The requirement (for notes) and the failure (for errors) of a pair flow, in words.
+fn describe(
+    flow: &PairFlow,
+    nacl: &str,
+    lb: &str,
+    lb_subnet: &str,
+    inst_subnet: &str,
+) -> (String, String) {
+    match (flow.side, flow.traffic) {
+        (Side::Lb, Traffic::Requests) => (
+            format!("{nacl} lets {lb} reach {inst_subnet}"),
+            format!("{lb} cannot send to its instances in {inst_subnet}"),
+        ),
+        (Side::Lb, Traffic::Replies) => (
+            format!("{nacl} lets replies from {inst_subnet} in"),
+            format!("replies from the instances in {inst_subnet} cannot reach {lb}"),
+        ),
+        (Side::Targets, Traffic::Requests) => (
+            format!("{nacl} admits {lb} from {lb_subnet}"),
+            format!("{lb} in {lb_subnet} cannot reach its instances in {inst_subnet}"),
+        ),
+        (Side::Targets, Traffic::Replies) => (
+            format!("{nacl} lets replies reach {lb}"),
+            format!("replies from the instances in {inst_subnet} cannot reach {lb}"),
+        ),
+    }
+}
+
+/// Blocks of one LB that the same ACL rule decides for the same ports: one finding, whose
+/// peer is the union of the subnets involved.
+struct Pending {
+    nacl: NaclId,
+    block: Block,
+    cidr: AddrSet,
+    lb_subnets: Vec<std::sync::Arc<str>>,
+    inst_subnets: Vec<std::sync::Arc<str>>,
+}
+
+/// Checks one ACL direction for every (LB subnet, instance subnet) pair of every LB.
+pub(super) fn check_pairs(cx: &Context, out: &mut Vec<Finding>, flow: &PairFlow) {
+    let net = cx.net;
+    for lb in &net.lbs {
+        let ports = if flow.traffic == Traffic::Replies {
+            ephemeral()
+        } else {
+            sent_ports(lb)
+        };
+        if ports.is_empty() {
+            continue;
+        }
+        let mut pending: Vec<Pending> = Vec::new();
+        for (ls, ts) in subnet_pairs(net, lb) {
+            if flow.skip_same_subnet && ls == ts {
+                continue;
+            }
+            let (own, peer) = match flow.side {
+                Side::Lb => (ls, ts),
+                Side::Targets => (ts, ls),
+            };
+            let Some(nacl) = net.subnets[own].nacl else {
+                continue;
+            };
+            let (lb_subnet, inst_subnet) = (&net.subnets[ls].address, &net.subnets[ts].address);
+            let req = || {
+                describe(
+                    flow,
+                    &net.nacls[nacl].address,
+                    &lb.address,
+                    lb_subnet,
+                    inst_subnet,
+                )
+                .0
+            };
+            let cidr = match &net.subnets[peer].cidr {
+                Ok(c) => c.clone(),
+                Err(u) => {
+                    out.push(undecided_one(&req(), u, lb.span));
+                    continue;
+                }
+            };
+            match evaluate(
+                cx,
+                nacl,
+                flow.direction,
+                &cidr,
+                &ports,
+                Blocked::ForEvery,
+                &req,
+                lb.span,
+            ) {
+                Err(note) => out.push(note),
+                Ok(None) => {}
+                Ok(Some(b)) => {
+                    let same = pending.iter_mut().find(|p| {
+                        p.nacl == nacl && p.block.primary == b.primary && p.block.ports == b.ports
+                    });
+                    match same {
+                        Some(p) => {
+                            p.cidr = p.cidr.union(&cidr);
+                            for (list, name) in [
+                                (&mut p.lb_subnets, lb_subnet),
+                                (&mut p.inst_subnets, inst_subnet),
+                            ] {
+                                if !list.contains(name) {
+                                    list.push(name.clone());
+                                }
+                            }
+                        }
+                        None => pending.push(Pending {
+                            nacl,
+                            block: b,
+                            cidr,
+                            lb_subnets: vec![lb_subnet.clone()],
+                            inst_subnets: vec![inst_subnet.clone()],
+                        }),
+                    }
+                }
+            }
+        }
+        for p in pending {
+            let (_, what) = describe(
+                flow,
+                &net.nacls[p.nacl].address,
+                &lb.address,
+                &p.lb_subnets.join(", "),
+                &p.inst_subnets.join(", "),
+            );
+            out.push(finding(
+                net,
+                flow.rule,
+                lb,
+                p.nacl,
+                flow.direction,
+                &p.cidr,
+                &p.block,
+                what,
+            ));
+        }
+    }
+}
