@@ -17,6 +17,10 @@
 //! `whole` against `floor` (and `parse`) at the same N is the budget of the performance issue;
 //! `whole` at 5×N against N is its scaling.
 
+// The binary's allocator module, compiled into this target too (it is not library API).
+#[path = "../src/allocator.rs"]
+mod allocator;
+
 #[path = "../tests/support/monorepo.rs"]
 mod monorepo;
 
@@ -32,7 +36,7 @@ use tf_elbcheck::source::SourceTable;
 
 // The allocator of the `tf-elbcheck` binary, so that the numbers match the command line.
 #[global_allocator]
-static GLOBAL: tf_elbcheck::allocator::MiMalloc = tf_elbcheck::allocator::MiMalloc;
+static GLOBAL: allocator::MiMalloc = allocator::MiMalloc;
 
 fn sizes() -> Vec<usize> {
     std::env::var("TF_ELBCHECK_BENCH_SIZES")
@@ -108,7 +112,7 @@ fn floor(path: &Path) -> usize {
 }
 
 fn pipeline(c: &mut Criterion) {
-    tf_elbcheck::allocator::tune();
+    allocator::tune();
     let pool = run::thread_pool(0);
     for n in sizes() {
         let repo = repo(n);

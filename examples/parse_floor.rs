@@ -10,11 +10,15 @@
 //! `tf-elbcheck -j N --stop-after parse PATH` (the checker's own frontend: walk, read, parse and
 //! lower into its syntax tree, keeping every file). The README section "Performance" has the commands.
 
+// The binary's allocator module, compiled into this target too (it is not library API).
+#[path = "../src/allocator.rs"]
+mod allocator;
+
 use rayon::prelude::*;
 use std::path::PathBuf;
 
 fn main() {
-    tf_elbcheck::allocator::tune();
+    allocator::tune();
     let mut jobs = 0;
     let mut paths = Vec::new();
     let mut args = std::env::args().skip(1);
@@ -67,4 +71,4 @@ fn main() {
 
 // The same allocator as the `tf-elbcheck` binary, so that the comparison is fair.
 #[global_allocator]
-static GLOBAL: tf_elbcheck::allocator::MiMalloc = tf_elbcheck::allocator::MiMalloc;
+static GLOBAL: allocator::MiMalloc = allocator::MiMalloc;

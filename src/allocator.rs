@@ -89,12 +89,11 @@ pub fn tune() {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     /// Every layout gets a block aligned as asked, through both entry points, and growing or
     /// shrinking a block keeps its bytes and its alignment.
     #[test]
     fn blocks_are_aligned_and_keep_their_bytes() {
+        use super::{GlobalAlloc, Layout, MiMalloc};
         let a = MiMalloc;
         for align in [1usize, 2, 4, 8, 16, 32, 64, 4096] {
             for size in [1usize, 3, 8, 16, 24, 48, 100, 1024, 5000, 70_000] {

@@ -32,7 +32,7 @@
 
 use crate::checks;
 use crate::diagnostic::codes::TF010;
-use crate::diagnostic::{Finding, Severity};
+use crate::diagnostic::{FailOn, Finding, Severity};
 use crate::source::{FileId, SourceTable, Span};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
@@ -42,48 +42,6 @@ use toml::Spanned;
 
 /// The file name searched for upward from each path.
 pub const FILE_NAME: &str = ".tf-elbcheck.toml";
-
-/// The lowest severity that makes the run exit with status 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum FailOn {
-    /// Fail on errors only (the default).
-    #[default]
-    Error,
-    /// Fail on warnings and errors.
-    Warning,
-    /// Fail on any finding.
-    Note,
-    /// Never fail because of findings (a failed run still exits with 2).
-    Never,
-}
-
-impl FailOn {
-    pub fn parse(s: &str) -> Option<FailOn> {
-        match s {
-            "error" => Some(FailOn::Error),
-            "warning" => Some(FailOn::Warning),
-            "note" => Some(FailOn::Note),
-            "never" => Some(FailOn::Never),
-            _ => None,
-        }
-    }
-
-    /// The lowest failing severity, `None` for `never`.
-    pub fn threshold(self) -> Option<Severity> {
-        match self {
-            FailOn::Error => Some(Severity::Error),
-            FailOn::Warning => Some(Severity::Warning),
-            FailOn::Note => Some(Severity::Note),
-            FailOn::Never => None,
-        }
-    }
-
-    /// True when some finding is at or above the threshold.
-    pub fn fails(self, findings: &[Finding]) -> bool {
-        self.threshold()
-            .is_some_and(|t| findings.iter().any(|f| f.severity >= t))
-    }
-}
 
 /// Settings given on the command line, which win over the file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -9,7 +9,6 @@
 #![allow(clippy::result_large_err)]
 
 pub mod algebra;
-pub mod allocator;
 pub mod analysis;
 pub mod checks;
 pub mod config;

@@ -9,8 +9,8 @@
 //! parallel, one task per root. Only findings are kept, gathered in
 //! root order and sorted, so the output is the same for any number of threads.
 
-use crate::config::Config;
-use crate::diagnostic::{Finding, Rule};
+use crate::config::{CliOverrides, Config};
+use crate::diagnostic::{Finding, Outcome, Rule};
 use crate::eval::{evaluate_root, evaluate_root_with, Inputs, RootEval};
 use crate::frontend::{self, Limits, Project};
 use crate::source::{Snippets, SourceTable};
@@ -36,6 +36,8 @@ pub struct Options {
     pub today: String,
     /// Stop the pipeline after this stage (for measuring it); `None` runs everything.
     pub stop_after: Option<Stage>,
+    /// `--disable` and `--fail-on`, which win over the configuration file.
+    pub overrides: CliOverrides,
     /// Run only these rules and keep only their findings (load errors are always kept); `None`
     /// runs every rule. Tests use it to check one rule at a time.
     pub only: Option<Vec<&'static Rule>>,
@@ -82,20 +84,6 @@ pub fn thread_pool(jobs: usize) -> rayon::ThreadPool {
     })
 }
 
-/// The outcome of a run: every file read, and every finding, sorted.
-#[derive(Debug, Default)]
-pub struct Outcome {
-    pub sources: SourceTable,
-    pub findings: Vec<Finding>,
-}
-
-impl Outcome {
-    /// True when loading failed somewhere (a `TF` error): the exit status is 2.
-    pub fn load_failed(&self) -> bool {
-        self.findings.iter().any(Finding::is_load_error)
-    }
-}
-
 /// Runs the whole pipeline.
 pub fn check(options: &Options) -> Outcome {
     thread_pool(options.jobs).install(|| check_in_pool(options))
@@ -108,12 +96,13 @@ fn check_in_pool(options: &Options) -> Outcome {
         options.config.as_deref(),
         &mut outcome.sources,
     ) {
-        Ok(config) => config,
+        Ok(config) => config.with_cli(&options.overrides),
         Err(finding) => {
             outcome.findings.push(finding);
             return outcome;
         }
     };
+    outcome.fail_on = config.fail_on();
     let stop = options.stop_after.unwrap_or(Stage::Check);
     let (inputs, mut findings) = parse_var_files(options, &mut outcome.sources);
     // Directories that call no module, or only local modules, are checked as soon as they are
@@ -164,8 +153,7 @@ fn check_in_pool(options: &Options) -> Outcome {
         move || project.modules.into_par_iter().for_each(drop),
         || config.apply(suppress::apply(findings, sources, &options.today)),
     );
-    outcome.findings = findings;
-    sort(&mut outcome.findings, &outcome.sources);
+    outcome.set_findings(findings);
     outcome
 }
 
@@ -207,8 +195,9 @@ pub fn graph(options: &Options) -> (String, Outcome) {
         dot.push_str(&root.graph.to_dot(&name, &outcome.sources));
         outcome.findings.extend(root.findings.iter().cloned());
     }
-    outcome.findings.extend(loaded.findings);
-    sort(&mut outcome.findings, &outcome.sources);
+    let mut findings = std::mem::take(&mut outcome.findings);
+    findings.extend(loaded.findings);
+    outcome.set_findings(findings);
     (dot, outcome)
 }
 
@@ -264,14 +253,4 @@ fn parse_var_files(options: &Options, sources: &mut SourceTable) -> (Inputs, Vec
         }
     }
     (inputs, findings)
-}
-
-/// Sorts findings by file, line, column and code, and drops exact duplicates.
-pub fn sort(findings: &mut Vec<Finding>, sources: &SourceTable) {
-    findings.sort_by(|a, b| {
-        let fa = sources.get(a.span.file).display();
-        let fb = sources.get(b.span.file).display();
-        (fa, a.span.start, a.code(), &a.message).cmp(&(fb, b.span.start, b.code(), &b.message))
-    });
-    findings.dedup();
 }

@@ -67,8 +67,9 @@ fn try_fixes(case: &Path) -> (usize, Vec<String>) {
         paths: vec![case.to_path_buf()],
         ..Options::default()
     });
-    let notes =
-        |o: &tf_elbcheck::run::Outcome| o.findings.iter().filter(|x| x.code() == "ELB900").count();
+    let notes = |o: &tf_elbcheck::diagnostic::Outcome| {
+        o.findings.iter().filter(|x| x.code() == "ELB900").count()
+    };
     for f in outcome.findings.iter().filter(|f| f.fix.is_some()) {
         let fix = f.fix.as_deref().unwrap();
         let tmp = tempfile::tempdir().unwrap();

@@ -18,10 +18,10 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use tf_elbcheck::config::FailOn;
+use tf_elbcheck::diagnostic::FailOn;
+use tf_elbcheck::diagnostic::Outcome;
 use tf_elbcheck::diagnostic::{Finding, Severity};
 use tf_elbcheck::report::{self, Format, RenderOptions};
-use tf_elbcheck::run::Outcome;
 use tf_elbcheck::source::{FileId, SourceTable, Span};
 use tf_elbcheck::suppress;
 
@@ -406,7 +406,7 @@ fn scenario_outcome() -> Outcome {
         ),
     ];
     let findings = suppress::apply(findings, &sources, TODAY);
-    Outcome { sources, findings }
+    Outcome::new(sources, findings)
 }
 
 /// The text of a 1-based line between 1-based character columns `[from, to)`.
@@ -419,7 +419,8 @@ fn suppressions_in_the_scenario_hide_and_report() {
     let outcome = scenario_outcome();
     // One comment can have several problems (the ELB024 one has no reason, and its code is
     // unknown until that rule is registered): compare distinct (file, line, code).
-    let got: BTreeSet<(String, usize, String)> = report::sorted(&outcome)
+    let got: BTreeSet<(String, usize, String)> = outcome
+        .findings
         .iter()
         .map(|f| {
             let r = report::region(&outcome.sources, f.span);
@@ -473,7 +474,7 @@ fn sarif_locations_resolve_to_the_flagged_text() {
     assert_eq!(base, dir_uri(&scenario()));
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), outcome.findings.len());
-    for (result, finding) in results.iter().zip(report::sorted(&outcome)) {
+    for (result, finding) in results.iter().zip(outcome.findings.iter()) {
         assert_eq!(result["ruleId"], finding.code());
         let mut locations = vec![(&result["locations"][0]["physicalLocation"], finding.span)];
         for (related, label) in result["relatedLocations"]
@@ -507,11 +508,11 @@ fn sarif_locations_resolve_to_the_flagged_text() {
 #[test]
 fn github_annotations_and_compact_lines_resolve_to_the_flagged_text() {
     let outcome = scenario_outcome();
-    let sorted = report::sorted(&outcome);
+    let sorted = &outcome.findings;
 
     let commands = read_github(&report::github::render(&outcome));
     assert_eq!(commands.len(), sorted.len());
-    for ((command, props, message), finding) in commands.iter().zip(&sorted) {
+    for ((command, props, message), finding) in commands.iter().zip(sorted) {
         let expected_command = match finding.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -536,7 +537,7 @@ fn github_annotations_and_compact_lines_resolve_to_the_flagged_text() {
 
     let lines = read_compact(&report::compact::render(&outcome));
     assert_eq!(lines.len(), sorted.len());
-    for (((file, line_no, col, code), severity, message), finding) in lines.iter().zip(&sorted) {
+    for (((file, line_no, col, code), severity, message), finding) in lines.iter().zip(sorted) {
         assert_eq!(code, &finding.code());
         let expected_severity = match finding.severity {
             Severity::Error => "error",
@@ -558,8 +559,9 @@ fn sarif_of_every_kind_of_finding_is_valid() {
     let mut sources = SourceTable::new();
     let inside = sources.add(PathBuf::from("dir with space/main.tf"), "x = {\n".into());
     let outside = sources.add(PathBuf::from("/elsewhere/b.tf"), "y = 1\n".into());
-    let outcome = Outcome {
-        findings: vec![
+    let outcome = Outcome::new(
+        sources,
+        vec![
             Finding::new(
                 tf_elbcheck::checks::rule("TF001").unwrap(),
                 Span::new(inside, 4, 5),
@@ -574,8 +576,7 @@ fn sarif_of_every_kind_of_finding_is_valid() {
             .help("h")
             .fix("f"),
         ],
-        sources,
-    };
+    );
     let text = report::render(Format::Sarif, &outcome, &RenderOptions::default());
     assert_valid_sarif(&text);
     let doc: Value = serde_json::from_str(&text).unwrap();

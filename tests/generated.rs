@@ -8,8 +8,9 @@ mod monorepo;
 use monorepo::{generate, FaultKind, GenOptions};
 use std::collections::BTreeSet;
 use std::path::Path;
+use tf_elbcheck::diagnostic::Outcome;
 use tf_elbcheck::report::{self, Format, RenderOptions};
-use tf_elbcheck::run::{check, Options, Outcome};
+use tf_elbcheck::run::{check, Options};
 
 fn run(dir: &Path, jobs: usize) -> Outcome {
     check(&Options {

@@ -3,8 +3,10 @@
 //! findings of.
 
 pub mod codes;
+mod outcome;
 mod rule;
 
+pub use outcome::{FailOn, Outcome};
 pub use rule::Rule;
 
 use crate::source::Span;

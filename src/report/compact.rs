@@ -3,13 +3,13 @@
 //! This is the format editors and the problem matcher (`problem-matcher.json`) read, so a
 //! finding never spans two lines: line breaks and tabs in a message become spaces.
 
-use crate::report::{region, sorted};
-use crate::run::Outcome;
+use crate::diagnostic::Outcome;
+use crate::report::region;
 
 /// Renders every finding on its own line, sorted.
 pub fn render(outcome: &Outcome) -> String {
     let mut out = String::new();
-    for finding in sorted(outcome) {
+    for finding in &outcome.findings {
         let r = region(&outcome.sources, finding.span);
         // A finding inside a module is reported once per root that calls it: the outermost
         // call site tells those lines apart.

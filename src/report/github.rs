@@ -7,14 +7,14 @@
 //! `:` and `,` as `%3A` and `%2C`. The help line and the suggested fix follow the message on
 //! lines of their own (escaped line breaks), since an annotation has no other place for them.
 
+use crate::diagnostic::Outcome;
 use crate::diagnostic::Severity;
-use crate::report::{region, sorted};
-use crate::run::Outcome;
+use crate::report::region;
 
 /// Renders one workflow command per finding, sorted.
 pub fn render(outcome: &Outcome) -> String {
     let mut out = String::new();
-    for finding in sorted(outcome) {
+    for finding in &outcome.findings {
         let r = region(&outcome.sources, finding.span);
         let command = match finding.severity {
             Severity::Error => "error",
@@ -110,10 +110,7 @@ mod tests {
             crate::source::Span::new(id, 0, 1),
             "m",
         );
-        let out = render(&Outcome {
-            sources,
-            findings: vec![finding],
-        });
+        let out = render(&Outcome::new(sources, vec![finding]));
         assert_eq!(
             out,
             "::error file=a%2Cb%3Ac.tf,line=1,col=1,endLine=1,endColumn=2,title=ELB024::m\n"

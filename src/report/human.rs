@@ -6,9 +6,9 @@
 //! footer holding the HCL. A summary line ends the output. Colour is the caller's decision
 //! (terminal, `NO_COLOR`, `--color`).
 
+use crate::diagnostic::Outcome;
 use crate::diagnostic::{Finding, Severity};
-use crate::report::{plural, sorted, Summary};
-use crate::run::Outcome;
+use crate::report::{plural, Summary};
 use crate::source::{FileId, SourceTable, Span};
 use annotate_snippets::{Annotation, AnnotationKind, Group, Level, Renderer, Snippet};
 
@@ -20,7 +20,7 @@ pub fn render(outcome: &Outcome, color: bool) -> String {
         Renderer::plain()
     };
     let mut out = String::new();
-    for finding in sorted(outcome) {
+    for finding in &outcome.findings {
         let group = group(finding, &outcome.sources);
         out.push_str(&renderer.render(&[group]));
         out.push_str("\n\n");

@@ -13,8 +13,8 @@
 //! position just after the last character). `file` is relative to the current directory when
 //! the file lies below it. `help` and `fix` are `null` when absent.
 
-use crate::report::{region, sorted, Region, Summary};
-use crate::run::Outcome;
+use crate::diagnostic::Outcome;
+use crate::report::{region, Region, Summary};
 use serde::Serialize;
 
 /// The format's version number.
@@ -69,8 +69,9 @@ impl From<Region> for JsonRegion {
 
 /// Renders the whole outcome as one pretty-printed JSON document followed by a line break.
 pub fn render(outcome: &Outcome) -> String {
-    let findings = sorted(outcome)
-        .into_iter()
+    let findings = outcome
+        .findings
+        .iter()
         .map(|f| JsonFinding {
             code: f.code(),
             severity: f.severity.as_str(),

@@ -1,10 +1,9 @@
 //! Renderers for findings: human, compact, json, sarif and github.
 //!
 //! Every renderer is a pure function from an [`Outcome`] to a `String`; none of them prints.
-//! They share three things defined here:
+//! The findings come in output order ([`Outcome::set_findings`]). They share two things
+//! defined here:
 //!
-//! - [`sorted`]: the order of findings, (file, line, column, code, message), so that two runs on
-//!   the same input print the same bytes;
 //! - [`region`]: the one conversion from a [`Span`] to the 1-based start and end positions every
 //!   format prints (it calls [`SourceTable::range`]; end positions are exclusive, the position
 //!   just after the last character, as SARIF defines them);
@@ -16,13 +15,13 @@ pub mod human;
 pub mod json;
 pub mod sarif;
 
-use crate::diagnostic::{Finding, Severity};
-use crate::run::Outcome;
+use crate::diagnostic::Outcome;
+use crate::diagnostic::Severity;
 use crate::source::{SourceTable, Span};
 use std::path::PathBuf;
 
 /// An output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
     /// rustc-style snippets with labels, help and suggested fix.
     #[default]
@@ -89,25 +88,6 @@ pub fn region(sources: &SourceTable, span: Span) -> Region {
     }
 }
 
-/// The findings in output order: file, line, column, code, then message.
-pub fn sorted(outcome: &Outcome) -> Vec<&Finding> {
-    let mut keyed: Vec<(Region, &Finding)> = outcome
-        .findings
-        .iter()
-        .map(|f| (region(&outcome.sources, f.span), f))
-        .collect();
-    keyed.sort_by(|(a, fa), (b, fb)| {
-        (&a.file, a.line, a.column, fa.code(), &fa.message).cmp(&(
-            &b.file,
-            b.line,
-            b.column,
-            fb.code(),
-            &fb.message,
-        ))
-    });
-    keyed.into_iter().map(|(_, f)| f).collect()
-}
-
 /// Counts of findings by severity and of the files that were checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Summary {
@@ -165,7 +145,7 @@ pub(crate) mod fixture {
     //! A small two-file outcome shared by the renderer tests.
 
     use crate::diagnostic::Finding;
-    use crate::run::Outcome;
+    use crate::diagnostic::Outcome;
     use crate::source::{FileId, SourceTable, Span};
     use std::path::PathBuf;
 
@@ -230,10 +210,7 @@ resource "aws_security_group" "app" {
             find(sg, SG_TF, "vpc_id = aws_vpc.main.id"),
             "unknown: 100% of a,b:c\nsecond line",
         );
-        Outcome {
-            sources,
-            findings: vec![note, warning, error],
-        }
+        Outcome::new(sources, vec![note, warning, error])
     }
 }
 
@@ -245,14 +222,15 @@ mod tests {
     #[test]
     fn findings_are_sorted_by_file_line_column_code() {
         let outcome = fixture::outcome();
-        let order: Vec<&str> = sorted(&outcome).iter().map(|f| f.code()).collect();
+        let order: Vec<&str> = outcome.findings.iter().map(|f| f.code()).collect();
         assert_eq!(order, ["ELB022", "ELB002", "ELB900"]);
     }
 
     #[test]
     fn region_is_one_based_with_exclusive_end() {
         let outcome = fixture::outcome();
-        let r = region(&outcome.sources, outcome.findings[0].span);
+        let note = outcome.findings.iter().find(|f| f.code() == "ELB900");
+        let r = region(&outcome.sources, note.unwrap().span);
         assert_eq!(
             r,
             Region {

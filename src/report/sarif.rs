@@ -15,9 +15,9 @@
 //! characters, and SARIF's `endColumn` is exclusive, as everywhere in this tool.
 
 use crate::checks;
+use crate::diagnostic::Outcome;
 use crate::diagnostic::Severity;
-use crate::report::{doc_text, region, sorted, Region};
-use crate::run::Outcome;
+use crate::report::{doc_text, region, Region};
 use serde_json::{json, Map, Value};
 use std::path::Path;
 
@@ -34,7 +34,7 @@ pub fn render(outcome: &Outcome, srcroot: Option<&Path>) -> String {
         Some(p) => p.to_path_buf(),
         None => std::env::current_dir().unwrap_or_default(),
     };
-    let findings = sorted(outcome);
+    let findings = &outcome.findings;
 
     let mut rules: Vec<Value> = Vec::new();
     let mut index: Vec<String> = Vec::new();
