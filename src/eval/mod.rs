@@ -9,7 +9,7 @@
 mod decls;
 mod evaluator;
 mod expr;
-pub mod functions;
+mod functions;
 pub mod graph;
 pub mod limits;
 mod schema;
