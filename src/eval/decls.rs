@@ -67,7 +67,7 @@ impl<'p> Decls<'p> {
                         .or_default()
                         .insert(n, block);
                     if known.is_some() {
-                        dup(what, &super::concat(&[t, ".", n]), block, findings);
+                        dup(what, &super::join_parts(&[t, ".", n]), block, findings);
                     }
                 }
                 ("locals", []) => {

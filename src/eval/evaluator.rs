@@ -1,9 +1,9 @@
 //! The evaluator's state: module instances, memoised values, cycle detection, and the walk that
 //! expands and evaluates every resource of a root.
 
-use super::concat;
 use super::decls::Decls;
 use super::graph::RefGraph;
+use super::join_parts;
 use super::limits::{self, Budget};
 use super::types::{convert, parse_type};
 use super::value::{Unknown, Value};
@@ -802,13 +802,13 @@ impl<'p> Evaluator<'p> {
         }
         let p = &self.insts[inst].prefix;
         let base: Arc<str> = match mode {
-            Mode::Managed => concat(&[p, rtype, ".", name]),
-            Mode::Data => concat(&[p, "data.", rtype, ".", name]),
+            Mode::Managed => join_parts(&[p, rtype, ".", name]),
+            Mode::Data => join_parts(&[p, "data.", rtype, ".", name]),
         }
         .into();
         let count = match expansion {
             Expansion::Count(n) => (0..*n)
-                .map(|i| concat(&[&base, &super::index_suffix(i)]).into())
+                .map(|i| join_parts(&[&base, &super::index_suffix(i)]).into())
                 .collect(),
             _ => Vec::new(),
         };
@@ -828,8 +828,8 @@ impl<'p> Evaluator<'p> {
         span: Span,
     ) -> Expansion {
         self.expansion(inst, block, span, || match mode {
-            Mode::Managed => concat(&["resource.", rtype, ".", name]),
-            Mode::Data => concat(&["data.", rtype, ".", name]),
+            Mode::Managed => join_parts(&["resource.", rtype, ".", name]),
+            Mode::Data => join_parts(&["data.", rtype, ".", name]),
         })
     }
 
@@ -1173,7 +1173,7 @@ impl<'p> Evaluator<'p> {
                     let address: Arc<str> = match (&expansion, addrs.count.get(i)) {
                         (Expansion::Count(_), Some(a)) => a.clone(),
                         (Expansion::Single, _) => base.clone(),
-                        _ => concat(&[base, &suffix]).into(),
+                        _ => join_parts(&[base, &suffix]).into(),
                     };
                     self.instance_body(inst, block, &address, count, each, block.header_span);
                     out.push(ResourceInstance {

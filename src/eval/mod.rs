@@ -9,7 +9,7 @@
 mod decls;
 mod evaluator;
 mod expr;
-pub mod functions;
+mod functions;
 pub mod graph;
 pub mod limits;
 mod schema;
@@ -18,7 +18,7 @@ pub mod value;
 
 /// Joins `parts` into one string of exactly their length. Addresses and keys are built this way
 /// on the hot paths of evaluation: `format!` costs several times as much for such short strings.
-pub(crate) fn concat(parts: &[&str]) -> String {
+pub(crate) fn join_parts(parts: &[&str]) -> String {
     let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
     for p in parts {
         s.push_str(p);
@@ -28,7 +28,7 @@ pub(crate) fn concat(parts: &[&str]) -> String {
 
 /// The address suffix of instance `i` of a counted resource or module: `[i]`.
 pub(crate) fn index_suffix(i: usize) -> String {
-    concat(&["[", itoa::Buffer::new().format(i), "]"])
+    join_parts(&["[", itoa::Buffer::new().format(i), "]"])
 }
 
 pub use evaluator::{evaluate_root, evaluate_root_with, Inputs};
@@ -157,7 +157,7 @@ impl RootEval {
 
 #[cfg(test)]
 mod tests {
-    use super::{concat, index_suffix};
+    use super::{index_suffix, join_parts};
 
     #[test]
     fn addresses_are_built_like_format_would() {
@@ -165,9 +165,9 @@ mod tests {
             assert_eq!(index_suffix(i), format!("[{i}]"));
         }
         assert_eq!(
-            concat(&["module.a.", "aws_vpc", ".", "main"]),
+            join_parts(&["module.a.", "aws_vpc", ".", "main"]),
             "module.a.aws_vpc.main"
         );
-        assert_eq!(concat(&[]), "");
+        assert_eq!(join_parts(&[]), "");
     }
 }
