@@ -10,7 +10,9 @@ use super::Mode;
 use crate::diagnostic::codes::{TF002, TF004};
 use crate::diagnostic::Finding;
 use crate::source::Span;
-use crate::syntax::*;
+use crate::syntax::{
+    BinaryOp, Expr, ExprKind, ForExpr, ObjectKey, TemplatePart, Traverser, UnaryOp,
+};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -988,7 +990,7 @@ fn iterate(coll: Value, span: Span) -> Result<Vec<(Value, Value)>, EvalError> {
 }
 
 fn binary(op: BinaryOp, x: Value, y: Value, span: Span) -> EvalResult {
-    use BinaryOp::*;
+    use BinaryOp::{Add, And, Div, Eq, Gt, GtEq, Lt, LtEq, Mod, Mul, NotEq, Or, Sub};
     match op {
         And | Or => {
             let a = x.as_bool();

@@ -6,7 +6,7 @@ use super::lower::Lowerer;
 use crate::diagnostic::codes::TF001;
 use crate::diagnostic::Finding;
 use crate::source::{FileId, SourceTable, Span};
-use crate::syntax::*;
+use crate::syntax::{Attribute, Block, Body, Expr, ExprKind, ObjectKey, TemplatePart};
 
 /// A JSON value with its byte range.
 #[derive(Debug, Clone)]

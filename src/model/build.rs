@@ -1,11 +1,15 @@
 //! Building the [`Network`] from a root's evaluated resources: VPCs, subnets, groups (inline
 //! and standalone rules merged), NACLs (inline, standalone, associations, defaults) and LBs.
 
-use super::*;
+use super::{GroupId, Known, NaclId, Network, Subnet, SubnetId, Vpc, VpcId, DEFAULT_VPC_CIDR};
+use crate::algebra::addrs::AddrSet;
 use crate::diagnostic::codes::TF004;
 use crate::diagnostic::Finding;
+use crate::eval::Unknown;
 use crate::eval::{EvalAttr, EvalBody, ResourceInstance, RootEval, Value};
+use crate::source::Span;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::sync::Arc;
 
 /// Reads an optional attribute as a value.
 pub(super) fn attr<'a>(body: &'a EvalBody, name: &str) -> Option<&'a EvalAttr> {

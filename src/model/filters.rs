@@ -3,9 +3,15 @@
 //! rules, `aws_network_acl_rule`, associations, `aws_default_network_acl`).
 
 use super::build::{as_unknown, attr, elements, nested, unknown_at, Builder};
-use super::*;
+use super::{Direction, GroupId, Known, Nacl, NaclRule, Peer, SecurityGroup, SgRule, VpcId};
+use crate::algebra::addrs::AddrSet;
+use crate::algebra::ports::PortSet;
+use crate::algebra::protocol::Protocol;
 use crate::diagnostic::codes::TF004;
+use crate::eval::Unknown;
 use crate::eval::{EvalBody, ResourceInstance, Value};
+use crate::source::Span;
+use std::sync::Arc;
 
 impl<'a> Builder<'a> {
     pub(super) fn groups(&mut self) {

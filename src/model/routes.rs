@@ -3,7 +3,7 @@
 //! `map_public_ip_on_launch` alone does not make a subnet public.
 
 use super::build::{attr, elements, Builder};
-use super::*;
+use super::{SubnetId, VpcId};
 use crate::eval::{EvalBody, ResourceInstance, Value};
 use rustc_hash::FxHashMap as HashMap;
 

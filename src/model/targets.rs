@@ -3,9 +3,11 @@
 //! Auto Scaling groups with launch configurations or templates, `aws_autoscaling_attachment`).
 
 use super::build::{as_unknown, attr, elements, unknown_at, Builder};
-use super::*;
+use super::{Groups, HealthCheck, Known, Listener, LoadBalancer, Placement, Target, VpcId};
 use crate::diagnostic::codes::TF004;
+use crate::eval::Unknown;
 use crate::eval::{EvalBody, ResourceInstance, Value};
+use crate::source::Span;
 
 /// Parses a health-check target `PROTO:PORT[/path]`.
 pub fn parse_target(text: &str) -> Option<u16> {
