@@ -8,7 +8,7 @@ use crate::algebra::ports::PortSet;
 use crate::algebra::protocol::Protocol;
 use crate::eval::Unknown;
 use crate::model::{
-    Direction, GroupId, Groups, Known, NaclId, Network, Peer, Placement, DEFAULT_VPC_CIDR,
+    Direction, GroupId, Groups, Known, LbId, NaclId, Network, Peer, Placement, DEFAULT_VPC_CIDR,
 };
 use crate::source::Span;
 use rustc_hash::FxHashMap as HashMap;
@@ -32,7 +32,7 @@ pub struct FlowPeer {
     pub addrs: Known<Vec<AddrSet>>,
     pub cover: Cover,
     /// The LB itself, for rules that name its source security group.
-    pub lb: Option<usize>,
+    pub lb: Option<LbId>,
     /// With `Cover::Any`: clients may carry security groups (an internal LB's clients are
     /// interfaces in the VPC; internet clients carry none).
     pub clients_in_groups: bool,
@@ -215,11 +215,11 @@ pub fn sg_query(
 pub type RuleTag = (Span, i64);
 
 /// The entries of one direction of a NACL, ready for evaluation.
-pub fn nacl_entries(net: &Network, nacl: NaclId, egress: bool) -> Vec<Entry<RuleTag>> {
+pub fn nacl_entries(net: &Network, nacl: NaclId, direction: Direction) -> Vec<Entry<RuleTag>> {
     let n = &net.nacls[nacl];
     n.rules
         .iter()
-        .filter(|r| r.egress == egress)
+        .filter(|r| r.direction == direction)
         .filter(|r| !matches!(r.cidr, Ok(None)))
         .map(|r| Entry {
             number: r.number,
@@ -242,13 +242,13 @@ pub fn nacl_entries(net: &Network, nacl: NaclId, egress: bool) -> Vec<Entry<Rule
 #[derive(Default)]
 pub struct VerdictCache(Mutex<HashMap<u64, Vec<Cached>>>);
 
-type VerdictKey = (NaclId, bool, AddrSet, PortSet);
+type VerdictKey = (NaclId, Direction, AddrSet, PortSet);
 type Cached = (VerdictKey, Arc<Verdict<RuleTag>>);
 
-fn verdict_hash(nacl: NaclId, egress: bool, peers: &AddrSet, ports: &PortSet) -> u64 {
+fn verdict_hash(nacl: NaclId, direction: Direction, peers: &AddrSet, ports: &PortSet) -> u64 {
     use std::hash::{BuildHasher, Hash, Hasher};
     let mut h = rustc_hash::FxBuildHasher.build_hasher();
-    (nacl, egress).hash(&mut h);
+    (nacl, direction).hash(&mut h);
     peers.hash(&mut h);
     ports.hash(&mut h);
     h.finish()
@@ -262,17 +262,17 @@ impl VerdictCache {
         &self,
         net: &Network,
         nacl: NaclId,
-        egress: bool,
+        direction: Direction,
         peers: &AddrSet,
         ports: &PortSet,
     ) -> Arc<Verdict<RuleTag>> {
-        if let Some(v) = self.get(nacl, egress, peers, ports) {
+        if let Some(v) = self.get(nacl, direction, peers, ports) {
             return v;
         }
-        let entries = nacl_entries(net, nacl, egress);
+        let entries = nacl_entries(net, nacl, direction);
         let verdict = Arc::new(Verdict::evaluate(&entries, peers, ports));
         self.insert(
-            (nacl, egress, peers.clone(), ports.clone()),
+            (nacl, direction, peers.clone(), ports.clone()),
             verdict.clone(),
         );
         verdict
@@ -281,14 +281,14 @@ impl VerdictCache {
     fn get(
         &self,
         nacl: NaclId,
-        egress: bool,
+        direction: Direction,
         peers: &AddrSet,
         ports: &PortSet,
     ) -> Option<Arc<Verdict<RuleTag>>> {
         let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        map.get(&verdict_hash(nacl, egress, peers, ports))?
+        map.get(&verdict_hash(nacl, direction, peers, ports))?
             .iter()
-            .find(|((n, e, a, p), _)| *n == nacl && *e == egress && a == peers && p == ports)
+            .find(|((n, e, a, p), _)| *n == nacl && *e == direction && a == peers && p == ports)
             .map(|(_, v)| v.clone())
     }
 
@@ -319,7 +319,7 @@ mod tests {
     fn rule(number: i64, allow: bool, cidr: &str, lo: u16, hi: u16) -> NaclRule {
         NaclRule {
             number,
-            egress: false,
+            direction: Direction::Ingress,
             allow,
             protocol: Ok(Protocol::Tcp),
             cidr: Ok(AddrSet::parse_cidr(cidr)),
@@ -332,7 +332,7 @@ mod tests {
     #[test]
     fn nacl_verdicts_are_computed_once_per_query() {
         let mut net = Network::default();
-        net.nacls.push(Nacl {
+        let acl = net.nacls.push(Nacl {
             address: "aws_network_acl.app".into(),
             span: Span::new(FileId(0), 0, 1),
             rules: vec![
@@ -346,24 +346,24 @@ mod tests {
         let other = AddrSet::parse_cidr("10.0.2.0/24").unwrap();
         let port = PortSet::single(8080);
         let cache = VerdictCache::default();
-        let first = cache.nacl_query(&net, 0, false, &lb, &port);
+        let first = cache.nacl_query(&net, acl, Direction::Ingress, &lb, &port);
         assert_eq!(first.denied_ports(), port);
         // The same question is answered from the cache, the same answer object.
         assert!(Arc::ptr_eq(
             &first,
-            &cache.nacl_query(&net, 0, false, &lb, &port)
+            &cache.nacl_query(&net, acl, Direction::Ingress, &lb, &port)
         ));
         // A different peer, port or direction is a different question with its own answer.
-        let allowed = cache.nacl_query(&net, 0, false, &other, &port);
+        let allowed = cache.nacl_query(&net, acl, Direction::Ingress, &other, &port);
         assert!(allowed.denied_ports().is_empty());
         assert_eq!(allowed.fully_allowed_ports(), port);
         assert!(!Arc::ptr_eq(
             &first,
-            &cache.nacl_query(&net, 0, false, &lb, &PortSet::single(80))
+            &cache.nacl_query(&net, acl, Direction::Ingress, &lb, &PortSet::single(80))
         ));
         assert!(!Arc::ptr_eq(
             &first,
-            &cache.nacl_query(&net, 0, true, &lb, &port)
+            &cache.nacl_query(&net, acl, Direction::Egress, &lb, &port)
         ));
     }
 }

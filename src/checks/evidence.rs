@@ -7,7 +7,7 @@ use crate::analysis::flow::{placement_addrs, Cover, FlowPeer, SgAnswer};
 use crate::diagnostic::codes::ELB900;
 use crate::diagnostic::Finding;
 use crate::eval::Unknown;
-use crate::model::{GroupId, Groups, HealthCheck, Known, LoadBalancer, Network, Target};
+use crate::model::{GroupId, Groups, HealthCheck, Known, LbId, LoadBalancer, Network, Target};
 use crate::source::Span;
 
 /// A port the LB sends to its instances, and why.
@@ -106,7 +106,7 @@ pub(crate) fn clients(net: &Network, lb: &LoadBalancer) -> Known<AddrSet> {
     }
 }
 
-pub(crate) fn lb_peer(net: &Network, lb_index: usize) -> FlowPeer {
+pub(crate) fn lb_peer(net: &Network, lb_index: LbId) -> FlowPeer {
     let lb = &net.lbs[lb_index];
     FlowPeer {
         groups: lb.groups.clone(),

@@ -1,7 +1,9 @@
 //! Building the [`Network`] from a root's evaluated resources: VPCs, subnets, groups (inline
 //! and standalone rules merged), NACLs (inline, standalone, associations, defaults) and LBs.
 
-use super::{GroupId, Known, NaclId, Network, Subnet, SubnetId, Vpc, VpcId, DEFAULT_VPC_CIDR};
+use super::{
+    GroupId, Known, LbId, NaclId, Network, Subnet, SubnetId, Vpc, VpcId, DEFAULT_VPC_CIDR,
+};
 use crate::algebra::addrs::AddrSet;
 use crate::diagnostic::codes::TF004;
 use crate::diagnostic::Finding;
@@ -55,11 +57,11 @@ pub(super) struct Builder<'a> {
     pub subnet_index: HashMap<Arc<str>, SubnetId>,
     pub group_index: HashMap<Arc<str>, GroupId>,
     pub nacl_index: HashMap<Arc<str>, NaclId>,
-    pub lb_index: HashMap<Arc<str>, usize>,
+    pub lb_index: HashMap<Arc<str>, LbId>,
     /// The default VPC's default group, created on first use.
     pub default_vpc_group: Option<GroupId>,
     /// (LB, target address) pairs already registered.
-    pub target_seen: HashSet<(usize, Arc<str>)>,
+    pub target_seen: HashSet<(LbId, Arc<str>)>,
 }
 
 /// Builds the network of one evaluated root. Wrong argument types are reported as TF004.
@@ -217,7 +219,7 @@ impl<'a> Builder<'a> {
                 }
             };
             self.vpc_index
-                .insert(r.address.clone(), self.net.vpcs.len());
+                .insert(r.address.clone(), self.net.vpcs.next_id());
             self.net.vpcs.push(Vpc {
                 address: r.address.clone(),
                 span: r.span,
@@ -256,7 +258,7 @@ impl<'a> Builder<'a> {
         for r in list {
             let is_default = r.rtype == "aws_default_subnet";
             let vpc = if is_default {
-                self.net.vpcs.iter().position(|v| v.is_default)
+                self.net.vpcs.position(|v| v.is_default)
             } else {
                 self.vpc_of(&r.body)
             };
@@ -267,7 +269,7 @@ impl<'a> Builder<'a> {
             let az = attr(&r.body, "availability_zone")
                 .and_then(|a| a.value.as_str().map(str::to_string));
             self.subnet_index
-                .insert(r.address.clone(), self.net.subnets.len());
+                .insert(r.address.clone(), self.net.subnets.next_id());
             self.net.subnets.push(Subnet {
                 address: r.address.clone(),
                 span: r.span,

@@ -18,7 +18,7 @@ impl<'a> Builder<'a> {
         let mut list: Vec<&ResourceInstance> = self.of_type("aws_security_group").collect();
         list.extend(self.of_type("aws_default_security_group"));
         for r in list {
-            let id = self.net.groups.len();
+            let id = self.net.groups.next_id();
             let vpc = attr(&r.body, "vpc_id")
                 .and_then(|a| self.reference(&a.value))
                 .and_then(|(v, _)| self.vpc_index.get(&v.address).copied());
@@ -45,7 +45,7 @@ impl<'a> Builder<'a> {
             });
         }
         // Unmanaged VPC default groups, with AWS's defaults.
-        for v in 0..self.net.vpcs.len() {
+        for v in self.net.vpcs.ids() {
             if self.net.vpcs[v].default_group.is_none() && !self.net.vpcs[v].is_default {
                 let g = self.synthetic_default_group(Some(v));
                 self.net.vpcs[v].default_group = Some(g);
@@ -97,7 +97,7 @@ impl<'a> Builder<'a> {
                 Span::default(),
             ),
         };
-        let id = self.net.groups.len();
+        let id = self.net.groups.next_id();
         let all = |direction, peers| SgRule {
             group_refs: vec![],
             direction,
@@ -253,10 +253,10 @@ impl<'a> Builder<'a> {
             }
         }
         if let Some(name) = v.as_str() {
-            if let Some(g) =
-                self.net.groups.iter().position(|g| {
-                    g.name.as_deref() == Some(name) && (vpc.is_none() || g.vpc == vpc)
-                })
+            if let Some(g) = self
+                .net
+                .groups
+                .position(|g| g.name.as_deref() == Some(name) && (vpc.is_none() || g.vpc == vpc))
             {
                 if !name.starts_with("sg-") {
                     return Peer::Group(g);
@@ -397,15 +397,19 @@ impl<'a> Builder<'a> {
         let mut list: Vec<&ResourceInstance> = self.of_type("aws_network_acl").collect();
         list.extend(self.of_type("aws_default_network_acl"));
         for r in list {
-            let id = self.net.nacls.len();
+            let id = self.net.nacls.next_id();
             self.nacl_index.insert(r.address.clone(), id);
             let mut rules = Vec::new();
             let mut incomplete = None;
-            for (kind, egress) in [("ingress", false), ("egress", true)] {
+            for (kind, direction) in [
+                ("ingress", Direction::Ingress),
+                ("egress", Direction::Egress),
+            ] {
                 match nested(&r.body, kind) {
                     Ok(blocks) => {
                         for (body, span, uncertain) in blocks {
-                            let mut rule = self.nacl_rule(&body, egress, span, "rule_no", "action");
+                            let mut rule =
+                                self.nacl_rule(&body, direction, span, "rule_no", "action");
                             maybe_missing_nacl(&mut rule, uncertain);
                             rules.push(rule);
                         }
@@ -447,28 +451,29 @@ impl<'a> Builder<'a> {
                 .and_then(|(n, _)| self.nacl_index.get(n.address.as_ref()).copied());
             // `egress` defaults to false. When it is known only after apply, the rule may be
             // in either direction: it stands in both, matching addresses that are unknown.
-            let (directions, unsure): (&[bool], Option<Unknown>) = match attr(&r.body, "egress") {
-                None => (&[false], None),
-                Some(a) => match a.value.as_bool() {
-                    Some(e) if e => (&[true], None),
-                    Some(_) => (&[false], None),
-                    None => (
-                        &[false, true],
-                        Some(unknown_at(
-                            format!(
-                                "whether {} is an egress rule is known only after apply",
-                                r.address
-                            ),
-                            a.span,
-                        )),
-                    ),
-                },
-            };
+            let (directions, unsure): (&[Direction], Option<Unknown>) =
+                match attr(&r.body, "egress") {
+                    None => (&[Direction::Ingress], None),
+                    Some(a) => match a.value.as_bool() {
+                        Some(e) if e => (&[Direction::Egress], None),
+                        Some(_) => (&[Direction::Ingress], None),
+                        None => (
+                            &[Direction::Ingress, Direction::Egress],
+                            Some(unknown_at(
+                                format!(
+                                    "whether {} is an egress rule is known only after apply",
+                                    r.address
+                                ),
+                                a.span,
+                            )),
+                        ),
+                    },
+                };
             let rules: Vec<NaclRule> = directions
                 .iter()
-                .map(|&egress| {
+                .map(|&direction| {
                     let mut rule =
-                        self.nacl_rule(&r.body, egress, r.span, "rule_number", "rule_action");
+                        self.nacl_rule(&r.body, direction, r.span, "rule_number", "rule_action");
                     maybe_missing_nacl(&mut rule, r.uncertain.clone());
                     if let Some(u) = &unsure {
                         rule.cidr = Err(u.clone());
@@ -503,7 +508,7 @@ impl<'a> Builder<'a> {
             }
         }
         // Subnets with no explicit ACL use their VPC's default ACL, when Terraform manages it.
-        for s in 0..self.net.subnets.len() {
+        for s in self.net.subnets.ids() {
             if self.net.subnets[s].nacl.is_none() {
                 if let Some(v) = self.net.subnets[s].vpc {
                     self.net.subnets[s].nacl = self.net.vpcs[v].default_nacl;
@@ -515,7 +520,7 @@ impl<'a> Builder<'a> {
     fn nacl_rule(
         &mut self,
         body: &EvalBody,
-        egress: bool,
+        direction: Direction,
         span: Span,
         number_field: &str,
         action: &str,
@@ -547,7 +552,7 @@ impl<'a> Builder<'a> {
         };
         NaclRule {
             number,
-            egress,
+            direction,
             allow: allow.unwrap_or(false),
             protocol,
             cidr,

@@ -5,10 +5,12 @@
 
 mod build;
 mod filters;
+mod ids;
 mod routes;
 mod targets;
 
 pub use build::build;
+pub use ids::{GroupId, Id, LbId, NaclId, SubnetId, Table, VpcId};
 
 use crate::algebra::addrs::AddrSet;
 use crate::algebra::ports::PortSet;
@@ -20,21 +22,16 @@ use std::sync::Arc;
 /// A value the model needs, or why it cannot be known before apply.
 pub type Known<T> = Result<T, Unknown>;
 
-pub type VpcId = usize;
-pub type SubnetId = usize;
-pub type GroupId = usize;
-pub type NaclId = usize;
-
 /// The CIDR of every default VPC.
 pub const DEFAULT_VPC_CIDR: &str = "172.31.0.0/16";
 
 #[derive(Debug, Default)]
 pub struct Network {
-    pub vpcs: Vec<Vpc>,
-    pub subnets: Vec<Subnet>,
-    pub groups: Vec<SecurityGroup>,
-    pub nacls: Vec<Nacl>,
-    pub lbs: Vec<LoadBalancer>,
+    pub vpcs: Table<VpcId, Vpc>,
+    pub subnets: Table<SubnetId, Subnet>,
+    pub groups: Table<GroupId, SecurityGroup>,
+    pub nacls: Table<NaclId, Nacl>,
+    pub lbs: Table<LbId, LoadBalancer>,
 }
 
 #[derive(Debug)]
@@ -63,7 +60,7 @@ pub struct Subnet {
     pub public: Option<bool>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Direction {
     Ingress,
     Egress,
@@ -88,7 +85,7 @@ pub enum Peer {
     /// An IPv6 range: never satisfies a Classic LB requirement.
     Ipv6,
     /// The load balancer's source security group (`aws_elb.x.source_security_group_id`).
-    LbSourceGroup(usize),
+    LbSourceGroup(LbId),
     /// A prefix list, a group outside the configuration, or an unknown value.
     Unknown(Unknown),
 }
@@ -128,7 +125,7 @@ pub struct SecurityGroup {
 #[derive(Debug, Clone)]
 pub struct NaclRule {
     pub number: i64,
-    pub egress: bool,
+    pub direction: Direction,
     pub allow: bool,
     pub protocol: Known<Protocol>,
     pub cidr: Known<Option<AddrSet>>,

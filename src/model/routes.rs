@@ -122,7 +122,7 @@ impl<'a> Builder<'a> {
                 .unwrap_or(Internet::Unknown);
             explicit.insert(subnet, table);
         }
-        for s in 0..self.net.subnets.len() {
+        for s in self.net.subnets.ids() {
             let sub = &self.net.subnets[s];
             let internet = match explicit.get(&s) {
                 Some(i) => *i,

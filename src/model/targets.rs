@@ -3,7 +3,9 @@
 //! Auto Scaling groups with launch configurations or templates, `aws_autoscaling_attachment`).
 
 use super::build::{as_unknown, attr, elements, unknown_at, Builder};
-use super::{Groups, HealthCheck, Known, Listener, LoadBalancer, Placement, Target, VpcId};
+use super::{
+    Groups, HealthCheck, Id, Known, LbId, Listener, LoadBalancer, Placement, Target, VpcId,
+};
 use crate::diagnostic::codes::TF004;
 use crate::eval::Unknown;
 use crate::eval::{EvalBody, ResourceInstance, Value};
@@ -32,7 +34,7 @@ impl<'a> Builder<'a> {
     pub(super) fn index_lbs(&mut self) {
         let lbs: Vec<&ResourceInstance> = self.of_type("aws_elb").collect();
         for (i, r) in lbs.into_iter().enumerate() {
-            self.lb_index.insert(r.address.clone(), i);
+            self.lb_index.insert(r.address.clone(), LbId::from_index(i));
         }
     }
 
@@ -51,7 +53,6 @@ impl<'a> Builder<'a> {
                 let name = v.as_str()?;
                 self.net
                     .groups
-                    .iter()
                     .position(|g| g.name.as_deref() == Some(name))
             });
             match found {
@@ -96,7 +97,7 @@ impl<'a> Builder<'a> {
     fn vpc_of_placement(&self, p: &Placement) -> Option<VpcId> {
         match p {
             Placement::Subnets(ids) => ids.iter().find_map(|s| self.net.subnets[*s].vpc),
-            Placement::DefaultVpc => self.net.vpcs.iter().position(|v| v.is_default),
+            Placement::DefaultVpc => self.net.vpcs.position(|v| v.is_default),
             Placement::Unknown(_) => None,
         }
     }
@@ -145,7 +146,7 @@ impl<'a> Builder<'a> {
     fn default_groups(&mut self, placement: &Placement, owner: Span) -> Groups {
         match placement {
             Placement::DefaultVpc => {
-                let vpc = self.net.vpcs.iter().position(|v| v.is_default);
+                let vpc = self.net.vpcs.position(|v| v.is_default);
                 match vpc.and_then(|v| self.net.vpcs[v].default_group) {
                     Some(g) => Groups::Known(vec![g]),
                     None => Groups::Known(vec![self.synthetic_default_group(None)]),
@@ -289,16 +290,17 @@ impl<'a> Builder<'a> {
     }
 
     /// The LB a reference or name value designates.
-    fn lb_ref(&self, v: &Value) -> Option<usize> {
+    fn lb_ref(&self, v: &Value) -> Option<LbId> {
         if let Some((r, _)) = self.reference(v) {
             return self.lb_index.get(r.address.as_ref()).copied();
         }
         let name = v.as_str()?;
         self.of_type("aws_elb")
             .position(|r| attr(&r.body, "name").and_then(|a| a.value.as_str()) == Some(name))
+            .map(LbId::from_index)
     }
 
-    fn add_target(&mut self, lb_id: usize, target: Known<Target>) {
+    fn add_target(&mut self, lb_id: LbId, target: Known<Target>) {
         let lb = &mut self.net.lbs[lb_id];
         match (&mut lb.targets, target) {
             (Ok(list), Ok(t)) => {
@@ -315,6 +317,7 @@ impl<'a> Builder<'a> {
     pub(super) fn targets(&mut self) {
         let lbs: Vec<&ResourceInstance> = self.of_type("aws_elb").collect();
         for (i, r) in lbs.into_iter().enumerate() {
+            let i = LbId::from_index(i);
             if let Some(a) = attr(&r.body, "instances") {
                 match as_unknown(&a.value, a.span) {
                     Some(u) => self.add_target(i, Err(u)),

@@ -62,7 +62,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                     let verdict = cx.nacl_verdicts.nacl_query(
                         net,
                         nacl,
-                        false,
+                        Direction::Ingress,
                         &clients,
                         &PortSet::single(port),
                     );

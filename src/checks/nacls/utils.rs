@@ -74,8 +74,9 @@ pub(super) fn evaluate(
     fallback: Span,
 ) -> Result<Option<Block>, Finding> {
     let net = cx.net;
-    let egress = direction == Direction::Egress;
-    let verdict = cx.nacl_verdicts.nacl_query(net, nacl, egress, peers, ports);
+    let verdict = cx
+        .nacl_verdicts
+        .nacl_query(net, nacl, direction, peers, ports);
     let blocked = match mode {
         Blocked::ForEvery => verdict.fully_denied_ports(),
         Blocked::ForAny => verdict.denied_ports(),
@@ -129,7 +130,7 @@ pub(super) fn evaluate(
     let primary = deny
         .map(|t| t.0)
         .or(partial.map(|t| t.0))
-        .unwrap_or_else(|| nacl_edit_span(net, nacl, egress));
+        .unwrap_or_else(|| nacl_edit_span(net, nacl, direction));
     Ok(Some(Block {
         ports: blocked,
         primary,
@@ -163,19 +164,20 @@ pub(super) fn why(net: &Network, nacl: NaclId, b: &Block) -> String {
 pub(super) fn fix(
     net: &Network,
     nacl: NaclId,
-    egress: bool,
+    direction: Direction,
     cidr: &AddrSet,
     ports: &PortSet,
     deny: Option<RuleTag>,
 ) -> String {
     let n = &net.nacls[nacl];
+    let egress = direction == Direction::Egress;
     let number = match deny {
         Some((_, d)) if d > 1 => d - 1,
         _ => {
             let max = n
                 .rules
                 .iter()
-                .filter(|r| r.egress == egress && r.number < 32767)
+                .filter(|r| r.direction == direction && r.number < 32767)
                 .map(|r| r.number)
                 .max()
                 .unwrap_or(0);
@@ -189,7 +191,7 @@ pub(super) fn fix(
     let cidr_text = covering_cidr(cidr);
     let name = slug(local_name(&n.address).rsplit('.').next().unwrap_or("acl"));
     if n.rules.iter().any(|r| r.inline) {
-        let kind = if egress { "egress" } else { "ingress" };
+        let kind = direction.as_str();
         let (rtype, rname) = resource_type_and_name(&n.address);
         return format!(
             "# inside resource \"{rtype}\" \"{rname}\"\n{kind} {{\n  rule_no    = {number}\n  action     = \"allow\"\n  protocol   = \"tcp\"\n  cidr_block = \"{cidr_text}\"\n  from_port  = {from}\n  to_port    = {to}\n}}"
@@ -232,17 +234,17 @@ pub(super) fn finding(
         cidr_label(cidr),
         net.nacls[nacl].address
     ))
-    .fix(fix(net, nacl, egress, cidr, &b.ports, b.deny));
+    .fix(fix(net, nacl, direction, cidr, &b.ports, b.deny));
     with_call_sites(f, lb)
 }
 
 /// Where a new rule of ACL `nacl` in one direction goes: beside the inline rules of that
 /// direction an override file supplies (they replace the ACL's own), else the ACL itself.
-fn nacl_edit_span(net: &Network, nacl: NaclId, egress: bool) -> Span {
+fn nacl_edit_span(net: &Network, nacl: NaclId, direction: Direction) -> Span {
     let n = &net.nacls[nacl];
     n.rules
         .iter()
-        .find(|r| r.inline && r.egress == egress && r.span.file != n.span.file)
+        .find(|r| r.inline && r.direction == direction && r.span.file != n.span.file)
         .map_or(n.span, |r| r.span)
 }
 

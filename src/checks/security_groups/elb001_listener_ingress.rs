@@ -9,7 +9,7 @@ use crate::checks::evidence::{
 };
 use crate::checks::fixes::{edit_span, sg_rule_fix, vpc_cidr_expr, PeerFix};
 use crate::diagnostic::Finding;
-use crate::model::{Direction, Groups};
+use crate::model::{Direction, GroupId, Groups};
 
 crate::declare_rule! {
     /// ## What it checks
@@ -129,7 +129,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
 /// True when the groups admit every address on every listener port whose value is known.
 fn admits_everyone(
     net: &crate::model::Network,
-    ids: &[usize],
+    ids: &[GroupId],
     lb: &crate::model::LoadBalancer,
 ) -> bool {
     let flow = clients_peer(crate::algebra::addrs::AddrSet::all(), Cover::All, false);

@@ -10,7 +10,7 @@ use crate::checks::evidence::{
 };
 use crate::checks::fixes::{edit_span, peer_fix, sg_rule_fix, vpc_cidr_expr, PeerFix};
 use crate::diagnostic::{Finding, Rule};
-use crate::model::{Direction, Groups};
+use crate::model::{Direction, GroupId, Groups, LbId};
 use rustc_hash::FxHashMap as HashMap;
 
 /// Which ports the LB sends to its targets a rule is about.
@@ -32,7 +32,7 @@ pub(super) fn lb_egress(
 ) {
     let net = cx.net;
     let instance = ports == PortKind::Instance;
-    let mut seen: Vec<(std::sync::Arc<str>, Option<Vec<usize>>, u16)> = Vec::new();
+    let mut seen: Vec<(std::sync::Arc<str>, Option<Vec<GroupId>>, u16)> = Vec::new();
     for lb in &net.lbs {
         let Groups::Known(ids) = &lb.groups else {
             continue;
@@ -53,7 +53,7 @@ pub(super) fn lb_egress(
                 if !ans.blocked(&required).is_empty() {
                     let key = (
                         lb.address.clone(),
-                        known_groups(&t.groups).map(<[usize]>::to_vec),
+                        known_groups(&t.groups).map(<[GroupId]>::to_vec),
                         needed.port,
                     );
                     if seen.contains(&key) {
@@ -103,8 +103,8 @@ pub(super) fn instance_ingress(
 ) {
     let net = cx.net;
     let instance = ports == PortKind::Instance;
-    let mut seen: Vec<(Vec<usize>, usize, u16)> = Vec::new();
-    for (li, lb) in net.lbs.iter().enumerate() {
+    let mut seen: Vec<(Vec<GroupId>, LbId, u16)> = Vec::new();
+    for (li, lb) in net.lbs.enumerate() {
         if instance {
             out.extend(unknown_listener_ports(lb, "instance_port"));
         }
@@ -124,7 +124,7 @@ pub(super) fn instance_ingress(
         let flow = lb_peer(net, li);
         let needed_ports = needed_ports(lb);
         // Targets usually share their groups: ask once per set of groups and port.
-        let mut answers: HashMap<(&[usize], u16), SgAnswer> = HashMap::default();
+        let mut answers: HashMap<(&[GroupId], u16), SgAnswer> = HashMap::default();
         for t in targets {
             let ids = match &t.groups {
                 Groups::Known(ids) => ids,
