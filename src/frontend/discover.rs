@@ -4,7 +4,7 @@ use super::early::{self, ModuleCache};
 use super::read::{parse_hcl_text, read_file, read_source, Limits};
 use super::{json, overrides, ModuleDir};
 use crate::diagnostic::Finding;
-use crate::source::{FileId, FileSet, Snippets, SourceFile, SourceTable};
+use crate::source::{FileId, FileSet, Snippets, SourceFile, SourceTable, MARKER};
 use crate::syntax::{Body, ExprKind};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -535,7 +535,7 @@ fn unload_unreferenced<'a>(
         }
     }
     for (file, referenced) in files.iter_mut().zip(referenced) {
-        if !referenced && !file.text.contains(crate::suppress::MARKER) {
+        if !referenced && !file.text.contains(MARKER) {
             file.unload();
         }
     }
