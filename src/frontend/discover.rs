@@ -1,10 +1,12 @@
 //! Finding module directories under the given paths, parsing them, and deciding which are roots.
 
 use super::early::{self, ModuleCache};
+use super::plan::{file_name, is_override_path, is_tf, is_tfvars, plan_dir, DirPlan};
+use super::project::ModuleDir;
 use super::read::{parse_hcl_text, read_file, read_source, Limits};
-use super::{json, overrides, ModuleDir};
+use super::{json, overrides};
 use crate::diagnostic::Finding;
-use crate::source::{FileId, FileSet, Snippets, SourceFile, SourceTable, MARKER};
+use crate::source::{FileId, FileSet, SourceFile, SourceTable, MARKER};
 use crate::syntax::{Body, ExprKind};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -12,50 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
-/// Everything read from the given paths.
-#[derive(Debug, Default)]
-pub struct Project {
-    /// The canonical scanned paths; nothing outside them is read.
-    pub scope: Vec<PathBuf>,
-    pub modules: BTreeMap<PathBuf, ModuleDir>,
-    pub roots: Vec<PathBuf>,
-    pub findings: Vec<Finding>,
-    /// Findings of the roots checked as soon as they were parsed ([`discover_with`]).
-    pub early: BTreeMap<PathBuf, Vec<Finding>>,
-}
-
-/// A check run on a directory as soon as it is parsed, when everything it needs is at hand (it
-/// calls no module, or only local modules of the walk): it gets a project holding that
-/// directory as its root and those modules, and the text of their files.
-pub type EarlyCheck<'a> = dyn Fn(&Project, &dyn Snippets) -> Vec<Finding> + Sync + 'a;
-
-impl Project {
-    /// True when `path` lies inside one of the scanned paths.
-    pub fn in_scope(&self, path: &Path) -> bool {
-        self.scope.iter().any(|s| path.starts_with(s))
-    }
-}
-
-/// `.tf` and `.tf.json` files, override files included.
-fn is_tf(name: &str) -> bool {
-    name.ends_with(".tf") || name.ends_with(".tf.json")
-}
-
-fn is_override_path(path: &Path) -> bool {
-    overrides::is_override(&file_name(path))
-}
-
-/// Variable files Terraform reads for a root: `terraform.tfvars` and `*.auto.tfvars`, and
-/// their JSON forms.
-fn is_tfvars(name: &str) -> bool {
-    matches!(name, "terraform.tfvars" | "terraform.tfvars.json")
-        || name.ends_with(".auto.tfvars")
-        || name.ends_with(".auto.tfvars.json")
-}
-
-fn file_name(path: &Path) -> std::borrow::Cow<'_, str> {
-    path.file_name().unwrap_or_default().to_string_lossy()
-}
+pub use super::project::{EarlyCheck, Project};
 
 /// The variable files of a directory that was not walked.
 fn tfvars_in(dir: &Path) -> Vec<PathBuf> {
@@ -368,47 +327,6 @@ pub fn load_dir(
     )
     .pop()
     .unwrap_or_default()
-}
-
-/// The files of one directory to read, in the order they are added to the source table.
-pub(super) struct DirPlan {
-    pub(super) dir: PathBuf,
-    /// Primary `.tf` and `.tf.json` files, sorted.
-    files: Vec<PathBuf>,
-    /// Override files (`override.tf`, `*_override.tf`, …), sorted: merged after the others.
-    overrides: Vec<PathBuf>,
-    /// `terraform.tfvars[.json]`, then `*.auto.tfvars[.json]` in lexical order.
-    tfvars: Vec<PathBuf>,
-}
-
-impl DirPlan {
-    /// Every file, in the order its ids are handed out: files, overrides, then tfvars.
-    fn paths(&self) -> impl Iterator<Item = &PathBuf> {
-        self.files.iter().chain(&self.overrides).chain(&self.tfvars)
-    }
-}
-
-/// Sorts a directory's files into primary files, override files and variable files, each in
-/// the order Terraform reads them.
-fn plan_dir(dir: PathBuf, mut files: Vec<PathBuf>) -> DirPlan {
-    files.sort();
-    files.dedup();
-    let (tfvars, files): (Vec<PathBuf>, Vec<PathBuf>) =
-        files.into_iter().partition(|p| is_tfvars(&file_name(p)));
-    let (overrides, files): (Vec<PathBuf>, Vec<PathBuf>) =
-        files.into_iter().partition(|p| is_override_path(p));
-    // `terraform.tfvars`, then `terraform.tfvars.json`, then `*.auto.tfvars[.json]` by name.
-    let (mut tfvars, autos): (Vec<PathBuf>, Vec<PathBuf>) = tfvars
-        .into_iter()
-        .partition(|p| matches!(&*file_name(p), "terraform.tfvars" | "terraform.tfvars.json"));
-    tfvars.sort_by_key(|p| file_name(p).len());
-    tfvars.extend(autos);
-    DirPlan {
-        dir,
-        files,
-        overrides,
-        tfvars,
-    }
 }
 
 /// Reads and parses many directories on the current rayon pool.

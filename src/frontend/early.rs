@@ -10,8 +10,8 @@
 //! them twice costs little, while keeping every root's syntax until the whole tree was parsed
 //! cost memory in proportion to the tree.
 
-use super::discover::DirPlan;
-use super::ModuleDir;
+use super::plan::DirPlan;
+use super::project::ModuleDir;
 use crate::source::{FileSet, SourceFile};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
