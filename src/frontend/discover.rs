@@ -1,9 +1,10 @@
 //! Finding module directories under the given paths, parsing them, and deciding which are roots.
 
 use super::early::{self, ModuleCache};
-use super::plan::{file_name, is_override_path, is_tf, is_tfvars, plan_dir, DirPlan};
+use super::plan::{is_override_path, is_tf, plan_dir, DirPlan};
 use super::project::ModuleDir;
 use super::read::{parse_hcl_text, read_file, read_source, Limits};
+use super::walk::{walk, Walked};
 use super::{json, overrides};
 use crate::diagnostic::Finding;
 use crate::source::{FileId, FileSet, SourceFile, SourceTable, MARKER};
@@ -15,17 +16,6 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 pub use super::project::{EarlyCheck, Project};
-
-/// The variable files of a directory that was not walked.
-fn tfvars_in(dir: &Path) -> Vec<PathBuf> {
-    let Ok(read) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    read.filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| is_tfvars(&file_name(p)))
-        .collect()
-}
 
 /// Lexically normalises `a/b/../c` to `a/c` (no file system access).
 pub fn normalize(path: &Path) -> PathBuf {
@@ -73,100 +63,12 @@ pub fn discover_with(
     early: Option<&EarlyCheck>,
 ) -> Project {
     let mut project = Project::default();
-    // Each directory's `.tf`, `.tf.json` and tfvars files, as the walk finds them.
-    let mut dirs = DirFiles::default();
-    // Directories that have a `.terraform` directory (only those can list installed modules).
-    let terraform_dirs = std::sync::Arc::new(std::sync::Mutex::new(BTreeSet::new()));
-    let mut initialised: BTreeSet<PathBuf> = BTreeSet::new();
-    for path in paths {
-        let abs = match std::fs::canonicalize(path) {
-            Ok(p) => p,
-            Err(e) => {
-                let id = sources.add(path.clone(), String::new());
-                project.findings.push(Finding::new(
-                    "TF001",
-                    crate::diagnostic::Severity::Error,
-                    crate::source::Span::new(id, 0, 0),
-                    format!("cannot read path: {e}"),
-                ));
-                continue;
-            }
-        };
-        project.scope.push(abs.clone());
-        if abs.is_file() {
-            if let Some(parent) = abs.parent() {
-                dirs.add(parent, abs.clone());
-                // A file named on the command line: its directory was not walked.
-                for tfvars in tfvars_in(parent) {
-                    dirs.add(parent, tfvars);
-                }
-                initialised.insert(parent.to_path_buf());
-            }
-            continue;
-        }
-        let seen_terraform = std::sync::Arc::clone(&terraform_dirs);
-        let walker = ignore::WalkBuilder::new(&abs)
-            .standard_filters(false)
-            .follow_links(true)
-            .sort_by_file_name(|a, b| a.cmp(b))
-            .filter_entry(move |e| {
-                let name = e.file_name().to_string_lossy();
-                let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-                if is_dir && name == ".terraform" {
-                    if let Some(parent) = e.path().parent() {
-                        let mut seen = seen_terraform.lock().unwrap_or_else(|e| e.into_inner());
-                        seen.insert(parent.to_path_buf());
-                    }
-                }
-                !(is_dir && (name == ".terraform" || name == ".git"))
-            })
-            .build();
-        for entry in walker {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    // Symlink loops, unreadable directories and broken links: report, keep
-                    // going. A broken link to a file Terraform would not read (a `.yml`
-                    // vendored from elsewhere) is none of our business.
-                    let path = error_path(&e);
-                    if path.is_some_and(|(p, is_loop)| !is_loop && !could_be_terraform(p)) {
-                        continue;
-                    }
-                    let at = path.map_or_else(|| abs.clone(), |(p, _)| p.to_path_buf());
-                    let id = sources.add(at, String::new());
-                    project.findings.push(Finding::new(
-                        "TF001",
-                        crate::diagnostic::Severity::Error,
-                        crate::source::Span::new(id, 0, 0),
-                        format!("cannot read directory entry: {}", loop_message(&e)),
-                    ));
-                    continue;
-                }
-            };
-            let is_file = entry.file_type().is_some_and(|t| t.is_file());
-            let name = entry.file_name().to_string_lossy();
-            // Variable files are not subject to exclusion: they belong to their directory. Terraform
-            // reads them whatever they are, so a FIFO, device or directory with such a name is
-            // kept, to be refused with a message when it is read.
-            if (is_file && is_tf(&name) && !excluded(entry.path()))
-                || (is_tfvars(&name) && entry.depth() > 0)
-            {
-                if let Some(parent) = entry.path().parent() {
-                    dirs.add(parent, entry.path().to_path_buf());
-                }
-            }
-        }
-    }
-    // A directory with variable files but no Terraform files is not a module.
-    let dirs: Vec<(PathBuf, Vec<PathBuf>)> = dirs
-        .into_sorted()
-        .into_iter()
-        .filter(|(_, files)| files.iter().any(|f| is_tf(&file_name(f))))
-        .collect();
-    initialised.extend(std::mem::take(
-        &mut *terraform_dirs.lock().unwrap_or_else(|e| e.into_inner()),
-    ));
-    let scope = project.scope.clone();
+    let Walked {
+        scope,
+        dirs,
+        initialised,
+    } = walk(paths, sources, excluded, &mut project.findings);
+    project.scope = scope.clone();
     let early = early.map(|check| Early {
         check,
         scope: scope.as_slice(),
@@ -193,43 +95,6 @@ pub fn discover_with(
     }
     restore_evicted(&mut project, sources, limits, parsed);
     project
-}
-
-/// The files the walk found, grouped by directory.
-///
-/// The walk runs on one thread before anything is parsed, so it is kept cheap: files of one
-/// directory mostly come one after another and are matched by their bytes, other directories
-/// are found through a hash map, and the directories are put in path order once at the end
-/// (an ordered map compared paths component by component on every insertion).
-#[derive(Default)]
-struct DirFiles {
-    dirs: Vec<(PathBuf, Vec<PathBuf>)>,
-    index: FxHashMap<PathBuf, usize>,
-    last: Option<usize>,
-}
-
-impl DirFiles {
-    fn add(&mut self, dir: &Path, file: PathBuf) {
-        let i = match self.last {
-            Some(i) if self.dirs[i].0.as_os_str() == dir.as_os_str() => i,
-            _ => match self.index.get(dir) {
-                Some(&i) => i,
-                None => {
-                    self.dirs.push((dir.to_path_buf(), Vec::new()));
-                    self.index.insert(dir.to_path_buf(), self.dirs.len() - 1);
-                    self.dirs.len() - 1
-                }
-            },
-        };
-        self.last = Some(i);
-        self.dirs[i].1.push(file);
-    }
-
-    /// The directories in path order, each with its files in the order found.
-    fn into_sorted(mut self) -> Vec<(PathBuf, Vec<PathBuf>)> {
-        self.dirs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        self.dirs
-    }
 }
 
 /// Parses again, from the source table, every evicted directory that is not a root after all
@@ -278,36 +143,6 @@ fn restore_evicted(
             }
         }
         module.body = Arc::new(merge_module(primary, over, &mut Vec::new()));
-    }
-}
-
-/// The path a walk error is about, if it names one, and whether it is a symbolic link loop.
-fn error_path(e: &ignore::Error) -> Option<(&Path, bool)> {
-    match e {
-        ignore::Error::WithPath { path, err } => {
-            Some((path, error_path(err).is_some_and(|(_, is_loop)| is_loop)))
-        }
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-            error_path(err)
-        }
-        ignore::Error::Loop { child, .. } => Some((child, true)),
-        _ => None,
-    }
-}
-
-/// Whether an entry that could not be read might matter to Terraform: a `.tf`, `.tf.json` or
-/// variable file, or a name without an extension, which may be a directory.
-fn could_be_terraform(path: &Path) -> bool {
-    let name = file_name(path);
-    is_tf(&name) || is_tfvars(&name) || path.extension().is_none()
-}
-
-fn loop_message(e: &ignore::Error) -> String {
-    let s = e.to_string();
-    if s.contains("loop") {
-        format!("{s} (a symbolic link loop; the loop was not followed)")
-    } else {
-        s
     }
 }
 

@@ -12,6 +12,7 @@ mod overrides;
 mod plan;
 mod project;
 mod read;
+mod walk;
 pub use discover::{is_local_source, normalize};
 
 pub use discover::{discover, discover_with};
