@@ -4,35 +4,20 @@ use super::early::{self, ModuleCache};
 use super::plan::{is_override_path, is_tf, plan_dir, DirPlan};
 use super::project::ModuleDir;
 use super::read::{parse_hcl_text, read_file, read_source, Limits};
+use super::roots::{module_calls, pick_roots};
 use super::walk::{walk, Walked};
 use super::{json, overrides};
 use crate::diagnostic::Finding;
 use crate::source::{FileId, FileSet, SourceFile, SourceTable, MARKER};
-use crate::syntax::{Body, ExprKind};
+use crate::syntax::Body;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Component, Path, PathBuf};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use super::project::{EarlyCheck, Project};
-
-/// Lexically normalises `a/b/../c` to `a/c` (no file system access).
-pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            Component::CurDir => {}
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
-}
+pub use super::roots::{is_local_source, normalize};
 
 /// Walks `paths`, reads and parses every module directory, and picks the roots.
 pub fn discover(
@@ -492,88 +477,6 @@ fn merge_all(bodies: Vec<Body>) -> Body {
 fn merge(into: &mut Body, body: Body) {
     into.attributes.extend(body.attributes);
     into.blocks.extend(body.blocks);
-}
-
-/// The literal `source` of each `module` block of a body.
-pub fn module_sources(body: &Body) -> Vec<(String, String)> {
-    body.blocks_of("module")
-        .filter_map(|b| {
-            let name = b.labels.first()?.to_string();
-            let attr = b.body.attribute("source")?;
-            match &attr.expr.kind {
-                ExprKind::String(s) => Some((name, s.clone())),
-                _ => None,
-            }
-        })
-        .collect()
-}
-
-/// True for `./x` and `../x` sources, which Terraform reads from disk.
-pub fn is_local_source(source: &str) -> bool {
-    source.starts_with("./") || source.starts_with("../") || source == "." || source == ".."
-}
-
-/// The directories the module blocks of `body` (the module in `dir`) name through a local
-/// `source`, normalised, and whether one names a source that is not local.
-fn module_calls(dir: &Path, body: &Body) -> (Vec<PathBuf>, bool) {
-    let mut calls = Vec::new();
-    let mut remote = false;
-    for (_, source) in module_sources(body) {
-        if is_local_source(&source) {
-            calls.push(normalize(&dir.join(&source)));
-        } else {
-            remote = true;
-        }
-    }
-    (calls, remote)
-}
-
-fn pick_roots(modules: &BTreeMap<PathBuf, ModuleDir>) -> Vec<PathBuf> {
-    // Hash sets and an index by path: ordered sets compared paths component by component, which
-    // cost milliseconds on large trees in this single-threaded step.
-    let by_dir: FxHashMap<&Path, &ModuleDir> =
-        modules.iter().map(|(d, m)| (d.as_path(), m)).collect();
-    let calls =
-        |dir: &Path| -> Vec<PathBuf> { by_dir.get(dir).map_or_else(Vec::new, |m| m.calls.clone()) };
-    let mut called: FxHashSet<PathBuf> = FxHashSet::default();
-    for dir in modules.keys() {
-        for target in calls(dir) {
-            if &target != dir {
-                called.insert(target);
-            }
-        }
-    }
-    let mut roots: Vec<PathBuf> = modules
-        .keys()
-        .filter(|d| !called.contains(*d))
-        .cloned()
-        .collect();
-    // Modules only reachable through a cycle of calls have no caller outside the cycle: check
-    // them as roots so that the cycle is reported rather than silently skipped.
-    let mut reached: FxHashSet<PathBuf> = FxHashSet::default();
-    let mut stack = roots.clone();
-    while let Some(d) = stack.pop() {
-        if !reached.insert(d.clone()) {
-            continue;
-        }
-        stack.extend(calls(&d));
-    }
-    for d in modules.keys() {
-        if !reached.contains(d) {
-            roots.push(d.clone());
-            reached.insert(d.clone());
-            let mut stack = vec![d.clone()];
-            while let Some(x) = stack.pop() {
-                for t in calls(&x) {
-                    if reached.insert(t.clone()) {
-                        stack.push(t);
-                    }
-                }
-            }
-        }
-    }
-    roots.sort();
-    roots
 }
 
 /// Reads `.terraform/modules/modules.json` of a root and loads the remote modules it lists.

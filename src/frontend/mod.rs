@@ -12,9 +12,10 @@ mod overrides;
 mod plan;
 mod project;
 mod read;
+mod roots;
 mod walk;
-pub use discover::{is_local_source, normalize};
 
 pub use discover::{discover, discover_with};
 pub use project::{EarlyCheck, ModuleDir, Project};
 pub use read::{parse_hcl, read_bounded, read_source, Limits};
+pub use roots::{is_local_source, normalize};
