@@ -1,12 +1,12 @@
 //! Finding module directories under the given paths, parsing them, and deciding which are roots.
 
 use super::early::{self, ModuleCache};
+use super::overrides::merge_module;
 use super::plan::{is_override_path, is_tf, plan_dir, DirPlan};
 use super::project::ModuleDir;
-use super::read::{parse_hcl_text, read_file, read_source, Limits};
+use super::read::{parse_text, read_file, Limits};
 use super::roots::{module_calls, pick_roots};
 use super::walk::{walk, Walked};
-use super::{json, overrides};
 use crate::diagnostic::Finding;
 use crate::source::{FileId, FileSet, SourceFile, SourceTable, MARKER};
 use crate::syntax::Body;
@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use super::project::{EarlyCheck, Project};
+pub use super::read::parse_file;
 pub use super::roots::{is_local_source, normalize};
 
 /// Walks `paths`, reads and parses every module directory, and picks the roots.
@@ -416,67 +417,6 @@ fn load_plan(
         findings,
         early: early_findings,
     }
-}
-
-/// Parses the text of file `id`, read from `path`: JSON syntax for `.json` names, else HCL.
-fn parse_text(path: &Path, id: FileId, text: &str) -> Result<Body, Finding> {
-    if path.to_string_lossy().ends_with(".json") {
-        json::parse_json_text(id, text)
-    } else {
-        parse_hcl_text(id, text)
-    }
-}
-
-/// Reads and parses one `.tf`, `.tf.json`, `.tfvars` or `.tfvars.json` file.
-pub fn parse_file(
-    file: &Path,
-    sources: &mut SourceTable,
-    limits: &Limits,
-    findings: &mut Vec<Finding>,
-) -> Option<Body> {
-    let id = match read_source(file, sources, limits) {
-        Ok(id) => id,
-        Err(f) => {
-            findings.push(f);
-            return None;
-        }
-    };
-    match parse_text(file, id, &sources.get(id).text) {
-        Ok(body) => Some(body),
-        Err(f) => {
-            findings.push(f);
-            None
-        }
-    }
-}
-
-/// A module's body: its primary files merged, then its override files applied in order.
-fn merge_module(primary: Vec<Body>, over: Vec<Body>, findings: &mut Vec<Finding>) -> Body {
-    let mut body = merge_all(primary);
-    for o in over {
-        overrides::apply(&mut body, o, findings);
-    }
-    body
-}
-
-/// The bodies of a directory's files as one body, in file order, allocated once.
-fn merge_all(bodies: Vec<Body>) -> Body {
-    if bodies.len() == 1 {
-        return bodies.into_iter().next().unwrap_or_default();
-    }
-    let mut out = Body {
-        attributes: Vec::with_capacity(bodies.iter().map(|b| b.attributes.len()).sum()),
-        blocks: Vec::with_capacity(bodies.iter().map(|b| b.blocks.len()).sum()),
-    };
-    for body in bodies {
-        merge(&mut out, body);
-    }
-    out
-}
-
-fn merge(into: &mut Body, body: Body) {
-    into.attributes.extend(body.attributes);
-    into.blocks.extend(body.blocks);
 }
 
 /// Reads `.terraform/modules/modules.json` of a root and loads the remote modules it lists.

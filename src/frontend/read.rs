@@ -1,6 +1,8 @@
-//! Reading one file safely (size limit, binary and encoding checks) and parsing it with
-//! `hcl-edit`, turning every failure into a located TF001 finding.
+//! Reading one file safely (size limit, binary and encoding checks) and parsing it (native
+//! syntax with `hcl-edit`, JSON syntax for `.json` names), turning every failure into a located
+//! TF001 finding.
 
+use super::json;
 use super::lower::Lowerer;
 use crate::diagnostic::{Finding, Severity};
 use crate::source::{FileId, SourceFile, SourceTable, Span};
@@ -127,6 +129,38 @@ fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
 #[cfg(not(unix))]
 fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
     std::fs::File::open(path)
+}
+
+/// Parses the text of file `id`, read from `path`: JSON syntax for `.json` names, else HCL.
+pub(super) fn parse_text(path: &Path, id: FileId, text: &str) -> Result<Body, Finding> {
+    if path.to_string_lossy().ends_with(".json") {
+        json::parse_json_text(id, text)
+    } else {
+        parse_hcl_text(id, text)
+    }
+}
+
+/// Reads and parses one `.tf`, `.tf.json`, `.tfvars` or `.tfvars.json` file.
+pub fn parse_file(
+    file: &Path,
+    sources: &mut SourceTable,
+    limits: &Limits,
+    findings: &mut Vec<Finding>,
+) -> Option<Body> {
+    let id = match read_source(file, sources, limits) {
+        Ok(id) => id,
+        Err(f) => {
+            findings.push(f);
+            return None;
+        }
+    };
+    match parse_text(file, id, &sources.get(id).text) {
+        Ok(body) => Some(body),
+        Err(f) => {
+            findings.push(f);
+            None
+        }
+    }
 }
 
 /// Parses native HCL text of a file already in the source table.
