@@ -6,12 +6,15 @@
 
 pub mod discover;
 mod early;
+mod installed;
 pub mod json;
+mod load;
 pub mod lower;
 mod overrides;
 mod plan;
 mod project;
 mod read;
+mod restore;
 mod roots;
 mod walk;
 
