@@ -5,7 +5,7 @@
 use super::lower::Lowerer;
 use crate::diagnostic::{Finding, Severity};
 use crate::source::{FileId, SourceTable, Span};
-use crate::syntax::*;
+use crate::syntax::{Attribute, Block, Body, Expr, ExprKind, ObjectKey, TemplatePart};
 
 /// A JSON value with its byte range.
 #[derive(Debug, Clone)]

@@ -2,7 +2,10 @@
 //! [`Span`]s of one file.
 
 use crate::source::{FileId, Span};
-use crate::syntax::*;
+use crate::syntax::{
+    Attribute, BinaryOp, Block, Body, Expr, ExprKind, ForExpr, ObjectKey, TemplatePart, Traverser,
+    UnaryOp,
+};
 use hcl_edit::expr::{self as he, Expression};
 use hcl_edit::structure::{self as hs, Structure};
 use hcl_edit::template as ht;
