@@ -66,3 +66,62 @@ pub(super) fn plan_dir(dir: PathBuf, mut files: Vec<PathBuf>) -> DirPlan {
         tfvars,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_read_in_terraform_s_order() {
+        let dir = PathBuf::from("/r/d");
+        let names = [
+            "b.tf",
+            "override.tf",
+            "a.tf.json",
+            "x.auto.tfvars",
+            "terraform.tfvars.json",
+            "a_override.tf",
+            "terraform.tfvars",
+            "a.auto.tfvars.json",
+            "a.tf",
+            "a.tf",
+        ];
+        let plan = plan_dir(dir.clone(), names.iter().map(|n| dir.join(n)).collect());
+        let names = |paths: &[PathBuf]| -> Vec<String> {
+            paths.iter().map(|p| file_name(p).into_owned()).collect()
+        };
+        // Primary files by name (once each), then override files by name, then
+        // `terraform.tfvars`, `terraform.tfvars.json` and the `*.auto.tfvars[.json]` files by
+        // name.
+        assert_eq!(names(&plan.files), ["a.tf", "a.tf.json", "b.tf"]);
+        assert_eq!(names(&plan.overrides), ["a_override.tf", "override.tf"]);
+        assert_eq!(
+            names(&plan.tfvars),
+            [
+                "terraform.tfvars",
+                "terraform.tfvars.json",
+                "a.auto.tfvars.json",
+                "x.auto.tfvars",
+            ]
+        );
+        let order: Vec<PathBuf> = plan.paths().cloned().collect();
+        let expected: Vec<PathBuf> = plan
+            .files
+            .iter()
+            .chain(&plan.overrides)
+            .chain(&plan.tfvars)
+            .cloned()
+            .collect();
+        assert_eq!(order, expected);
+    }
+
+    #[test]
+    fn terraform_and_variable_file_names() {
+        assert!(is_tf("main.tf") && is_tf("main.tf.json") && is_tf("override.tf"));
+        assert!(!is_tf("terraform.tfvars") && !is_tf("main.tf.bak"));
+        assert!(is_tfvars("terraform.tfvars") && is_tfvars("terraform.tfvars.json"));
+        assert!(is_tfvars("prod.auto.tfvars") && is_tfvars("prod.auto.tfvars.json"));
+        // Other variable files are read only when named with --var-file.
+        assert!(!is_tfvars("prod.tfvars"));
+    }
+}

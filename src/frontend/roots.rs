@@ -110,3 +110,89 @@ pub(super) fn pick_roots(modules: &BTreeMap<PathBuf, ModuleDir>) -> Vec<PathBuf>
     roots.sort();
     roots
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frontend::read::parse_hcl_text;
+    use crate::source::FileId;
+
+    #[test]
+    fn normalising_resolves_dots_without_the_file_system() {
+        assert_eq!(normalize(Path::new("a/b/../c")), PathBuf::from("a/c"));
+        assert_eq!(normalize(Path::new("./a/./b")), PathBuf::from("a/b"));
+        assert_eq!(normalize(Path::new("../x")), PathBuf::from("../x"));
+        assert_eq!(
+            normalize(Path::new("/r/stack/../modules/net")),
+            PathBuf::from("/r/modules/net")
+        );
+    }
+
+    #[test]
+    fn only_sources_starting_with_dot_slash_or_dot_dot_are_local() {
+        for local in ["./net", "../modules/net", ".", ".."] {
+            assert!(is_local_source(local), "{local}");
+        }
+        // Terraform reads a bare path as a registry address.
+        for remote in [
+            "modules/net",
+            "hashicorp/consul/aws",
+            "git::https://example.com/net.git",
+            "github.com/org/net",
+        ] {
+            assert!(!is_local_source(remote), "{remote}");
+        }
+    }
+
+    #[test]
+    fn a_module_calls_the_directories_of_its_local_sources() {
+        let text = r#"
+module "net" {
+  source = "../modules/net"
+}
+module "vpc" {
+  source = "terraform-aws-modules/vpc/aws"
+}
+"#;
+        let body = parse_hcl_text(FileId(0), text).unwrap();
+        let (calls, remote) = module_calls(Path::new("/r/stack"), &body);
+        assert_eq!(calls, vec![PathBuf::from("/r/modules/net")]);
+        assert!(remote);
+        let local_only = parse_hcl_text(FileId(0), "module \"a\" {\n  source = \"./a\"\n}\n");
+        let (calls, remote) = module_calls(Path::new("/r/s"), &local_only.unwrap());
+        assert_eq!(calls, vec![PathBuf::from("/r/s/a")]);
+        assert!(!remote);
+    }
+
+    #[test]
+    fn roots_are_the_directories_no_other_module_calls() {
+        let module = |dir: &str, calls: &[&str]| {
+            let m = ModuleDir {
+                dir: PathBuf::from(dir),
+                calls: calls.iter().map(PathBuf::from).collect(),
+                ..ModuleDir::default()
+            };
+            (m.dir.clone(), m)
+        };
+        let modules: BTreeMap<PathBuf, ModuleDir> = [
+            module("/r/a", &["/r/m"]),
+            module("/r/b", &["/r/m"]),
+            module("/r/m", &[]),
+            // Calling itself does not make a directory a module of someone else.
+            module("/r/self", &["/r/self"]),
+            // A call to a directory outside the walk.
+            module("/r/x", &["/r/missing"]),
+            // A cycle nobody outside calls: its first directory is checked as a root, so that
+            // the cycle is reported.
+            module("/r/c1", &["/r/c2"]),
+            module("/r/c2", &["/r/c1"]),
+        ]
+        .into_iter()
+        .collect();
+        let roots: Vec<PathBuf> = ["/r/a", "/r/b", "/r/c1", "/r/self", "/r/x"]
+            .iter()
+            .map(PathBuf::from)
+            .collect();
+        assert_eq!(pick_roots(&modules), roots);
+    }
+}

@@ -210,3 +210,112 @@ fn loop_message(e: &ignore::Error) -> String {
         s
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Creates empty files under `root`.
+    fn touch(root: &Path, names: &[&str]) {
+        for name in names {
+            let path = root.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "").unwrap();
+        }
+    }
+
+    fn walk_all(paths: &[PathBuf], excluded: &dyn Fn(&Path) -> bool) -> (Walked, Vec<Finding>) {
+        let mut sources = SourceTable::new();
+        let mut findings = Vec::new();
+        let walked = walk(paths, &mut sources, excluded, &mut findings);
+        (walked, findings)
+    }
+
+    #[test]
+    fn terraform_and_git_directories_are_not_entered_and_initialised_ones_are_noted() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().canonicalize().unwrap();
+        touch(
+            &root,
+            &[
+                "stack/main.tf",
+                "stack/.terraform/modules/vpc/main.tf",
+                "stack/.git/hooks/x.tf",
+                "modules/net/main.tf",
+                "modules/net/terraform.tfvars",
+                "vars-only/terraform.tfvars",
+                "docs/readme.md",
+            ],
+        );
+        let (walked, findings) = walk_all(std::slice::from_ref(&root), &|_| false);
+        assert!(findings.is_empty());
+        assert_eq!(walked.scope, vec![root.clone()]);
+        // In path order; a directory with variable files only is not a module.
+        assert_eq!(
+            walked.dirs,
+            vec![
+                (
+                    root.join("modules/net"),
+                    vec![
+                        root.join("modules/net/main.tf"),
+                        root.join("modules/net/terraform.tfvars"),
+                    ],
+                ),
+                (root.join("stack"), vec![root.join("stack/main.tf")]),
+            ]
+        );
+        assert_eq!(walked.initialised, BTreeSet::from([root.join("stack")]));
+    }
+
+    #[test]
+    fn exclusion_leaves_out_terraform_files_but_not_variable_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().canonicalize().unwrap();
+        touch(
+            &root,
+            &[
+                "a/main.tf",
+                "a/skip.tf",
+                "a/terraform.tfvars",
+                "b/skip.tf",
+                "b/x.auto.tfvars",
+            ],
+        );
+        let excluded = |p: &Path| p.file_name().is_some_and(|n| n == "skip.tf");
+        let (walked, _) = walk_all(std::slice::from_ref(&root), &excluded);
+        assert_eq!(
+            walked.dirs,
+            vec![(
+                root.join("a"),
+                vec![root.join("a/main.tf"), root.join("a/terraform.tfvars")],
+            )]
+        );
+    }
+
+    #[test]
+    fn a_file_named_on_its_own_comes_with_its_directory_s_variable_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().canonicalize().unwrap();
+        touch(&root, &["s/main.tf", "s/other.tf", "s/terraform.tfvars"]);
+        let file = root.join("s/main.tf");
+        let (walked, _) = walk_all(std::slice::from_ref(&file), &|_| false);
+        assert_eq!(walked.scope, vec![file.clone()]);
+        assert_eq!(
+            walked.dirs,
+            vec![(root.join("s"), vec![file, root.join("s/terraform.tfvars")])]
+        );
+        // Its directory was not walked, so whether it has installed modules is not known.
+        assert_eq!(walked.initialised, BTreeSet::from([root.join("s")]));
+    }
+
+    #[test]
+    fn a_path_that_cannot_be_read_is_reported_and_left_out() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (walked, findings) = walk_all(&[tmp.path().join("missing")], &|_| false);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].code, "TF001");
+        assert!(findings[0].message.starts_with("cannot read path:"));
+        assert!(walked.scope.is_empty());
+        assert!(walked.dirs.is_empty());
+    }
+}
