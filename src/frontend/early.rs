@@ -117,18 +117,18 @@ fn unload_unreferenced<'a>(
 
 /// A module directory read and parsed for the early checks, with its files (whose ids are the
 /// ones the directory gets in the source table, from `first` on).
-pub struct CachedModule {
-    pub module: ModuleDir,
-    pub first: usize,
-    pub files: Vec<SourceFile>,
+pub(super) struct CachedModule {
+    pub(super) module: ModuleDir,
+    pub(super) first: usize,
+    pub(super) files: Vec<SourceFile>,
 }
 
 /// Loads one directory whose first file gets the given id: its files, read and parsed into a
 /// module, and the files themselves.
-pub type LoadDir<'a> = dyn Fn(&DirPlan, usize) -> (ModuleDir, Vec<SourceFile>) + Sync + 'a;
+pub(super) type LoadDir<'a> = dyn Fn(&DirPlan, usize) -> (ModuleDir, Vec<SourceFile>) + Sync + 'a;
 
 /// Module directories of the walk, parsed on first use by an early check.
-pub struct ModuleCache<'a> {
+pub(super) struct ModuleCache<'a> {
     /// Every directory of the walk, with the id of its first file.
     plans: FxHashMap<&'a Path, (&'a DirPlan, usize)>,
     loaded: Mutex<FxHashMap<PathBuf, Arc<CachedModule>>>,
@@ -136,7 +136,7 @@ pub struct ModuleCache<'a> {
 }
 
 impl<'a> ModuleCache<'a> {
-    pub fn new(plans: &'a [(DirPlan, usize)], load: &'a LoadDir<'a>) -> ModuleCache<'a> {
+    pub(super) fn new(plans: &'a [(DirPlan, usize)], load: &'a LoadDir<'a>) -> ModuleCache<'a> {
         ModuleCache {
             plans: plans
                 .iter()
@@ -171,7 +171,7 @@ impl<'a> ModuleCache<'a> {
     }
 
     /// The modules loaded, once no check holds them any more (one still held is left out).
-    pub fn into_modules(self) -> FxHashMap<PathBuf, CachedModule> {
+    pub(super) fn into_modules(self) -> FxHashMap<PathBuf, CachedModule> {
         let loaded = self.loaded.into_inner().unwrap_or_else(|e| e.into_inner());
         loaded
             .into_iter()
@@ -186,7 +186,11 @@ impl<'a> ModuleCache<'a> {
     /// Every module the directory `root` calls, directly or through other modules, when all of
     /// them are directories of the walk and none calls `root` back; else `None`, and the root
     /// waits until the whole tree is parsed.
-    pub fn modules_of(&self, root: &Path, calls: &[PathBuf]) -> Option<Vec<Arc<CachedModule>>> {
+    pub(super) fn modules_of(
+        &self,
+        root: &Path,
+        calls: &[PathBuf],
+    ) -> Option<Vec<Arc<CachedModule>>> {
         let mut out: Vec<Arc<CachedModule>> = Vec::new();
         let mut seen: FxHashSet<PathBuf> = FxHashSet::default();
         let mut stack: Vec<PathBuf> = calls.to_vec();
@@ -206,7 +210,7 @@ impl<'a> ModuleCache<'a> {
 }
 
 /// The project-level copy of a cached module: its syntax is shared, not copied.
-pub fn module_dir(cached: &CachedModule) -> ModuleDir {
+pub(super) fn module_dir(cached: &CachedModule) -> ModuleDir {
     ModuleDir {
         dir: cached.module.dir.clone(),
         body: Arc::clone(&cached.module.body),
@@ -218,7 +222,7 @@ pub fn module_dir(cached: &CachedModule) -> ModuleDir {
 }
 
 /// The files of cached modules, for the text of fixes that quote a module's source.
-pub fn add_files<'m>(set: &mut FileSet<'m>, modules: &'m [Arc<CachedModule>]) {
+pub(super) fn add_files<'m>(set: &mut FileSet<'m>, modules: &'m [Arc<CachedModule>]) {
     for m in modules {
         set.extend(m.first, &m.files);
     }

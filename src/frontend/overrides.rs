@@ -51,13 +51,13 @@ fn merge(into: &mut Body, body: Body) {
 }
 
 /// True for the file names Terraform treats as override files.
-pub fn is_override(name: &str) -> bool {
+pub(super) fn is_override(name: &str) -> bool {
     let stem = name.trim_end_matches(".json").trim_end_matches(".tf");
     stem == "override" || stem.ends_with("_override")
 }
 
 /// Merges one override file's body into the merged primary body of its module.
-pub fn apply(base: &mut Body, over: Body, findings: &mut Vec<Finding>) {
+pub(super) fn apply(base: &mut Body, over: Body, findings: &mut Vec<Finding>) {
     for block in over.blocks {
         match block.kind.as_str() {
             "locals" => {

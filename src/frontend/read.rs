@@ -42,7 +42,7 @@ pub fn read_source(
 /// Reads a file that will get id `id` in the source table, without touching the table, so that
 /// files can be read on several threads and added in a fixed order afterwards. A file that
 /// cannot be used is returned with the text read so far (or none) and the finding saying why.
-pub fn read_file(path: &Path, id: FileId, limits: &Limits) -> (SourceFile, Option<Finding>) {
+pub(super) fn read_file(path: &Path, id: FileId, limits: &Limits) -> (SourceFile, Option<Finding>) {
     let fail = |offset: usize, text: String, msg: String| {
         let file = SourceFile::new(path.to_path_buf(), text);
         let len = file.text.len();
@@ -169,7 +169,7 @@ pub fn parse_hcl(id: FileId, sources: &SourceTable) -> Result<Body, Finding> {
 }
 
 /// Parses native HCL `text`, the text of file `id`.
-pub fn parse_hcl_text(id: FileId, text: &str) -> Result<Body, Finding> {
+pub(super) fn parse_hcl_text(id: FileId, text: &str) -> Result<Body, Finding> {
     let parsed = hcl_edit::parser::parse_body(text).or_else(|e| {
         // Terraform 0.11 accepted quoted block types (`"listener" {`); read them as the
         // identifiers they are, keeping every byte offset.
