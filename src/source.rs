@@ -3,6 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
+/// The word that starts a directive in a comment (`# tf-elbcheck:ignore …`, read by
+/// [`crate::suppress`]). The text of a file that holds it is never let go
+/// ([`SourceFile::unloaded`]), since suppressions are read from it.
+pub const MARKER: &str = "tf-elbcheck:";
+
 /// Index of a file in the [`SourceTable`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct FileId(pub u32);

@@ -26,11 +26,8 @@
 use crate::checks;
 use crate::diagnostic::codes::ELB030;
 use crate::diagnostic::Finding;
-use crate::source::{FileId, SourceTable, Span};
+use crate::source::{FileId, SourceTable, Span, MARKER};
 use std::collections::{BTreeSet, HashMap};
-
-/// The word that starts a directive.
-pub const MARKER: &str = "tf-elbcheck:";
 
 /// Removes suppressed findings and adds ELB030 for bad or unused suppressions.
 /// `today` is `YYYY-MM-DD`; when it is not a valid date, today's UTC date is used.

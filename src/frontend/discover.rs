@@ -1,90 +1,68 @@
-//! Finding module directories under the given paths, parsing them, and deciding which are roots.
+//! Finding module directories under the given paths, parsing them, and deciding which are
+//! roots. This is the driver: [`discover`] and [`discover_with`] run the steps, each of which
+//! has a file of its own in the frontend:
+//!
+//! 1. the walk (`walk.rs`) lists the directories that hold Terraform files, and those that have
+//!    a `.terraform` directory;
+//! 2. loading (`load.rs`) reads and parses them on the rayon pool, each from its plan
+//!    (`plan.rs`: which files, in what order), merges each directory's files into a
+//!    [`ModuleDir`](super::ModuleDir) (`overrides.rs`), and runs the early check on it when it
+//!    can (`early.rs`);
+//! 3. the roots are picked (`roots.rs`): the directories that no module calls;
+//! 4. each initialised root's remote modules are loaded from
+//!    `.terraform/modules/modules.json` (`installed.rs`);
+//! 5. what early checks let go is given back where it is needed after all (`restore.rs`).
+//!
+//! # Early checks and eviction
+//!
+//! With [`discover_with`], a directory is checked as soon as it is parsed, on the worker that
+//! parsed it, when everything it needs is at hand: it calls no module, or only local modules
+//! that the walk found. Those modules are read and parsed once more, the first time a check
+//! needs them, and kept in a cache shared by the checks on every worker. A directory waits
+//! until every file is parsed when it calls a directory the walk did not find, when it is part
+//! of a cycle of calls, or when it has a `.terraform` directory and calls, itself or through
+//! its modules, a module that is not local: installed modules are read only once the roots are
+//! known.
+//!
+//! A directory checked early is a root unless another module calls it, which is known only once
+//! every directory is parsed. So, right after its check:
+//!
+//! - its findings go to [`Project::early`], by directory, instead of being reported;
+//! - its syntax (its body and variable files) is freed, and [`ModuleDir::evicted`] holds the
+//!   ids of its `.tf` files; its [`ModuleDir::calls`] are kept, since they decide the roots;
+//! - the text of each of its files that no finding points into and that holds no
+//!   `tf-elbcheck:` directive is let go ([`SourceFile::unloaded`]): such a text is never shown,
+//!   and keeping the text of every file of a large tree cost more than reading it again.
+//!
+//! Once every directory is parsed, the roots are picked and the installed modules are read,
+//! each evicted directory that is not a root after all, or that a root lists among its
+//! installed modules, is restored: its early findings are dropped from [`Project::early`], and
+//! its syntax and texts are taken from the cache when an early check parsed it as a module;
+//! otherwise its texts are read again from disk ([`reload_texts`]) and parsed again. The early
+//! findings left in [`Project::early`] belong to roots, and the caller reports them instead of
+//! checking those roots again ([`crate::run`], which also calls [`reload_texts`] for any text a
+//! finding points into). In a monorepo of stacks, memory thus holds the syntax of only the
+//! directories in flight and of the modules they call.
+//!
+//! [`ModuleDir::evicted`]: super::ModuleDir::evicted
+//! [`ModuleDir::calls`]: super::ModuleDir::calls
+//! [`SourceFile::unloaded`]: crate::source::SourceFile::unloaded
 
-use super::early::{self, ModuleCache};
-use super::read::{parse_hcl_text, read_file, read_source, Limits};
-use super::{json, overrides, ModuleDir};
-use crate::diagnostic::codes::TF001;
-use crate::diagnostic::Finding;
-use crate::source::{FileId, FileSet, Snippets, SourceFile, SourceTable};
-use crate::syntax::{Body, ExprKind};
-use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
+use super::early::Early;
+use super::installed::load_installed;
+use super::load::load_dirs_with;
+use super::read::Limits;
+use super::restore::restore_evicted;
+use super::roots::pick_roots;
+use super::walk::{walk, Walked};
+use crate::source::SourceTable;
+use std::path::{Path, PathBuf};
 
-/// Everything read from the given paths.
-#[derive(Debug, Default)]
-pub struct Project {
-    /// The canonical scanned paths; nothing outside them is read.
-    pub scope: Vec<PathBuf>,
-    pub modules: BTreeMap<PathBuf, ModuleDir>,
-    pub roots: Vec<PathBuf>,
-    pub findings: Vec<Finding>,
-    /// Findings of the roots checked as soon as they were parsed ([`discover_with`]).
-    pub early: BTreeMap<PathBuf, Vec<Finding>>,
-}
-
-/// A check run on a directory as soon as it is parsed, when everything it needs is at hand (it
-/// calls no module, or only local modules of the walk): it gets a project holding that
-/// directory as its root and those modules, and the text of their files.
-pub type EarlyCheck<'a> = dyn Fn(&Project, &dyn Snippets) -> Vec<Finding> + Sync + 'a;
-
-impl Project {
-    /// True when `path` lies inside one of the scanned paths.
-    pub fn in_scope(&self, path: &Path) -> bool {
-        self.scope.iter().any(|s| path.starts_with(s))
-    }
-}
-
-/// `.tf` and `.tf.json` files, override files included.
-fn is_tf(name: &str) -> bool {
-    name.ends_with(".tf") || name.ends_with(".tf.json")
-}
-
-fn is_override_path(path: &Path) -> bool {
-    overrides::is_override(&file_name(path))
-}
-
-/// Variable files Terraform reads for a root: `terraform.tfvars` and `*.auto.tfvars`, and
-/// their JSON forms.
-fn is_tfvars(name: &str) -> bool {
-    matches!(name, "terraform.tfvars" | "terraform.tfvars.json")
-        || name.ends_with(".auto.tfvars")
-        || name.ends_with(".auto.tfvars.json")
-}
-
-fn file_name(path: &Path) -> std::borrow::Cow<'_, str> {
-    path.file_name().unwrap_or_default().to_string_lossy()
-}
-
-/// The variable files of a directory that was not walked.
-fn tfvars_in(dir: &Path) -> Vec<PathBuf> {
-    let Ok(read) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    read.filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| is_tfvars(&file_name(p)))
-        .collect()
-}
-
-/// Lexically normalises `a/b/../c` to `a/c` (no file system access).
-pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            Component::CurDir => {}
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
-}
+pub use super::load::load_dirs;
+pub use super::project::{EarlyCheck, Project};
+pub use super::read::parse_file;
+pub use super::restore::reload_texts;
+pub use super::roots::{is_local_source, normalize};
 
 /// Walks `paths`, reads and parses every module directory, and picks the roots.
 pub fn discover(
@@ -96,17 +74,10 @@ pub fn discover(
     discover_with(paths, sources, limits, excluded, None)
 }
 
-/// [`discover`], running `early` on a directory as soon as it is parsed, on the same worker,
-/// while its syntax is still in the cache, when it calls no module or only local modules that
-/// the walk found (those are parsed once more and shared, [`super::early`]); a directory with
-/// a `.terraform` directory that calls, itself or through its modules, a module that is not
-/// local waits, since installed modules are read only once the roots are known. A directory checked early is a root unless another module calls
-/// it, which is known only once every file is parsed, so its findings go to
-/// [`Project::early`] and its syntax is freed at once ([`ModuleDir::evicted`], keeping
-/// [`ModuleDir::calls`]); in a monorepo of stacks, memory then holds the source text of every
-/// file but the syntax of only the directories in flight and of the modules they call. A
-/// directory that turns out to be called by another module is parsed again from the source
-/// table and its early findings are dropped.
+/// [`discover`], running `early` on each directory as soon as it is parsed, on the worker that
+/// parsed it, when everything it needs is at hand. Which directories are checked this way, and
+/// what becomes of their findings, syntax and texts, is told in the [module
+/// documentation](self#early-checks-and-eviction).
 pub fn discover_with(
     paths: &[PathBuf],
     sources: &mut SourceTable,
@@ -115,98 +86,12 @@ pub fn discover_with(
     early: Option<&EarlyCheck>,
 ) -> Project {
     let mut project = Project::default();
-    // Each directory's `.tf`, `.tf.json` and tfvars files, as the walk finds them.
-    let mut dirs = DirFiles::default();
-    // Directories that have a `.terraform` directory (only those can list installed modules).
-    let terraform_dirs = std::sync::Arc::new(std::sync::Mutex::new(BTreeSet::new()));
-    let mut initialised: BTreeSet<PathBuf> = BTreeSet::new();
-    for path in paths {
-        let abs = match std::fs::canonicalize(path) {
-            Ok(p) => p,
-            Err(e) => {
-                let id = sources.add(path.clone(), String::new());
-                project.findings.push(Finding::new(
-                    &TF001,
-                    crate::source::Span::new(id, 0, 0),
-                    format!("cannot read path: {e}"),
-                ));
-                continue;
-            }
-        };
-        project.scope.push(abs.clone());
-        if abs.is_file() {
-            if let Some(parent) = abs.parent() {
-                dirs.add(parent, abs.clone());
-                // A file named on the command line: its directory was not walked.
-                for tfvars in tfvars_in(parent) {
-                    dirs.add(parent, tfvars);
-                }
-                initialised.insert(parent.to_path_buf());
-            }
-            continue;
-        }
-        let seen_terraform = std::sync::Arc::clone(&terraform_dirs);
-        let walker = ignore::WalkBuilder::new(&abs)
-            .standard_filters(false)
-            .follow_links(true)
-            .sort_by_file_name(|a, b| a.cmp(b))
-            .filter_entry(move |e| {
-                let name = e.file_name().to_string_lossy();
-                let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-                if is_dir && name == ".terraform" {
-                    if let Some(parent) = e.path().parent() {
-                        let mut seen = seen_terraform.lock().unwrap_or_else(|e| e.into_inner());
-                        seen.insert(parent.to_path_buf());
-                    }
-                }
-                !(is_dir && (name == ".terraform" || name == ".git"))
-            })
-            .build();
-        for entry in walker {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    // Symlink loops, unreadable directories and broken links: report, keep
-                    // going. A broken link to a file Terraform would not read (a `.yml`
-                    // vendored from elsewhere) is none of our business.
-                    let path = error_path(&e);
-                    if path.is_some_and(|(p, is_loop)| !is_loop && !could_be_terraform(p)) {
-                        continue;
-                    }
-                    let at = path.map_or_else(|| abs.clone(), |(p, _)| p.to_path_buf());
-                    let id = sources.add(at, String::new());
-                    project.findings.push(Finding::new(
-                        &TF001,
-                        crate::source::Span::new(id, 0, 0),
-                        format!("cannot read directory entry: {}", loop_message(&e)),
-                    ));
-                    continue;
-                }
-            };
-            let is_file = entry.file_type().is_some_and(|t| t.is_file());
-            let name = entry.file_name().to_string_lossy();
-            // Variable files are not subject to exclusion: they belong to their directory. Terraform
-            // reads them whatever they are, so a FIFO, device or directory with such a name is
-            // kept, to be refused with a message when it is read.
-            if (is_file && is_tf(&name) && !excluded(entry.path()))
-                || (is_tfvars(&name) && entry.depth() > 0)
-            {
-                if let Some(parent) = entry.path().parent() {
-                    dirs.add(parent, entry.path().to_path_buf());
-                }
-            }
-        }
-    }
-    // A directory with variable files but no Terraform files is not a module.
-    let dirs: Vec<(PathBuf, Vec<PathBuf>)> = dirs
-        .into_sorted()
-        .into_iter()
-        .filter(|(_, files)| files.iter().any(|f| is_tf(&file_name(f))))
-        .collect();
-    initialised.extend(std::mem::take(
-        &mut *terraform_dirs.lock().unwrap_or_else(|e| e.into_inner()),
-    ));
-    let scope = project.scope.clone();
+    let Walked {
+        scope,
+        dirs,
+        initialised,
+    } = walk(paths, sources, excluded, &mut project.findings);
+    project.scope = scope.clone();
     let early = early.map(|check| Early {
         check,
         scope: scope.as_slice(),
@@ -233,637 +118,4 @@ pub fn discover_with(
     }
     restore_evicted(&mut project, sources, limits, parsed);
     project
-}
-
-/// The files the walk found, grouped by directory.
-///
-/// The walk runs on one thread before anything is parsed, so it is kept cheap: files of one
-/// directory mostly come one after another and are matched by their bytes, other directories
-/// are found through a hash map, and the directories are put in path order once at the end
-/// (an ordered map compared paths component by component on every insertion).
-#[derive(Default)]
-struct DirFiles {
-    dirs: Vec<(PathBuf, Vec<PathBuf>)>,
-    index: FxHashMap<PathBuf, usize>,
-    last: Option<usize>,
-}
-
-impl DirFiles {
-    fn add(&mut self, dir: &Path, file: PathBuf) {
-        let i = match self.last {
-            Some(i) if self.dirs[i].0.as_os_str() == dir.as_os_str() => i,
-            _ => match self.index.get(dir) {
-                Some(&i) => i,
-                None => {
-                    self.dirs.push((dir.to_path_buf(), Vec::new()));
-                    self.index.insert(dir.to_path_buf(), self.dirs.len() - 1);
-                    self.dirs.len() - 1
-                }
-            },
-        };
-        self.last = Some(i);
-        self.dirs[i].1.push(file);
-    }
-
-    /// The directories in path order, each with its files in the order found.
-    fn into_sorted(mut self) -> Vec<(PathBuf, Vec<PathBuf>)> {
-        self.dirs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        self.dirs
-    }
-}
-
-/// Parses again, from the source table, every evicted directory that is not a root after all
-/// (or that an installed-module list names), and drops its early findings. A directory an
-/// early check needed as a module was parsed then: its syntax and texts are taken from
-/// `parsed` instead.
-fn restore_evicted(
-    project: &mut Project,
-    sources: &mut SourceTable,
-    limits: &Limits,
-    mut parsed: FxHashMap<PathBuf, early::CachedModule>,
-) {
-    let roots: FxHashSet<&PathBuf> = project.roots.iter().collect();
-    let installed: BTreeSet<PathBuf> = project
-        .modules
-        .values()
-        .flat_map(|m| m.installed.iter().map(|(_, dir)| dir.clone()))
-        .collect();
-    for (dir, module) in project.modules.iter_mut() {
-        if module.evicted.is_none() || (roots.contains(dir) && !installed.contains(dir)) {
-            continue;
-        }
-        let ids = module.evicted.take().unwrap_or_default();
-        project.early.remove(dir);
-        if let Some(cached) = parsed.remove(dir) {
-            // Both list the directory's files in id order from its first id on.
-            for (&id, file) in ids.iter().zip(cached.files) {
-                if sources.get(id).unloaded {
-                    sources.replace(id, file);
-                }
-            }
-            module.body = cached.module.body;
-            continue;
-        }
-        project
-            .findings
-            .extend(reload_texts(sources, ids.iter().copied(), limits));
-        let (mut primary, mut over) = (Vec::new(), Vec::new());
-        for id in ids {
-            let file = sources.get(id);
-            // Errors were reported when the file was first parsed.
-            match parse_text(&file.path, id, &file.text) {
-                Ok(body) if is_override_path(&file.path) => over.push(body),
-                Ok(body) => primary.push(body),
-                Err(_) => {}
-            }
-        }
-        module.body = Arc::new(merge_module(primary, over, &mut Vec::new()));
-    }
-}
-
-/// The path a walk error is about, if it names one, and whether it is a symbolic link loop.
-fn error_path(e: &ignore::Error) -> Option<(&Path, bool)> {
-    match e {
-        ignore::Error::WithPath { path, err } => {
-            Some((path, error_path(err).is_some_and(|(_, is_loop)| is_loop)))
-        }
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-            error_path(err)
-        }
-        ignore::Error::Loop { child, .. } => Some((child, true)),
-        _ => None,
-    }
-}
-
-/// Whether an entry that could not be read might matter to Terraform: a `.tf`, `.tf.json` or
-/// variable file, or a name without an extension, which may be a directory.
-fn could_be_terraform(path: &Path) -> bool {
-    let name = file_name(path);
-    is_tf(&name) || is_tfvars(&name) || path.extension().is_none()
-}
-
-fn loop_message(e: &ignore::Error) -> String {
-    let s = e.to_string();
-    if s.contains("loop") {
-        format!("{s} (a symbolic link loop; the loop was not followed)")
-    } else {
-        s
-    }
-}
-
-/// Reads and parses the given files of one directory, plus its tfvars files.
-pub fn load_dir(
-    dir: &Path,
-    files: &[PathBuf],
-    sources: &mut SourceTable,
-    limits: &Limits,
-    findings: &mut Vec<Finding>,
-) -> ModuleDir {
-    load_dirs(
-        vec![(dir.to_path_buf(), files.to_vec())],
-        sources,
-        limits,
-        findings,
-    )
-    .pop()
-    .unwrap_or_default()
-}
-
-/// The files of one directory to read, in the order they are added to the source table.
-pub(super) struct DirPlan {
-    pub(super) dir: PathBuf,
-    /// Primary `.tf` and `.tf.json` files, sorted.
-    files: Vec<PathBuf>,
-    /// Override files (`override.tf`, `*_override.tf`, …), sorted: merged after the others.
-    overrides: Vec<PathBuf>,
-    /// `terraform.tfvars[.json]`, then `*.auto.tfvars[.json]` in lexical order.
-    tfvars: Vec<PathBuf>,
-}
-
-impl DirPlan {
-    /// Every file, in the order its ids are handed out: files, overrides, then tfvars.
-    fn paths(&self) -> impl Iterator<Item = &PathBuf> {
-        self.files.iter().chain(&self.overrides).chain(&self.tfvars)
-    }
-}
-
-/// Sorts a directory's files into primary files, override files and variable files, each in
-/// the order Terraform reads them.
-fn plan_dir(dir: PathBuf, mut files: Vec<PathBuf>) -> DirPlan {
-    files.sort();
-    files.dedup();
-    let (tfvars, files): (Vec<PathBuf>, Vec<PathBuf>) =
-        files.into_iter().partition(|p| is_tfvars(&file_name(p)));
-    let (overrides, files): (Vec<PathBuf>, Vec<PathBuf>) =
-        files.into_iter().partition(|p| is_override_path(p));
-    // `terraform.tfvars`, then `terraform.tfvars.json`, then `*.auto.tfvars[.json]` by name.
-    let (mut tfvars, autos): (Vec<PathBuf>, Vec<PathBuf>) = tfvars
-        .into_iter()
-        .partition(|p| matches!(&*file_name(p), "terraform.tfvars" | "terraform.tfvars.json"));
-    tfvars.sort_by_key(|p| file_name(p).len());
-    tfvars.extend(autos);
-    DirPlan {
-        dir,
-        files,
-        overrides,
-        tfvars,
-    }
-}
-
-/// Reads and parses many directories on the current rayon pool.
-///
-/// File ids are handed out before anything is read, in directory order and within a directory
-/// in file order (sources, then tfvars), so the source table, every span and every finding are
-/// the same whatever the number of threads. Each file is read, indexed and parsed on a worker;
-/// the results are then added to the table and merged into their modules in that fixed order.
-pub fn load_dirs(
-    dirs: Vec<(PathBuf, Vec<PathBuf>)>,
-    sources: &mut SourceTable,
-    limits: &Limits,
-    findings: &mut Vec<Finding>,
-) -> Vec<ModuleDir> {
-    load_dirs_with(dirs, sources, limits, findings, None)
-        .0
-        .into_iter()
-        .map(|(module, _)| module)
-        .collect()
-}
-
-/// The early check of [`discover_with`] and what it needs to know of the walk.
-#[derive(Clone, Copy)]
-struct Early<'a> {
-    check: &'a EarlyCheck<'a>,
-    /// The scanned paths.
-    scope: &'a [PathBuf],
-    /// Directories with a `.terraform` directory: their installed modules are read only once
-    /// the roots are known, so such a directory is not checked early when it or a module it
-    /// calls calls a module that is not local (a local one is never looked up there).
-    initialised: &'a BTreeSet<PathBuf>,
-}
-
-/// [`Early`], with the modules of the walk that the roots checked early call.
-struct EarlyWith<'a> {
-    early: Early<'a>,
-    modules: &'a ModuleCache<'a>,
-}
-
-/// What [`load_dirs_with`] loaded: each directory with the findings of its early check, if it
-/// ran, and the modules that early checks parsed once more.
-type Loaded = (
-    Vec<(ModuleDir, Option<Vec<Finding>>)>,
-    FxHashMap<PathBuf, early::CachedModule>,
-);
-
-/// [`load_dirs`], with the early check of [`discover_with`].
-fn load_dirs_with(
-    dirs: Vec<(PathBuf, Vec<PathBuf>)>,
-    sources: &mut SourceTable,
-    limits: &Limits,
-    findings: &mut Vec<Finding>,
-    early: Option<Early>,
-) -> Loaded {
-    let plans: Vec<DirPlan> = dirs
-        .into_par_iter()
-        .map(|(dir, files)| plan_dir(dir, files))
-        .collect();
-    let mut next = sources.len();
-    let bases: Vec<usize> = plans
-        .iter()
-        .map(|p| {
-            let base = next;
-            next += p.paths().count();
-            base
-        })
-        .collect();
-    let plans: Vec<(DirPlan, usize)> = plans.into_iter().zip(bases).collect();
-    // A module an early check needs is read and parsed on the worker that first needs it.
-    let load_module = |plan: &DirPlan, base: usize| {
-        let dir = load_plan(plan, base, read_plan(plan, base, limits), None);
-        (dir.module, dir.files)
-    };
-    let modules = ModuleCache::new(&plans, &load_module);
-    let early = early.map(|early| EarlyWith {
-        early,
-        modules: &modules,
-    });
-    // The files of a batch of directories are read before any of them is parsed: reading
-    // file after file keeps the kernel's path lookup and page cache paths warm, which made
-    // reading about twice as fast as reading between parsing and checking.
-    let mut loaded: Vec<LoadedDir> = Vec::with_capacity(plans.len());
-    for batch in plans.chunks(READ_BATCH) {
-        let read: Vec<Vec<ReadFile>> = batch
-            .par_iter()
-            .map(|(plan, base)| read_plan(plan, *base, limits))
-            .collect();
-        loaded.par_extend(
-            batch
-                .par_iter()
-                .zip(read)
-                .map(|((plan, base), read)| load_plan(plan, *base, read, early.as_ref())),
-        );
-    }
-    let mut out = Vec::with_capacity(loaded.len());
-    for dir in loaded {
-        for file in dir.files {
-            sources.push(file);
-        }
-        findings.extend(dir.findings);
-        out.push((dir.module, dir.early));
-    }
-    (out, modules.into_modules())
-}
-
-/// Lets go of the text of every file of a directory checked early that no finding points into
-/// and that holds no `tf-elbcheck:` directive: such a text is never shown, and keeping the text
-/// of every file of a large tree cost more in page faults than reading it again when a
-/// directory turns out to be a module after all ([`reload_texts`]).
-fn unload_unreferenced<'a>(
-    files: &mut [SourceFile],
-    base: usize,
-    findings: impl Iterator<Item = &'a Finding>,
-) {
-    let mut referenced = vec![false; files.len()];
-    for f in findings {
-        for span in std::iter::once(f.span).chain(f.labels.iter().map(|l| l.span)) {
-            if let Some(r) = (span.file.0 as usize)
-                .checked_sub(base)
-                .and_then(|i| referenced.get_mut(i))
-            {
-                *r = true;
-            }
-        }
-    }
-    for (file, referenced) in files.iter_mut().zip(referenced) {
-        if !referenced && !file.text.contains(crate::suppress::MARKER) {
-            file.unload();
-        }
-    }
-}
-
-/// Reads again the files among `ids` whose text was let go; returns why one could not be read.
-pub fn reload_texts(
-    sources: &mut SourceTable,
-    ids: impl Iterator<Item = FileId>,
-    limits: &Limits,
-) -> Vec<Finding> {
-    let mut failures = Vec::new();
-    for id in ids {
-        if !sources.get(id).unloaded {
-            continue;
-        }
-        let (file, failure) = read_file(&sources.get(id).path.clone(), id, limits);
-        failures.extend(failure);
-        sources.replace(id, file);
-    }
-    failures
-}
-
-/// Directories whose files are read together before they are parsed (a batch of the benchmark's
-/// stacks holds about half a megabyte of text).
-const READ_BATCH: usize = 64;
-
-/// A file read (or the text read so far) and why it cannot be used, if it cannot.
-pub(super) type ReadFile = (SourceFile, Option<Finding>);
-
-/// Reads the files of `plan`, which get ids from `base` on, in the order of [`load_plan`]: in
-/// a row on one worker, or for a large directory (which may be the only one) in runs of 16.
-fn read_plan(plan: &DirPlan, base: usize, limits: &Limits) -> Vec<ReadFile> {
-    let paths: Vec<&PathBuf> = plan.paths().collect();
-    paths
-        .into_par_iter()
-        .with_min_len(16)
-        .enumerate()
-        .map(|(i, path)| read_file(path, FileId((base + i) as u32), limits))
-        .collect()
-}
-
-/// One directory read and parsed, and maybe checked.
-struct LoadedDir {
-    module: ModuleDir,
-    /// Its files, in id order.
-    files: Vec<SourceFile>,
-    /// Read and parse errors.
-    findings: Vec<Finding>,
-    /// Findings of the early check, when it ran.
-    early: Option<Vec<Finding>>,
-}
-
-/// Parses the files of one directory (ids from `base` on, already read by [`read_plan`]), in
-/// parallel, and runs the early check when the directory calls no module, or only modules
-/// that the walk found.
-fn load_plan(
-    plan: &DirPlan,
-    base: usize,
-    read: Vec<ReadFile>,
-    early: Option<&EarlyWith>,
-) -> LoadedDir {
-    let paths: Vec<&PathBuf> = plan.paths().collect();
-    let sources = plan.files.len() + plan.overrides.len();
-    let loaded: Vec<(SourceFile, Result<Body, Finding>)> = read
-        .into_par_iter()
-        .zip(paths)
-        .enumerate()
-        .map(|(i, ((file, failure), path))| {
-            let parsed = match failure {
-                Some(f) => Err(f),
-                None => parse_text(path, FileId((base + i) as u32), &file.text),
-            };
-            (file, parsed)
-        })
-        .collect();
-    let mut module = ModuleDir {
-        dir: plan.dir.clone(),
-        ..ModuleDir::default()
-    };
-    let mut files = Vec::with_capacity(loaded.len());
-    let mut findings = Vec::new();
-    let mut bodies = Vec::with_capacity(plan.files.len());
-    let mut over = Vec::new();
-    for (n, (file, parsed)) in loaded.into_iter().enumerate() {
-        files.push(file);
-        match parsed {
-            Ok(body) if n < plan.files.len() => bodies.push(body),
-            Ok(body) if n < sources => over.push(body),
-            Ok(body) => module.tfvars.push(body),
-            Err(f) => {
-                module.unparsed |= n < sources;
-                findings.push(f);
-            }
-        }
-    }
-    module.body = Arc::new(merge_module(bodies, over, &mut findings));
-    (module.calls, module.remote_calls) = module_calls(&module.dir, &module.body);
-    let mut early_findings = None;
-    if let Some(EarlyWith { early, modules }) = early {
-        let called = modules
-            .modules_of(&module.dir, &module.calls)
-            .filter(|called| {
-                // A root with a `.terraform` directory finds sources that are not local among
-                // its installed modules, which are read once the roots are known.
-                let remote = module.remote_calls || called.iter().any(|m| m.module.remote_calls);
-                !(remote && early.initialised.contains(&module.dir))
-            });
-        if let Some(called) = called {
-            let dir = module.dir.clone();
-            let mut project = Project {
-                scope: early.scope.to_vec(),
-                roots: vec![dir.clone()],
-                ..Project::default()
-            };
-            for m in &called {
-                project
-                    .modules
-                    .insert(m.module.dir.clone(), early::module_dir(m));
-            }
-            project.modules.insert(dir.clone(), module);
-            let mut texts = FileSet::default();
-            texts.extend(base, &files);
-            early::add_files(&mut texts, &called);
-            early_findings = Some((early.check)(&project, &texts));
-            module = project.modules.remove(&dir).unwrap_or_default();
-            module.body = Arc::default();
-            module.tfvars = Vec::new();
-            module.evicted = Some((base..base + sources).map(|i| FileId(i as u32)).collect());
-            unload_unreferenced(
-                &mut files,
-                base,
-                early_findings.iter().flatten().chain(&findings),
-            );
-        }
-    }
-    LoadedDir {
-        module,
-        files,
-        findings,
-        early: early_findings,
-    }
-}
-
-/// Parses the text of file `id`, read from `path`: JSON syntax for `.json` names, else HCL.
-fn parse_text(path: &Path, id: FileId, text: &str) -> Result<Body, Finding> {
-    if path.to_string_lossy().ends_with(".json") {
-        json::parse_json_text(id, text)
-    } else {
-        parse_hcl_text(id, text)
-    }
-}
-
-/// Reads and parses one `.tf`, `.tf.json`, `.tfvars` or `.tfvars.json` file.
-pub fn parse_file(
-    file: &Path,
-    sources: &mut SourceTable,
-    limits: &Limits,
-    findings: &mut Vec<Finding>,
-) -> Option<Body> {
-    let id = match read_source(file, sources, limits) {
-        Ok(id) => id,
-        Err(f) => {
-            findings.push(f);
-            return None;
-        }
-    };
-    match parse_text(file, id, &sources.get(id).text) {
-        Ok(body) => Some(body),
-        Err(f) => {
-            findings.push(f);
-            None
-        }
-    }
-}
-
-/// A module's body: its primary files merged, then its override files applied in order.
-fn merge_module(primary: Vec<Body>, over: Vec<Body>, findings: &mut Vec<Finding>) -> Body {
-    let mut body = merge_all(primary);
-    for o in over {
-        overrides::apply(&mut body, o, findings);
-    }
-    body
-}
-
-/// The bodies of a directory's files as one body, in file order, allocated once.
-fn merge_all(bodies: Vec<Body>) -> Body {
-    if bodies.len() == 1 {
-        return bodies.into_iter().next().unwrap_or_default();
-    }
-    let mut out = Body {
-        attributes: Vec::with_capacity(bodies.iter().map(|b| b.attributes.len()).sum()),
-        blocks: Vec::with_capacity(bodies.iter().map(|b| b.blocks.len()).sum()),
-    };
-    for body in bodies {
-        merge(&mut out, body);
-    }
-    out
-}
-
-fn merge(into: &mut Body, body: Body) {
-    into.attributes.extend(body.attributes);
-    into.blocks.extend(body.blocks);
-}
-
-/// The literal `source` of each `module` block of a body.
-pub fn module_sources(body: &Body) -> Vec<(String, String)> {
-    body.blocks_of("module")
-        .filter_map(|b| {
-            let name = b.labels.first()?.to_string();
-            let attr = b.body.attribute("source")?;
-            match &attr.expr.kind {
-                ExprKind::String(s) => Some((name, s.clone())),
-                _ => None,
-            }
-        })
-        .collect()
-}
-
-/// True for `./x` and `../x` sources, which Terraform reads from disk.
-pub fn is_local_source(source: &str) -> bool {
-    source.starts_with("./") || source.starts_with("../") || source == "." || source == ".."
-}
-
-/// The directories the module blocks of `body` (the module in `dir`) name through a local
-/// `source`, normalised, and whether one names a source that is not local.
-fn module_calls(dir: &Path, body: &Body) -> (Vec<PathBuf>, bool) {
-    let mut calls = Vec::new();
-    let mut remote = false;
-    for (_, source) in module_sources(body) {
-        if is_local_source(&source) {
-            calls.push(normalize(&dir.join(&source)));
-        } else {
-            remote = true;
-        }
-    }
-    (calls, remote)
-}
-
-fn pick_roots(modules: &BTreeMap<PathBuf, ModuleDir>) -> Vec<PathBuf> {
-    // Hash sets and an index by path: ordered sets compared paths component by component, which
-    // cost milliseconds on large trees in this single-threaded step.
-    let by_dir: FxHashMap<&Path, &ModuleDir> =
-        modules.iter().map(|(d, m)| (d.as_path(), m)).collect();
-    let calls =
-        |dir: &Path| -> Vec<PathBuf> { by_dir.get(dir).map_or_else(Vec::new, |m| m.calls.clone()) };
-    let mut called: FxHashSet<PathBuf> = FxHashSet::default();
-    for dir in modules.keys() {
-        for target in calls(dir) {
-            if &target != dir {
-                called.insert(target);
-            }
-        }
-    }
-    let mut roots: Vec<PathBuf> = modules
-        .keys()
-        .filter(|d| !called.contains(*d))
-        .cloned()
-        .collect();
-    // Modules only reachable through a cycle of calls have no caller outside the cycle: check
-    // them as roots so that the cycle is reported rather than silently skipped.
-    let mut reached: FxHashSet<PathBuf> = FxHashSet::default();
-    let mut stack = roots.clone();
-    while let Some(d) = stack.pop() {
-        if !reached.insert(d.clone()) {
-            continue;
-        }
-        stack.extend(calls(&d));
-    }
-    for d in modules.keys() {
-        if !reached.contains(d) {
-            roots.push(d.clone());
-            reached.insert(d.clone());
-            let mut stack = vec![d.clone()];
-            while let Some(x) = stack.pop() {
-                for t in calls(&x) {
-                    if reached.insert(t.clone()) {
-                        stack.push(t);
-                    }
-                }
-            }
-        }
-    }
-    roots.sort();
-    roots
-}
-
-/// Reads `.terraform/modules/modules.json` of a root and loads the remote modules it lists.
-fn load_installed(root: &Path, project: &mut Project, sources: &mut SourceTable, limits: &Limits) {
-    let manifest = root.join(".terraform/modules/modules.json");
-    let Ok(bytes) = super::read::read_bounded(&manifest, limits.max_file_bytes) else {
-        return;
-    };
-    let Ok(value) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
-        return;
-    };
-    let Some(list) = value.get("Modules").and_then(|m| m.as_array()) else {
-        return;
-    };
-    let mut installed = Vec::new();
-    for m in list {
-        let (Some(key), Some(dir)) = (
-            m.get("Key").and_then(|k| k.as_str()),
-            m.get("Dir").and_then(|d| d.as_str()),
-        ) else {
-            continue;
-        };
-        if key.is_empty() {
-            continue;
-        }
-        let path = normalize(&root.join(dir));
-        if !project.in_scope(&path) || !path.is_dir() {
-            continue;
-        }
-        if !project.modules.contains_key(&path) {
-            let files: Vec<PathBuf> = std::fs::read_dir(&path)
-                .map(|r| {
-                    r.filter_map(Result::ok)
-                        .map(|e| e.path())
-                        .filter(|p| is_tf(&p.file_name().unwrap_or_default().to_string_lossy()))
-                        .collect()
-                })
-                .unwrap_or_default();
-            let module = load_dir(&path, &files, sources, limits, &mut project.findings);
-            project.modules.insert(path.clone(), module);
-        }
-        installed.push((key.to_string(), path));
-    }
-    if let Some(m) = project.modules.get_mut(root) {
-        m.installed = installed;
-    }
 }

@@ -10,19 +10,55 @@
 //! - A resource, data source, variable, output, module call or local value that overrides
 //!   nothing is an error, as in Terraform. `provider` and `terraform` blocks do not affect the
 //!   checks and are left as they are.
+//!
+//! [`merge_module`] builds a module's body this way: its primary files one after another, then
+//! each override file applied.
 
 use crate::diagnostic::codes::TF001;
 use crate::diagnostic::Finding;
 use crate::syntax::{Attribute, Block, Body};
 
+/// A module's body: its primary files merged, then its override files applied in order.
+pub(super) fn merge_module(
+    primary: Vec<Body>,
+    over: Vec<Body>,
+    findings: &mut Vec<Finding>,
+) -> Body {
+    let mut body = merge_all(primary);
+    for o in over {
+        apply(&mut body, o, findings);
+    }
+    body
+}
+
+/// The bodies of a directory's files as one body, in file order, allocated once.
+fn merge_all(bodies: Vec<Body>) -> Body {
+    if bodies.len() == 1 {
+        return bodies.into_iter().next().unwrap_or_default();
+    }
+    let mut out = Body {
+        attributes: Vec::with_capacity(bodies.iter().map(|b| b.attributes.len()).sum()),
+        blocks: Vec::with_capacity(bodies.iter().map(|b| b.blocks.len()).sum()),
+    };
+    for body in bodies {
+        merge(&mut out, body);
+    }
+    out
+}
+
+fn merge(into: &mut Body, body: Body) {
+    into.attributes.extend(body.attributes);
+    into.blocks.extend(body.blocks);
+}
+
 /// True for the file names Terraform treats as override files.
-pub fn is_override(name: &str) -> bool {
+pub(super) fn is_override(name: &str) -> bool {
     let stem = name.trim_end_matches(".json").trim_end_matches(".tf");
     stem == "override" || stem.ends_with("_override")
 }
 
 /// Merges one override file's body into the merged primary body of its module.
-pub fn apply(base: &mut Body, over: Body, findings: &mut Vec<Finding>) {
+pub(super) fn apply(base: &mut Body, over: Body, findings: &mut Vec<Finding>) {
     for block in over.blocks {
         match block.kind.as_str() {
             "locals" => {

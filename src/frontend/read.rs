@@ -1,6 +1,8 @@
-//! Reading one file safely (size limit, binary and encoding checks) and parsing it with
-//! `hcl-edit`, turning every failure into a located TF001 finding.
+//! Reading one file safely (size limit, binary and encoding checks) and parsing it (native
+//! syntax with `hcl-edit`, JSON syntax for `.json` names), turning every failure into a located
+//! TF001 finding.
 
+use super::json;
 use super::lower::Lowerer;
 use crate::diagnostic::codes::TF001;
 use crate::diagnostic::Finding;
@@ -41,7 +43,7 @@ pub fn read_source(
 /// Reads a file that will get id `id` in the source table, without touching the table, so that
 /// files can be read on several threads and added in a fixed order afterwards. A file that
 /// cannot be used is returned with the text read so far (or none) and the finding saying why.
-pub fn read_file(path: &Path, id: FileId, limits: &Limits) -> (SourceFile, Option<Finding>) {
+pub(super) fn read_file(path: &Path, id: FileId, limits: &Limits) -> (SourceFile, Option<Finding>) {
     let fail = |offset: usize, text: String, msg: String| {
         let file = SourceFile::new(path.to_path_buf(), text);
         let len = file.text.len();
@@ -125,13 +127,45 @@ fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
     std::fs::File::open(path)
 }
 
+/// Parses the text of file `id`, read from `path`: JSON syntax for `.json` names, else HCL.
+pub(super) fn parse_text(path: &Path, id: FileId, text: &str) -> Result<Body, Finding> {
+    if path.to_string_lossy().ends_with(".json") {
+        json::parse_json_text(id, text)
+    } else {
+        parse_hcl_text(id, text)
+    }
+}
+
+/// Reads and parses one `.tf`, `.tf.json`, `.tfvars` or `.tfvars.json` file.
+pub fn parse_file(
+    file: &Path,
+    sources: &mut SourceTable,
+    limits: &Limits,
+    findings: &mut Vec<Finding>,
+) -> Option<Body> {
+    let id = match read_source(file, sources, limits) {
+        Ok(id) => id,
+        Err(f) => {
+            findings.push(f);
+            return None;
+        }
+    };
+    match parse_text(file, id, &sources.get(id).text) {
+        Ok(body) => Some(body),
+        Err(f) => {
+            findings.push(f);
+            None
+        }
+    }
+}
+
 /// Parses native HCL text of a file already in the source table.
 pub fn parse_hcl(id: FileId, sources: &SourceTable) -> Result<Body, Finding> {
     parse_hcl_text(id, &sources.get(id).text)
 }
 
 /// Parses native HCL `text`, the text of file `id`.
-pub fn parse_hcl_text(id: FileId, text: &str) -> Result<Body, Finding> {
+pub(super) fn parse_hcl_text(id: FileId, text: &str) -> Result<Body, Finding> {
     let parsed = hcl_edit::parser::parse_body(text).or_else(|e| {
         // Terraform 0.11 accepted quoted block types (`"listener" {`); read them as the
         // identifiers they are, keeping every byte offset.
