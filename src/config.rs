@@ -124,7 +124,7 @@ impl Config {
                     0..0,
                     &format!(
                         "cannot read the configuration file: {}",
-                        e.trim_start_matches("cannot read file: ")
+                        e.to_string().trim_start_matches("cannot read file: ")
                     ),
                 ))
             }

@@ -249,8 +249,8 @@ pub(crate) fn group_names(net: &Network, ids: &[GroupId]) -> String {
         .join(", ")
 }
 
-/// "aws_instance.web[0] is" or "aws_instance.web[0] and 2 other targets with the same groups
-/// are", for messages about one target standing for all that share its groups.
+/// `aws_instance.web[0] is` or `aws_instance.web[0] and 2 other targets with the same groups
+/// are`, for messages about one target standing for all that share its groups.
 pub(crate) fn targets_sharing(targets: &[Target], t: &Target) -> String {
     let same = |x: &Target| match (&x.groups, &t.groups) {
         (Groups::Known(a), Groups::Known(b)) => a == b,

@@ -2,7 +2,7 @@
 //! family (`security_groups/`, `nacls/`, `exposure/`, `hygiene/`); the file declares the rule
 //! with [`declare_rule!`](crate::declare_rule) and its `check` function builds the findings
 //! from that declaration. A family's `mod.rs` lists its rules and its `utils.rs` holds the flow
-//! logic they share; [`evidence`] and [`fixes`] serve every family.
+//! logic they share; `evidence.rs` and `fixes.rs` serve every family.
 //!
 //! [`registry`] is the one table of every code, with the codes no check produces (load
 //! errors, ELB900, ELB030) from [`crate::diagnostic::codes`]: `rules`, `explain`, SARIF

@@ -20,5 +20,5 @@ mod walk;
 
 pub use discover::{discover, discover_with};
 pub use project::{EarlyCheck, ModuleDir, Project};
-pub use read::{parse_hcl, read_bounded, read_source, Limits};
+pub use read::{parse_hcl, read_bounded, read_source, Limits, ReadError};
 pub use roots::{is_local_source, normalize};

@@ -25,6 +25,38 @@ impl Default for Limits {
     }
 }
 
+/// Why a file could not be used as Terraform source. The messages are those of the TF001
+/// finding it becomes ([`ReadError::finding`]).
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("cannot read file: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("cannot read file: it is not a regular file (a directory, device or pipe)")]
+    NotRegular,
+    #[error("file is {len} bytes, larger than the limit of {limit} bytes; it was not read")]
+    TooLarge { len: u64, limit: u64 },
+    #[error("file is binary (it contains a NUL byte), not Terraform source")]
+    Binary { offset: usize },
+    #[error("file is not valid UTF-8; Terraform reads source as UTF-8")]
+    NotUtf8 { offset: usize },
+}
+
+impl ReadError {
+    /// The byte offset the problem starts at (0 when the file was not read).
+    pub fn offset(&self) -> usize {
+        match self {
+            ReadError::Binary { offset } | ReadError::NotUtf8 { offset } => *offset,
+            _ => 0,
+        }
+    }
+
+    /// The TF001 finding for file `id` whose usable text is `len` bytes long.
+    pub fn finding(&self, id: FileId, len: usize) -> Finding {
+        let at = self.offset().min(len);
+        Finding::new(&TF001, Span::new(id, at, at), self.to_string())
+    }
+}
+
 /// Reads a file into the source table. Unreadable, oversized, binary and non-UTF-8 files are
 /// added with empty text and reported.
 pub fn read_source(
@@ -44,23 +76,18 @@ pub fn read_source(
 /// files can be read on several threads and added in a fixed order afterwards. A file that
 /// cannot be used is returned with the text read so far (or none) and the finding saying why.
 pub(super) fn read_file(path: &Path, id: FileId, limits: &Limits) -> (SourceFile, Option<Finding>) {
-    let fail = |offset: usize, text: String, msg: String| {
+    let fail = |text: String, error: ReadError| {
         let file = SourceFile::new(path.to_path_buf(), text);
-        let len = file.text.len();
-        let finding = Finding::new(&TF001, Span::new(id, offset.min(len), offset.min(len)), msg);
+        let finding = error.finding(id, file.text.len());
         (file, Some(finding))
     };
     let bytes = match read_bounded(path, limits.max_file_bytes) {
         Ok(b) => b,
-        Err(e) => return fail(0, String::new(), e),
+        Err(e) => return fail(String::new(), e),
     };
     if let Some(nul) = memchr::memchr(0, &bytes) {
         let valid = String::from_utf8_lossy(&bytes[..nul]).into_owned();
-        return fail(
-            nul,
-            valid,
-            "file is binary (it contains a NUL byte), not Terraform source".into(),
-        );
+        return fail(valid, ReadError::Binary { offset: nul });
     }
     match String::from_utf8(bytes) {
         Ok(text) => (SourceFile::new(path.to_path_buf(), text), None),
@@ -68,11 +95,7 @@ pub(super) fn read_file(path: &Path, id: FileId, limits: &Limits) -> (SourceFile
             let at = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
             let valid = String::from_utf8_lossy(&bytes[..at]).into_owned();
-            fail(
-                at,
-                valid,
-                "file is not valid UTF-8; Terraform reads source as UTF-8".into(),
-            )
+            fail(valid, ReadError::NotUtf8 { offset: at })
         }
     }
 }
@@ -81,30 +104,27 @@ pub(super) fn read_file(path: &Path, id: FileId, limits: &Limits) -> (SourceFile
 /// block forever, a device such as `/dev/zero` that never ends) and any file larger than the
 /// limit is refused with a message saying why, without reading it. The read itself is bounded
 /// too, so a file that grows while it is read cannot exhaust memory.
-pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     use std::io::Read;
-    let file = open_nonblocking(path).map_err(|e| format!("cannot read file: {e}"))?;
+    let file = open_nonblocking(path)?;
     // The checks use the descriptor just opened (one path lookup, no race with a rename).
-    let meta = file
-        .metadata()
-        .map_err(|e| format!("cannot read file: {e}"))?;
+    let meta = file.metadata()?;
     if !meta.is_file() {
-        return Err(
-            "cannot read file: it is not a regular file (a directory, device or pipe)".into(),
-        );
+        return Err(ReadError::NotRegular);
     }
-    let too_big = |len: u64| {
-        format!("file is {len} bytes, larger than the limit of {limit} bytes; it was not read")
-    };
     if meta.len() > limit {
-        return Err(too_big(meta.len()));
+        return Err(ReadError::TooLarge {
+            len: meta.len(),
+            limit,
+        });
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read file: {e}"))?;
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
-        return Err(too_big(bytes.len() as u64));
+        return Err(ReadError::TooLarge {
+            len: bytes.len() as u64,
+            limit,
+        });
     }
     Ok(bytes)
 }

@@ -1,6 +1,6 @@
 //! ELB010: the LB subnets' network ACLs must let clients in on the listener ports.
 
-use super::utils::{evaluate, finding, lb_nacls, Blocked};
+use super::utils::{evaluate, finding, lb_nacls, AclAnswer, Blocked};
 use crate::algebra::ports::PortSet;
 use crate::checks::context::Context;
 use crate::checks::evidence::{clients, undecided_one};
@@ -83,9 +83,9 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                     &req,
                     l.lb_port_span,
                 ) {
-                    Err(note) => out.push(note),
-                    Ok(None) => {}
-                    Ok(Some(b)) => {
+                    AclAnswer::Undecided(note) => out.push(note),
+                    AclAnswer::Passes => {}
+                    AclAnswer::Blocked(b) => {
                         let what = format!(
                             "clients cannot reach listener port {port} of {} in {names}",
                             lb.address

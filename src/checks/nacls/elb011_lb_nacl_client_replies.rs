@@ -1,6 +1,6 @@
 //! ELB011: the LB subnets' network ACLs must let replies go back to clients.
 
-use super::utils::{ephemeral, evaluate, finding, lb_nacls, Blocked};
+use super::utils::{ephemeral, evaluate, finding, lb_nacls, AclAnswer, Blocked};
 use crate::algebra::addrs::AddrSet;
 use crate::algebra::ports::PortSet;
 use crate::checks::context::Context;
@@ -83,9 +83,9 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                 &req,
                 lb.span,
             ) {
-                Err(note) => out.push(note),
-                Ok(None) => {}
-                Ok(Some(b)) => {
+                AclAnswer::Undecided(note) => out.push(note),
+                AclAnswer::Passes => {}
+                AclAnswer::Blocked(b) => {
                     let what = format!(
                         "replies from {} in {names} cannot reach its clients",
                         lb.address

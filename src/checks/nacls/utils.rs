@@ -60,7 +60,17 @@ pub(super) struct Block {
     pub(super) verdict: std::sync::Arc<Verdict<RuleTag>>,
 }
 
-/// Evaluates one ACL direction; `Err` carries an ELB900 note when undecided, which states
+/// What one ACL direction decides for a flow.
+pub(super) enum AclAnswer {
+    /// Every port passes for every peer that matters.
+    Passes,
+    /// Some ports are proven blocked.
+    Blocked(Block),
+    /// An unknown value leaves it undecided: the ELB900 note to report.
+    Undecided(Finding),
+}
+
+/// Evaluates one ACL direction; an undecided answer carries an ELB900 note, which states
 /// `requirement()` (built only then: most flows are decided).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn evaluate(
@@ -72,7 +82,7 @@ pub(super) fn evaluate(
     mode: Blocked,
     requirement: &dyn Fn() -> String,
     fallback: Span,
-) -> Result<Option<Block>, Finding> {
+) -> AclAnswer {
     let net = cx.net;
     let verdict = cx
         .nacl_verdicts
@@ -84,7 +94,7 @@ pub(super) fn evaluate(
     if blocked.is_empty() {
         if let Some(u) = &net.nacls[nacl].incomplete {
             if !verdict.fully_allowed_ports().contains_set(ports) {
-                return Err(undecided_one(&requirement(), u, fallback));
+                return AclAnswer::Undecided(undecided_one(&requirement(), u, fallback));
             }
         }
         if verdict.has_unknown() && !verdict.fully_allowed_ports().contains_set(ports) {
@@ -114,12 +124,12 @@ pub(super) fn evaluate(
                 .into(),
                 origin: Some(tag.0),
             });
-            return Err(undecided_one(&requirement(), &u, fallback));
+            return AclAnswer::Undecided(undecided_one(&requirement(), &u, fallback));
         }
-        return Ok(None);
+        return AclAnswer::Passes;
     }
     if let Some(u) = &net.nacls[nacl].uncertain {
-        return Err(undecided_one(&requirement(), u, fallback));
+        return AclAnswer::Undecided(undecided_one(&requirement(), u, fallback));
     }
     let denials = verdict.deciding_denials();
     let deny = denials
@@ -131,12 +141,12 @@ pub(super) fn evaluate(
         .map(|t| t.0)
         .or(partial.map(|t| t.0))
         .unwrap_or_else(|| nacl_edit_span(net, nacl, direction));
-    Ok(Some(Block {
+    AclAnswer::Blocked(Block {
         ports: blocked,
         primary,
         deny,
         verdict,
-    }))
+    })
 }
 
 /// Says which rule decided, for the message.
@@ -391,9 +401,9 @@ pub(super) fn check_pairs(cx: &Context, out: &mut Vec<Finding>, flow: &PairFlow)
                 &req,
                 lb.span,
             ) {
-                Err(note) => out.push(note),
-                Ok(None) => {}
-                Ok(Some(b)) => {
+                AclAnswer::Undecided(note) => out.push(note),
+                AclAnswer::Passes => {}
+                AclAnswer::Blocked(b) => {
                     let same = pending.iter_mut().find(|p| {
                         p.nacl == nacl && p.block.primary == b.primary && p.block.ports == b.ports
                     });
