@@ -1,10 +1,11 @@
 //! The whole pipeline with every rule enabled, on the rule fixtures (`tests/rules.rs` runs each
 //! fixture with its own rule alone).
 //!
-//! The fixtures where other rules' errors or warnings appear too are listed below: their human
-//! output with every rule is a reviewed snapshot (`tests/snapshots/pipeline__*.snap`), so that
-//! the interplay of rules stays covered. Every other fixture must show, besides notes, only
-//! findings of its own rule.
+//! The fixtures where other rules' errors or warnings appear too, and one where a rule's error
+//! comes with another rule's note about the same load balancer (ELB005 with ELB025), are listed
+//! below: their human output with every rule is a reviewed snapshot
+//! (`tests/snapshots/pipeline__*.snap`), so that the interplay of rules stays covered. Every
+//! other fixture must show, besides notes, only findings of its own rule.
 
 #[path = "support/fixtures.rs"]
 mod fixtures;
@@ -33,6 +34,7 @@ pipeline! {
     elb004_fail_many_constructs => "ELB004/fail_many_constructs",
     elb004_fail_network_interface => "ELB004/fail_network_interface",
     elb004_fail_override_listener => "ELB004/fail_override_listener",
+    elb005_fail_default_health_check => "ELB005/fail_default_health_check",
     elb012_fail_override_egress => "ELB012/fail_override_egress",
     elb014_fail_default_network_acl_empty => "ELB014/fail_default_network_acl_empty",
     elb021_fail_standalone_rule_open => "ELB021/fail_standalone_rule_open",
