@@ -57,10 +57,22 @@ fn snapshot(case: &str) {
     insta::assert_snapshot!(case.replace('/', "__"), text);
 }
 
+/// Every listed case is a fixture, and every `pipeline__*` snapshot is of a listed case.
 #[test]
-fn pipeline_fixtures_exist() {
+fn pipeline_fixtures_and_snapshots_agree() {
     for case in PIPELINE {
         assert!(fixture(case).dir.is_dir(), "{case} is not a fixture");
+    }
+    let listed: Vec<String> = PIPELINE
+        .iter()
+        .map(|c| format!("pipeline__{}.snap", c.replace('/', "__")))
+        .collect();
+    let snapshots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    for e in std::fs::read_dir(snapshots).unwrap() {
+        let name = fixtures::file_name(&e.unwrap().path());
+        if name.starts_with("pipeline__") {
+            assert!(listed.contains(&name), "{name} is of no case in PIPELINE");
+        }
     }
 }
 
