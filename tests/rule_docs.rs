@@ -19,6 +19,15 @@ fn every_rule_doc_has_the_fixed_sections() {
             );
         }
         assert!(!rule.summary.is_empty(), "{} has no summary", rule.code);
+        assert!(!rule.name.is_empty(), "{} has no name", rule.code);
+        for section in rule.doc.split("## ").skip(1) {
+            let (title, text) = section.split_once('\n').unwrap_or((section, ""));
+            assert!(
+                !text.trim().is_empty(),
+                "{}: section `{title}` is empty",
+                rule.code
+            );
+        }
     }
 }
 

@@ -18,7 +18,7 @@ resource "aws_security_group" "lb" { # expect: ELB001
   name   = "web-lb"
   vpc_id = aws_vpc.main.id
 
-  ingress { # expect: ELB020
+  ingress {
     description = "HTTP from clients"
     from_port   = 80
     to_port     = 80

@@ -37,7 +37,7 @@ resource "aws_instance" "web" {
   vpc_security_group_ids = [aws_security_group.app.id]
 }
 
-resource "aws_elb" "web" { # expect: ELB022
+resource "aws_elb" "web" {
   name            = "web"
   subnets         = [aws_subnet.public_a.id]
   instances       = [aws_instance.web.id]

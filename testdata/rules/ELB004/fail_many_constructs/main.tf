@@ -83,7 +83,7 @@ resource "aws_network_acl" "public" {
   }
 }
 
-resource "aws_network_acl_rule" "public_ephemeral_in" { # expect: ELB013
+resource "aws_network_acl_rule" "public_ephemeral_in" {
   network_acl_id = aws_network_acl.public.id
   rule_number    = 200
   egress         = false

@@ -14,7 +14,7 @@ resource "aws_subnet" "app_a" {
   availability_zone = "eu-west-1a"
 }
 
-resource "aws_security_group" "lb" { # expect: ELB002
+resource "aws_security_group" "lb" {
   name   = "web-lb"
   vpc_id = aws_vpc.main.id
 

@@ -77,6 +77,6 @@ resource "aws_elb" "web" {
   }
 }
 
-resource "aws_default_network_acl" "default" { # expect: ELB010, ELB012, ELB013, ELB014, ELB015
+resource "aws_default_network_acl" "default" { # expect: ELB014
   default_network_acl_id = aws_vpc.main.default_network_acl_id
 }

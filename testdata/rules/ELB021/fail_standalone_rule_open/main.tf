@@ -77,7 +77,7 @@ resource "aws_elb" "web" {
   }
 }
 
-resource "aws_vpc_security_group_ingress_rule" "app_public" { # expect: ELB021, ELB026
+resource "aws_vpc_security_group_ingress_rule" "app_public" { # expect: ELB021
   security_group_id = aws_security_group.app.id
   ip_protocol       = "tcp"
   from_port         = 8000

@@ -36,7 +36,7 @@ resource "aws_security_group" "lb" {
   }
 }
 
-resource "aws_security_group" "app" { # expect: ELB004
+resource "aws_security_group" "app" {
   name   = "web-app"
   vpc_id = aws_vpc.main.id
 
@@ -63,7 +63,7 @@ resource "aws_elb" "web" { # expect: ELB022
   instances       = [aws_instance.web.id]
 
   listener {
-    lb_port           = 80 # expect: ELB001
+    lb_port           = 80
     lb_protocol       = "http"
     instance_port     = 8080
     instance_protocol = "http"

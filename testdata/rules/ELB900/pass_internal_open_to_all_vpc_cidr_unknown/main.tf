@@ -1,6 +1,6 @@
 # The VPC CIDR is unknown, so the clients of this internal load balancer are too; but its
 # group admits every address on the listener port, so the clients get in whatever the CIDR
-# is (no note), and 0.0.0.0/0 reaches beyond any VPC (ELB020).
+# is (no note), and 0.0.0.0/0 reaches beyond any VPC (ELB020, in tests/pipeline.rs).
 variable "cidr_block" {} # no default: VPC CIDR unknown
 
 resource "aws_vpc" "main" {
@@ -14,7 +14,7 @@ resource "aws_subnet" "a" {
 
 resource "aws_security_group" "lb" {
   vpc_id = aws_vpc.main.id
-  ingress { # expect: ELB020
+  ingress {
     from_port   = 3306
     to_port     = 3306
     protocol    = "tcp"
