@@ -12,7 +12,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use tf_elbcheck::diagnostic::Rule;
 use tf_elbcheck::report::{self, Format, RenderOptions};
-use tf_elbcheck::run::{check, Options, Outcome};
+use tf_elbcheck::diagnostic::Outcome;
+use tf_elbcheck::run::{check, Options};
 
 /// One fixture directory.
 #[derive(Debug, Clone)]
