@@ -1,15 +1,22 @@
 //! tf-elbcheck: proves from Terraform source that every AWS Classic Load Balancer can reach its
 //! instances through security groups and network ACLs.
 //!
-//! The pipeline runs one way: [`frontend`] (find and parse files) → [`eval`] (Terraform
-//! semantics, unknowns, references) → [`model`] (typed AWS network) → [`analysis`] (port, CIDR
-//! and filter algebra) → [`checks`] (the rules) → [`report`] (renderers).
+//! The pipeline runs one way, and `tests/layering.rs` fails on a `use` that points back up it:
+//! [`source`] and `syntax` (files, spans, the lowered syntax tree) → [`diagnostic`] (rules,
+//! findings, the outcome) → [`algebra`] (port, address and NACL algebra) → [`frontend`] (find,
+//! read and parse files) → [`eval`] (Terraform semantics, unknowns, references) → [`model`]
+//! (the typed AWS network) → `analysis` (flow queries over the model) → [`checks`] (the rules)
+//! → [`config`] and [`suppress`] → [`report`] (renderers) → [`run`] (one run as a library
+//! call). The binary (`main.rs`, `cli.rs`, `allocator.rs`) sits on top.
+//!
+//! The public modules are what the binary, the tests and the stage benchmarks use; the
+//! rules' shared helpers and the flow queries are private to the crate.
 
 // Findings are the error type of every loading step; boxing them buys nothing here.
 #![allow(clippy::result_large_err)]
 
 pub mod algebra;
-pub mod analysis;
+mod analysis;
 pub mod checks;
 pub mod config;
 pub mod diagnostic;
@@ -20,4 +27,4 @@ pub mod report;
 pub mod run;
 pub mod source;
 pub mod suppress;
-pub mod syntax;
+pub(crate) mod syntax;

@@ -1,4 +1,4 @@
-//! Property tests: the port, address and network ACL algebra of `tf_elbcheck::analysis`
+//! Property tests: the port, address and network ACL algebra of `tf_elbcheck::algebra`
 //! against brute-force oracles that look at individual ports, addresses and packets.
 //!
 //! Every generated set lives in a small universe, chosen so that each set is constant on the

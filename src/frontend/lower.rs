@@ -1,4 +1,4 @@
-//! Lowering of `hcl-edit`'s syntax tree into [`crate::syntax`], turning its byte ranges into
+//! Lowering of `hcl-edit`'s syntax tree into `crate::syntax`, turning its byte ranges into
 //! [`Span`]s of one file.
 
 use crate::source::{FileId, Span};

@@ -10,9 +10,9 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use tf_elbcheck::diagnostic::Outcome;
 use tf_elbcheck::diagnostic::Rule;
 use tf_elbcheck::report::{self, Format, RenderOptions};
-use tf_elbcheck::diagnostic::Outcome;
 use tf_elbcheck::run::{check, Options};
 
 /// One fixture directory.
