@@ -57,3 +57,41 @@ fn hcl_examples_in_rule_docs_parse() {
     }
     assert!(checked >= 30, "only {checked} examples found");
 }
+
+/// The README's rules table names every rule (rows may cover a range, `ELB010-015`, or a list,
+/// `TF001-004, TF010`), and no code that does not exist.
+#[test]
+fn the_readme_rules_table_covers_every_rule() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let table = readme
+        .split("\n## Rules\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("README has a Rules section");
+    let mut named = std::collections::BTreeSet::new();
+    for row in table.lines().filter(|l| l.starts_with("| ")) {
+        let cell = row.split('|').nth(1).unwrap().trim();
+        for part in cell.split(',').map(str::trim) {
+            let prefix: String = part.chars().take_while(char::is_ascii_alphabetic).collect();
+            let digits = &part[prefix.len()..];
+            let Some((from, to)) = digits.split_once('-').or(Some((digits, digits))) else {
+                continue;
+            };
+            let (Ok(from), Ok(to)) = (from.parse::<u32>(), to.parse::<u32>()) else {
+                continue;
+            };
+            let width = digits.split('-').next().unwrap().len();
+            for n in from..=to {
+                named.insert(format!("{prefix}{n:0width$}"));
+            }
+        }
+    }
+    for rule in tf_elbcheck::checks::registry() {
+        assert!(
+            named.contains(rule.code),
+            "README.md's rules table does not name {}",
+            rule.code
+        );
+    }
+}
