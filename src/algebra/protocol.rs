@@ -111,6 +111,13 @@ impl Protocol {
         matches!(self.normalized(), Protocol::Tcp | Protocol::All)
     }
 
+    /// Whether a rule with this protocol matches packets of `proto` (TCP or UDP): that
+    /// protocol itself and `all`.
+    pub fn carries(self, proto: Protocol) -> bool {
+        let p = self.normalized();
+        p == Protocol::All || p == proto.normalized()
+    }
+
     /// Whether a rule with this protocol covers every port whatever its `from_port` and
     /// `to_port` say: `all` and every protocol number other than 6, 17, 1 and 58.
     pub fn ignores_ports(self) -> bool {

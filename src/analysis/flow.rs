@@ -86,7 +86,7 @@ fn peer_match(owner: GroupId, peer: &Peer, flow: &FlowPeer, rule_span: Span) -> 
                 Match::No
             }
         }
-        Groups::DefaultElb => Match::No,
+        Groups::DefaultElb | Groups::Unfiltered => Match::No,
         Groups::Unknown(u) => Match::Maybe(u.clone()),
     };
     match peer {
@@ -95,7 +95,9 @@ fn peer_match(owner: GroupId, peer: &Peer, flow: &FlowPeer, rule_span: Span) -> 
         Peer::Group(g) => match flow.cover {
             // Clients of an internal LB may sit in any group of the VPC.
             Cover::Any if flow.clients_in_groups => Match::Yes,
-            Cover::Any => Match::No,
+            // Clients that an NLB passes on with their own addresses still match a rule that
+            // names the NLB's own group (SPEC §8.6).
+            Cover::Any => in_groups(*g),
             Cover::All => in_groups(*g),
         },
         Peer::Myself => match flow.cover {
@@ -149,6 +151,18 @@ pub fn sg_query(
     flow: &FlowPeer,
     required: &PortSet,
 ) -> SgAnswer {
+    sg_query_proto(net, groups, dir, flow, required, Protocol::Tcp)
+}
+
+/// [`sg_query`] for `required` ports of `proto` (TCP or UDP).
+pub fn sg_query_proto(
+    net: &Network,
+    groups: &[GroupId],
+    dir: Direction,
+    flow: &FlowPeer,
+    required: &PortSet,
+    proto: Protocol,
+) -> SgAnswer {
     let mut ans = SgAnswer::default();
     for &g in groups {
         let group = &net.groups[g];
@@ -158,7 +172,7 @@ pub fn sg_query(
         }
         for rule in group.rules.iter().filter(|r| r.direction == dir) {
             let proto_maybe = match &rule.protocol {
-                Ok(p) if p.carries_tcp() => None,
+                Ok(p) if p.carries(proto) => None,
                 Ok(_) => continue,
                 Err(u) => Some(u.clone()),
             };

@@ -14,6 +14,7 @@ mod exposure;
 mod fixes;
 mod hygiene;
 mod nacls;
+mod pools;
 mod security_groups;
 
 pub use context::Context;

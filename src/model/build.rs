@@ -93,6 +93,7 @@ pub fn build(root: &RootEval) -> (Network, Vec<Finding>) {
     b.routes();
     b.lbs();
     b.targets();
+    b.elbv2();
     (b.net, b.findings)
 }
 

@@ -47,6 +47,10 @@ declare_id!(
     /// A load balancer of [`super::Network::lbs`].
     LbId
 );
+declare_id!(
+    /// A target group of [`super::Network::target_groups`].
+    TgId
+);
 
 /// A vector indexed by one id type.
 #[derive(Debug, Clone)]

@@ -4,13 +4,14 @@
 //! the rules.
 
 mod build;
+mod elbv2;
 mod filters;
 mod ids;
 mod routes;
 mod targets;
 
 pub use build::build;
-pub use ids::{GroupId, Id, LbId, NaclId, SubnetId, Table, VpcId};
+pub use ids::{GroupId, Id, LbId, NaclId, SubnetId, Table, TgId, VpcId};
 
 use crate::algebra::addrs::AddrSet;
 use crate::algebra::ports::PortSet;
@@ -32,6 +33,8 @@ pub struct Network {
     pub groups: Table<GroupId, SecurityGroup>,
     pub nacls: Table<NaclId, Nacl>,
     pub lbs: Table<LbId, LoadBalancer>,
+    /// ELBv2 target groups, whether or not a listener forwards to them.
+    pub target_groups: Table<TgId, TargetGroup>,
 }
 
 #[derive(Debug)]
@@ -176,6 +179,8 @@ pub enum Groups {
     Known(Vec<GroupId>),
     /// An LB in the default VPC without groups: AWS's `default_elb_*` group, not in Terraform.
     DefaultElb,
+    /// A Network Load Balancer without security groups: nothing filters its traffic.
+    Unfiltered,
     Unknown(Unknown),
 }
 
@@ -200,12 +205,93 @@ pub struct Target {
     /// Availability zones given directly (`availability_zone` of an instance,
     /// `availability_zones` of an Auto Scaling group), when there are no subnets.
     pub azs: Vec<String>,
+    /// The ports this target receives traffic on when they are not its target group's port:
+    /// an attachment's `port`, an ECS container's host port (a dynamic host port is the
+    /// range 32768-65535). `None` for the group's port (and for Classic instances).
+    pub port: Option<Known<PortSet>>,
+}
+
+/// What kind of load balancer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LbKind {
+    /// `aws_elb`.
+    Classic,
+    /// `aws_lb`/`aws_alb` of type `application` (the default).
+    Application,
+    /// `aws_lb`/`aws_alb` of type `network`.
+    Network,
+}
+
+/// What an ELBv2 target group's targets are (`target_type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetType {
+    Instance,
+    Ip,
+    Lambda,
+    Alb,
+}
+
+/// The port of an ELBv2 health check.
+#[derive(Debug, Clone)]
+pub enum HealthPort {
+    /// `traffic-port` (the default): the port each target receives traffic on.
+    Traffic,
+    Port(u16),
+    Unknown(Unknown),
+}
+
+/// A listener (or listener rule) that forwards to a target group.
+#[derive(Debug, Clone)]
+pub struct Forward {
+    pub lb: LbId,
+    /// The listener's port.
+    pub port: Known<u16>,
+    /// The listener's `port` attribute (or block).
+    pub span: Span,
+}
+
+/// An ELBv2 target group.
+#[derive(Debug)]
+pub struct TargetGroup {
+    pub address: Arc<str>,
+    pub span: Span,
+    pub call_sites: Vec<Span>,
+    pub port: Known<u16>,
+    /// The `port` attribute, else the block.
+    pub port_span: Span,
+    /// The target group's `protocol`, upper case (`HTTP`, `TCP`, `UDP`, …); `None` when unset
+    /// or unknown.
+    pub protocol: Option<String>,
+    pub target_type: TargetType,
+    pub health_port: HealthPort,
+    /// The health check's protocol as AWS will use it (`HTTP`, `HTTPS` or `TCP`).
+    pub health_protocol: String,
+    /// The `health_check` block, and whether it gives a `protocol`.
+    pub health_block: Option<(Span, bool)>,
+    /// Where the health-check port is written (the `port` of the block), when it is.
+    pub health_span: Option<Span>,
+    /// Health checks are not disabled (`health_check.enabled = false`).
+    pub health_enabled: bool,
+    /// Whether targets see the clients' addresses (NLB client IP preservation, with AWS's
+    /// defaults when unset).
+    pub preserve_client_ip: Known<bool>,
+    /// The listeners and listener rules that forward to this group.
+    pub forwards: Vec<Forward>,
+    pub targets: Known<Vec<Target>>,
+}
+
+impl TargetGroup {
+    /// True when the group carries UDP (`UDP`, `TCP_UDP`): its traffic needs UDP rules.
+    pub fn carries_udp(&self) -> bool {
+        matches!(self.protocol.as_deref(), Some("UDP" | "TCP_UDP"))
+    }
 }
 
 #[derive(Debug)]
 pub struct LoadBalancer {
     pub address: Arc<str>,
     pub span: Span,
+    pub kind: LbKind,
     pub call_sites: Vec<Span>,
     pub internal: Known<bool>,
     pub listeners: Vec<Listener>,
@@ -223,7 +309,29 @@ pub struct LoadBalancer {
     pub classic: bool,
     pub cross_zone: bool,
     pub azs: Vec<String>,
+    /// The `subnets` attribute (or first `subnet_mapping` block), when set.
+    pub subnets_span: Option<Span>,
+    /// Classic: the registered instances. ELBv2 LBs register targets in target groups.
     pub targets: Known<Vec<Target>>,
+    /// ELBv2: the target groups its listeners forward to, in the order first forwarded to.
+    pub target_groups: Vec<TgId>,
+    /// ELBv2: forwards to target groups that are not in this configuration.
+    pub unknown_forwards: Vec<Unknown>,
+}
+
+impl LoadBalancer {
+    pub fn is_v2(&self) -> bool {
+        self.kind != LbKind::Classic
+    }
+
+    /// How messages name the LB's kind.
+    pub fn kind_name(&self) -> &'static str {
+        match self.kind {
+            LbKind::Classic => "load balancer",
+            LbKind::Application => "application load balancer",
+            LbKind::Network => "network load balancer",
+        }
+    }
 }
 
 impl Network {

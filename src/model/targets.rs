@@ -4,7 +4,7 @@
 
 use super::build::{as_unknown, attr, elements, unknown_at, Builder};
 use super::{
-    Groups, HealthCheck, Id, Known, LbId, Listener, LoadBalancer, Placement, Target, VpcId,
+    Groups, HealthCheck, Id, Known, LbId, LbKind, Listener, LoadBalancer, Placement, Target, VpcId,
 };
 use crate::diagnostic::codes::TF004;
 use crate::eval::Unknown;
@@ -38,7 +38,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn groups_of(&mut self, a: Option<&crate::eval::EvalAttr>) -> Option<Groups> {
+    pub(super) fn groups_of(&mut self, a: Option<&crate::eval::EvalAttr>) -> Option<Groups> {
         let a = attr_opt(a)?;
         if let Some(u) = as_unknown(&a.value, a.span) {
             return Some(Groups::Unknown(u));
@@ -71,7 +71,7 @@ impl<'a> Builder<'a> {
         Some(Groups::Known(ids))
     }
 
-    fn placement_of(&self, a: Option<&crate::eval::EvalAttr>) -> Option<Placement> {
+    pub(super) fn placement_of(&self, a: Option<&crate::eval::EvalAttr>) -> Option<Placement> {
         let a = attr_opt(a)?;
         if let Some(u) = as_unknown(&a.value, a.span) {
             return Some(Placement::Unknown(u));
@@ -105,7 +105,7 @@ impl<'a> Builder<'a> {
     /// The VPC of a load balancer: that of its subnets, else that of its security groups (which
     /// must be in the LB's VPC), else the default VPC when it is placed there. Otherwise it is
     /// not known, and nothing that depends on the VPC's addresses is guessed.
-    fn lb_vpc(
+    pub(super) fn lb_vpc(
         &self,
         placement: &Placement,
         groups: &Groups,
@@ -143,7 +143,7 @@ impl<'a> Builder<'a> {
     }
 
     /// The groups an interface gets when none are given: its VPC's default group.
-    fn default_groups(&mut self, placement: &Placement, owner: Span) -> Groups {
+    pub(super) fn default_groups(&mut self, placement: &Placement, owner: Span) -> Groups {
         match placement {
             Placement::DefaultVpc => {
                 let vpc = self.net.vpcs.position(|v| v.is_default);
@@ -256,6 +256,7 @@ impl<'a> Builder<'a> {
             self.net.lbs.push(LoadBalancer {
                 address: r.address.clone(),
                 span: r.span,
+                kind: LbKind::Classic,
                 call_sites: r.call_sites.clone(),
                 internal,
                 listeners,
@@ -268,12 +269,15 @@ impl<'a> Builder<'a> {
                 classic,
                 cross_zone,
                 azs,
+                subnets_span: subnets_attr.map(|a| a.span),
                 targets: Ok(vec![]),
+                target_groups: vec![],
+                unknown_forwards: vec![],
             });
         }
     }
 
-    fn listener_port(&mut self, body: &EvalBody, name: &str, span: Span) -> Known<u16> {
+    pub(super) fn listener_port(&mut self, body: &EvalBody, name: &str, span: Span) -> Known<u16> {
         let n = self.port(body, name, span)?;
         match u16::try_from(n) {
             Ok(p) if p > 0 => Ok(p),
@@ -376,7 +380,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn instance_target(&mut self, v: &Value, span: Span) -> Known<Target> {
+    pub(super) fn instance_target(&mut self, v: &Value, span: Span) -> Known<Target> {
         if let Some(u) = as_unknown(v, span) {
             return Err(u);
         }
@@ -417,6 +421,7 @@ impl<'a> Builder<'a> {
                             ni.span,
                         )),
                         azs: vec![],
+                        port: None,
                     })
                 }
             }
@@ -444,10 +449,11 @@ impl<'a> Builder<'a> {
             groups,
             placement,
             azs,
+            port: None,
         })
     }
 
-    fn asg_target(&mut self, asg: &ResourceInstance, span: Span) -> Known<Target> {
+    pub(super) fn asg_target(&mut self, asg: &ResourceInstance, span: Span) -> Known<Target> {
         let body = &asg.body;
         let placement = self
             .placement_of(attr(body, "vpc_zone_identifier"))
@@ -464,6 +470,7 @@ impl<'a> Builder<'a> {
             groups,
             placement,
             azs: strings(attr(body, "availability_zones")),
+            port: None,
         })
     }
 
@@ -537,7 +544,7 @@ impl<'a> Builder<'a> {
 }
 
 /// The known strings of an attribute (one string or a list of them).
-fn strings(a: Option<&crate::eval::EvalAttr>) -> Vec<String> {
+pub(super) fn strings(a: Option<&crate::eval::EvalAttr>) -> Vec<String> {
     a.map(|a| {
         elements(&a.value)
             .iter()
@@ -547,7 +554,7 @@ fn strings(a: Option<&crate::eval::EvalAttr>) -> Vec<String> {
     .unwrap_or_default()
 }
 
-fn attr_opt(a: Option<&crate::eval::EvalAttr>) -> Option<&crate::eval::EvalAttr> {
+pub(super) fn attr_opt(a: Option<&crate::eval::EvalAttr>) -> Option<&crate::eval::EvalAttr> {
     a.filter(|a| {
         !matches!(&a.value, Value::Null) && !matches!(&a.value, Value::List(l) if l.is_empty())
     })

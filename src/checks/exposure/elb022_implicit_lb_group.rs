@@ -32,7 +32,8 @@ crate::declare_rule! {
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
     for lb in &cx.net.lbs {
-        if lb.groups_span.is_some() || lb.classic {
+        // An NLB without groups has nothing that filters its traffic, not an implicit group.
+        if lb.groups_span.is_some() || lb.classic || matches!(lb.groups, Groups::Unfiltered) {
             continue;
         }
         let which = match &lb.groups {
@@ -40,7 +41,9 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                 "the account's default_elb_* group, whose rules are not in Terraform".to_string()
             }
             Groups::Known(ids) => group_names(cx.net, ids),
-            Groups::Unknown(_) => "its VPC's default security group".to_string(),
+            Groups::Unknown(_) | Groups::Unfiltered => {
+                "its VPC's default security group".to_string()
+            }
         };
         out.push(
             Finding::new(

@@ -3,7 +3,8 @@
 
 use crate::algebra::addrs::AddrSet;
 use crate::checks::context::Context;
-use crate::checks::evidence::{local_name, needed_ports};
+use crate::checks::evidence::local_name;
+use crate::checks::pools::pools;
 use crate::diagnostic::{Finding, Rule};
 use crate::model::{Direction, Groups, Peer};
 use rustc_hash::FxHashSet as HashSet;
@@ -27,71 +28,79 @@ pub(super) fn broad_instance_rules(
 ) {
     let net = cx.net;
     let classic = platform == Platform::Classic;
-    for lb in net.lbs.iter().filter(|lb| lb.classic == classic) {
-        let Ok(targets) = &lb.targets else { continue };
+    for (id, lb) in net.lbs.enumerate().filter(|(_, lb)| lb.classic == classic) {
         let inside = if classic {
             AddrSet::empty()
         } else {
             net.lb_vpc_cidrs(lb)
                 .unwrap_or_else(|_| AddrSet::all().subtract(&AddrSet::public()))
         };
-        let needed = needed_ports(lb);
         let mut seen = Vec::new();
-        // A group's rules give the same answer for every target that carries it: the first
-        // target with the group is the one named in the finding.
-        let mut visited = HashSet::default();
-        for t in targets {
-            let Groups::Known(ids) = &t.groups else {
-                continue;
-            };
-            // Only instances that can be reached from outside can bypass the load balancer:
-            // some subnet of theirs is proven public (or they are in the default VPC).
-            if !classic && !is_public(net, &t.placement) {
+        for pool in pools(net, id) {
+            // Targets that see the clients' own addresses (NLB client IP preservation) must
+            // admit them: a broad rule there is the way in, not a way around.
+            if !matches!(pool.clients_seen, Ok(false)) {
                 continue;
             }
-            for &g in ids {
-                if !visited.insert(g) {
+            let Ok(targets) = &pool.targets else { continue };
+            let needed = &pool.needed;
+            // A group's rules give the same answer for every target that carries it: the
+            // first target with the group is the one named in the finding.
+            let mut visited = HashSet::default();
+            for t in targets {
+                let Groups::Known(ids) = &t.groups else {
+                    continue;
+                };
+                // Only instances that can be reached from outside can bypass the load balancer:
+                // some subnet of theirs is proven public (or they are in the default VPC).
+                if !classic && !is_public(net, &t.placement) {
                     continue;
                 }
-                for rule in net.groups[g]
-                    .rules
-                    .iter()
-                    .filter(|r| r.direction == Direction::Ingress)
-                {
-                    if seen.contains(&rule.span)
-                        || !matches!(&rule.protocol, Ok(p) if p.carries_tcp())
-                    {
+                for &g in ids {
+                    if !visited.insert(g) {
                         continue;
                     }
-                    let Ok(ports) = &rule.ports else { continue };
-                    let Some(n) = needed.iter().find(|n| ports.contains(n.port)) else {
-                        continue;
-                    };
-                    let broad = rule.peers.iter().find_map(|p| match p {
-                        Peer::Cidr(c) if classic && c.is_all() => Some(c.clone()),
-                        Peer::Cidr(c) if !classic && !inside.contains_set(c) => Some(c.clone()),
-                        _ => None,
-                    });
-                    if let Some(c) = broad {
-                        seen.push(rule.span);
-                        let msg = if classic {
-                            format!("{} admits port {} from {c} instead of the load balancer's source security group: clients can bypass {}", net.groups[g].address, n.port, lb.address)
-                        } else {
-                            format!("{} admits port {} from {c}, outside the VPC: clients can bypass the load balancer {}", net.groups[g].address, n.port, lb.address)
+                    for rule in net.groups[g]
+                        .rules
+                        .iter()
+                        .filter(|r| r.direction == Direction::Ingress)
+                    {
+                        if seen.contains(&rule.span)
+                            || !matches!(&rule.protocol, Ok(p) if p.carries_tcp())
+                        {
+                            continue;
+                        }
+                        let Ok(ports) = &rule.ports else { continue };
+                        let Some(n) = needed.iter().find(|n| ports.intersects(&n.ports)) else {
+                            continue;
                         };
-                        let help = if classic {
-                            format!(
-                                "admit `{}.source_security_group_id` instead",
-                                local_name(&lb.address)
-                            )
-                        } else {
-                            "admit the load balancer's security group instead of a CIDR".to_string()
-                        };
-                        out.push(
-                            Finding::new(report_as, rule.span, msg)
-                                .label(t.span, "registered instances")
-                                .help(help),
-                        );
+                        let broad = rule.peers.iter().find_map(|p| match p {
+                            Peer::Cidr(c) if classic && c.is_all() => Some(c.clone()),
+                            Peer::Cidr(c) if !classic && !inside.contains_set(c) => Some(c.clone()),
+                            _ => None,
+                        });
+                        if let Some(c) = broad {
+                            seen.push(rule.span);
+                            let msg = if classic {
+                                format!("{} admits port {} from {c} instead of the load balancer's source security group: clients can bypass {}", net.groups[g].address, n.ports, lb.address)
+                            } else {
+                                format!("{} admits port {} from {c}, outside the VPC: clients can bypass the load balancer {}", net.groups[g].address, n.ports, lb.address)
+                            };
+                            let help = if classic {
+                                format!(
+                                    "admit `{}.source_security_group_id` instead",
+                                    local_name(&lb.address)
+                                )
+                            } else {
+                                "admit the load balancer's security group instead of a CIDR"
+                                    .to_string()
+                            };
+                            out.push(
+                                Finding::new(report_as, rule.span, msg)
+                                    .label(t.span, "registered instances")
+                                    .help(help),
+                            );
+                        }
                     }
                 }
             }

@@ -6,10 +6,11 @@ use crate::algebra::nacl::Verdict;
 use crate::algebra::ports::PortSet;
 use crate::analysis::flow::RuleTag;
 use crate::checks::context::Context;
-use crate::checks::evidence::{local_name, needed_ports, undecided_one, with_call_sites};
+use crate::checks::evidence::{clients, local_name, undecided_one, with_call_sites};
 use crate::checks::fixes::{cidr_label, covering_cidr, resource_type_and_name, slug};
+use crate::checks::pools::{pools, Pool};
 use crate::diagnostic::{Finding, Rule};
-use crate::model::{Direction, LoadBalancer, NaclId, Network, Placement, SubnetId};
+use crate::model::{Direction, Known, LoadBalancer, NaclId, Network, Placement, SubnetId};
 use crate::source::Span;
 
 /// The ephemeral range replies use.
@@ -258,31 +259,6 @@ fn nacl_edit_span(net: &Network, nacl: NaclId, direction: Direction) -> Span {
         .map_or(n.span, |r| r.span)
 }
 
-/// Subnets of the LB paired with the subnets of its targets: (LB subnet, target subnet).
-pub(super) fn subnet_pairs(net: &Network, lb: &LoadBalancer) -> Vec<(SubnetId, SubnetId)> {
-    let mut out = Vec::new();
-    let mut seen = rustc_hash::FxHashSet::default();
-    let Ok(targets) = &lb.targets else { return out };
-    for s in subnets(&lb.placement) {
-        for t in targets {
-            for ts in subnets(&t.placement) {
-                if seen.insert((s, ts)) {
-                    out.push((s, ts));
-                }
-            }
-        }
-    }
-    let _ = net;
-    out
-}
-
-/// The instance and health-check ports the LB sends.
-pub(super) fn sent_ports(lb: &LoadBalancer) -> PortSet {
-    needed_ports(lb).iter().fold(PortSet::empty(), |acc, n| {
-        acc.union(&PortSet::single(n.port))
-    })
-}
-
 /// Whose subnet's network ACL a flow between the LB and its targets crosses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Side {
@@ -312,31 +288,55 @@ pub(super) struct PairFlow {
 }
 
 /// The requirement (for notes) and the failure (for errors) of a pair flow, in words.
+/// `members` names the targets ("instances" for a Classic LB, "targets" for ELBv2).
 fn describe(
     flow: &PairFlow,
     nacl: &str,
     lb: &str,
-    lb_subnet: &str,
+    peer: &PairPeer,
     inst_subnet: &str,
+    members: &str,
 ) -> (String, String) {
+    let lb_subnet = match peer {
+        PairPeer::Subnets(s) => s.as_str(),
+        PairPeer::Clients => {
+            return match flow.traffic {
+                Traffic::Requests => (
+                    format!("{nacl} admits the clients of {lb}"),
+                    format!("the clients of {lb}, whose addresses its {members} see (client IP preservation), cannot reach its {members} in {inst_subnet}"),
+                ),
+                Traffic::Replies => (
+                    format!("{nacl} lets replies reach the clients of {lb}"),
+                    format!("replies from the {members} in {inst_subnet} cannot reach the clients of {lb}, whose addresses they see (client IP preservation)"),
+                ),
+            }
+        }
+    };
     match (flow.side, flow.traffic) {
         (Side::Lb, Traffic::Requests) => (
             format!("{nacl} lets {lb} reach {inst_subnet}"),
-            format!("{lb} cannot send to its instances in {inst_subnet}"),
+            format!("{lb} cannot send to its {members} in {inst_subnet}"),
         ),
         (Side::Lb, Traffic::Replies) => (
             format!("{nacl} lets replies from {inst_subnet} in"),
-            format!("replies from the instances in {inst_subnet} cannot reach {lb}"),
+            format!("replies from the {members} in {inst_subnet} cannot reach {lb}"),
         ),
         (Side::Targets, Traffic::Requests) => (
             format!("{nacl} admits {lb} from {lb_subnet}"),
-            format!("{lb} in {lb_subnet} cannot reach its instances in {inst_subnet}"),
+            format!("{lb} in {lb_subnet} cannot reach its {members} in {inst_subnet}"),
         ),
         (Side::Targets, Traffic::Replies) => (
             format!("{nacl} lets replies reach {lb}"),
-            format!("replies from the instances in {inst_subnet} cannot reach {lb}"),
+            format!("replies from the {members} in {inst_subnet} cannot reach {lb}"),
         ),
     }
+}
+
+/// The other end of a pair flow, as the failure names it: LB subnets, or the LB's clients.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum PairPeer {
+    Subnets(String),
+    Clients,
 }
 
 /// Blocks of one LB that the same ACL rule decides for the same ports: one finding, whose
@@ -345,98 +345,121 @@ struct Pending {
     nacl: NaclId,
     block: Block,
     cidr: AddrSet,
+    clients: bool,
+    members: &'static str,
     lb_subnets: Vec<std::sync::Arc<str>>,
     inst_subnets: Vec<std::sync::Arc<str>>,
 }
 
-/// Checks one ACL direction for every (LB subnet, instance subnet) pair of every LB.
+/// One evaluation a pair flow asks for: the ACL of `own`, the addresses on the other side,
+/// the ports, and how to name them.
+struct Ask<'n> {
+    own: SubnetId,
+    cidr: Known<AddrSet>,
+    ports: PortSet,
+    lb_subnet: Option<&'n std::sync::Arc<str>>,
+    inst_subnet: &'n std::sync::Arc<str>,
+}
+
+/// Checks one ACL direction for every (LB subnet, target subnet) pair of every LB, and for
+/// the targets' subnets against the clients when an NLB preserves client addresses.
 pub(super) fn check_pairs(cx: &Context, out: &mut Vec<Finding>, flow: &PairFlow) {
     let net = cx.net;
-    for lb in &net.lbs {
-        let ports = if flow.traffic == Traffic::Replies {
-            ephemeral()
-        } else {
-            sent_ports(lb)
-        };
-        if ports.is_empty() {
-            continue;
-        }
+    for (id, lb) in net.lbs.enumerate() {
         let mut pending: Vec<Pending> = Vec::new();
-        for (ls, ts) in subnet_pairs(net, lb) {
-            if flow.skip_same_subnet && ls == ts {
-                continue;
-            }
-            let (own, peer) = match flow.side {
-                Side::Lb => (ls, ts),
-                Side::Targets => (ts, ls),
+        for pool in pools(net, id) {
+            let Ok(targets) = &pool.targets else { continue };
+            let members = if pool.group.is_some() {
+                "targets"
+            } else {
+                "instances"
             };
-            let Some(nacl) = net.subnets[own].nacl else {
-                continue;
-            };
-            let (lb_subnet, inst_subnet) = (&net.subnets[ls].address, &net.subnets[ts].address);
-            let req = || {
-                describe(
-                    flow,
-                    &net.nacls[nacl].address,
-                    &lb.address,
-                    lb_subnet,
-                    inst_subnet,
-                )
-                .0
-            };
-            let cidr = match &net.subnets[peer].cidr {
-                Ok(c) => c.clone(),
-                Err(u) => {
-                    out.push(undecided_one(&req(), u, lb.span));
+            let asks = asks(net, lb, &pool, targets, flow);
+            for (ask, clients) in asks {
+                let Some(nacl) = net.subnets[ask.own].nacl else {
                     continue;
-                }
-            };
-            match evaluate(
-                cx,
-                nacl,
-                flow.direction,
-                &cidr,
-                &ports,
-                Blocked::ForEvery,
-                &req,
-                lb.span,
-            ) {
-                AclAnswer::Undecided(note) => out.push(note),
-                AclAnswer::Passes => {}
-                AclAnswer::Blocked(b) => {
-                    let same = pending.iter_mut().find(|p| {
-                        p.nacl == nacl && p.block.primary == b.primary && p.block.ports == b.ports
-                    });
-                    match same {
-                        Some(p) => {
-                            p.cidr = p.cidr.union(&cidr);
-                            for (list, name) in [
-                                (&mut p.lb_subnets, lb_subnet),
-                                (&mut p.inst_subnets, inst_subnet),
-                            ] {
-                                if !list.contains(name) {
-                                    list.push(name.clone());
+                };
+                let peer = match (clients, ask.lb_subnet) {
+                    (true, _) => PairPeer::Clients,
+                    (false, Some(s)) => PairPeer::Subnets(s.to_string()),
+                    (false, None) => continue,
+                };
+                let req = || {
+                    describe(
+                        flow,
+                        &net.nacls[nacl].address,
+                        &lb.address,
+                        &peer,
+                        ask.inst_subnet,
+                        members,
+                    )
+                    .0
+                };
+                let cidr = match &ask.cidr {
+                    Ok(c) => c.clone(),
+                    Err(u) => {
+                        out.push(undecided_one(&req(), u, lb.span));
+                        continue;
+                    }
+                };
+                match evaluate(
+                    cx,
+                    nacl,
+                    flow.direction,
+                    &cidr,
+                    &ask.ports,
+                    Blocked::ForEvery,
+                    &req,
+                    lb.span,
+                ) {
+                    AclAnswer::Undecided(note) => out.push(note),
+                    AclAnswer::Passes => {}
+                    AclAnswer::Blocked(b) => {
+                        let same = pending.iter_mut().find(|p| {
+                            p.nacl == nacl
+                                && p.clients == clients
+                                && p.block.primary == b.primary
+                                && p.block.ports == b.ports
+                        });
+                        match same {
+                            Some(p) => {
+                                p.cidr = p.cidr.union(&cidr);
+                                if let Some(s) = ask.lb_subnet {
+                                    if !p.lb_subnets.contains(s) {
+                                        p.lb_subnets.push(s.clone());
+                                    }
+                                }
+                                if !p.inst_subnets.contains(ask.inst_subnet) {
+                                    p.inst_subnets.push(ask.inst_subnet.clone());
                                 }
                             }
+                            None => pending.push(Pending {
+                                nacl,
+                                block: b,
+                                cidr,
+                                clients,
+                                members,
+                                lb_subnets: ask.lb_subnet.into_iter().cloned().collect(),
+                                inst_subnets: vec![ask.inst_subnet.clone()],
+                            }),
                         }
-                        None => pending.push(Pending {
-                            nacl,
-                            block: b,
-                            cidr,
-                            lb_subnets: vec![lb_subnet.clone()],
-                            inst_subnets: vec![inst_subnet.clone()],
-                        }),
                     }
                 }
             }
         }
         for p in pending {
+            let peer = if p.clients {
+                PairPeer::Clients
+            } else {
+                PairPeer::Subnets(p.lb_subnets.join(", "))
+            };
             let (_, what) = describe(
                 flow,
                 &net.nacls[p.nacl].address,
                 &lb.address,
-                &p.lb_subnets.join(", "),
+                &peer,
                 &p.inst_subnets.join(", "),
+                p.members,
             );
             out.push(finding(
                 net,
@@ -450,4 +473,92 @@ pub(super) fn check_pairs(cx: &Context, out: &mut Vec<Finding>, flow: &PairFlow)
             ));
         }
     }
+}
+
+/// The evaluations a pair flow needs for one pool, each flagged when its peer is the clients.
+fn asks<'n>(
+    net: &'n Network,
+    lb: &'n LoadBalancer,
+    pool: &Pool,
+    targets: &[&'n crate::model::Target],
+    flow: &PairFlow,
+) -> Vec<(Ask<'n>, bool)> {
+    let mut out = Vec::new();
+    // Requests: target and health-check ports; replies: the ephemeral range.
+    let (lb_ports, client_ports) = match (flow.side, &pool.clients_seen) {
+        (Side::Targets, Ok(true)) => {
+            // Requests come from the clients; health checks still come from the LB.
+            let traffic = pool
+                .needed
+                .iter()
+                .filter(|n| n.is_instance_port())
+                .fold(PortSet::empty(), |a, n| a.union(&n.ports));
+            let health = pool
+                .needed
+                .iter()
+                .filter(|n| n.health.is_some())
+                .fold(PortSet::empty(), |a, n| a.union(&n.ports));
+            match flow.traffic {
+                Traffic::Requests => (health, traffic),
+                Traffic::Replies => {
+                    let lb_side = if health.is_empty() {
+                        PortSet::empty()
+                    } else {
+                        ephemeral()
+                    };
+                    (lb_side, ephemeral())
+                }
+            }
+        }
+        _ => match flow.traffic {
+            Traffic::Requests => (pool.sent_ports(), PortSet::empty()),
+            Traffic::Replies => (ephemeral(), PortSet::empty()),
+        },
+    };
+    let mut seen = rustc_hash::FxHashSet::default();
+    if !lb_ports.is_empty() {
+        for s in subnets(&lb.placement) {
+            for t in targets {
+                for ts in subnets(&t.placement) {
+                    if !seen.insert((s, ts)) || (flow.skip_same_subnet && s == ts) {
+                        continue;
+                    }
+                    let (own, peer) = match flow.side {
+                        Side::Lb => (s, ts),
+                        Side::Targets => (ts, s),
+                    };
+                    out.push((
+                        Ask {
+                            own,
+                            cidr: net.subnets[peer].cidr.clone(),
+                            ports: lb_ports.clone(),
+                            lb_subnet: Some(&net.subnets[s].address),
+                            inst_subnet: &net.subnets[ts].address,
+                        },
+                        false,
+                    ));
+                }
+            }
+        }
+    }
+    if !client_ports.is_empty() {
+        let mut done = rustc_hash::FxHashSet::default();
+        for t in targets {
+            for ts in subnets(&t.placement) {
+                if done.insert(ts) {
+                    out.push((
+                        Ask {
+                            own: ts,
+                            cidr: clients(net, lb),
+                            ports: client_ports.clone(),
+                            lb_subnet: None,
+                            inst_subnet: &net.subnets[ts].address,
+                        },
+                        true,
+                    ));
+                }
+            }
+        }
+    }
+    out
 }

@@ -66,7 +66,8 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
         out.extend(unknown_listener_ports(lb, "lb_port"));
         let ids = match &lb.groups {
             Groups::Known(ids) => ids.clone(),
-            Groups::DefaultElb => continue,
+            // No group filters an NLB without groups: every client reaches its listeners.
+            Groups::DefaultElb | Groups::Unfiltered => continue,
             Groups::Unknown(u) => {
                 out.push(undecided_one(
                     &format!("{} admits clients on its listener ports", lb.address),

@@ -2,15 +2,17 @@
 //! its targets, and the targets' groups admitting the LB, for one kind of port at a time.
 
 use crate::algebra::ports::PortSet;
-use crate::analysis::flow::{sg_query, SgAnswer};
+use crate::algebra::protocol::Protocol;
+use crate::analysis::flow::{sg_query_proto, Cover, FlowPeer, SgAnswer};
 use crate::checks::context::Context;
 use crate::checks::evidence::{
-    group_names, known_groups, lb_peer, local_name, needed_ports, primary_group, sg_undecided,
+    clients, group_names, known_groups, lb_peer, local_name, primary_group, sg_undecided,
     target_peer, targets_sharing, undecided_one, unknown_listener_ports, with_call_sites,
 };
 use crate::checks::fixes::{edit_span, peer_fix, sg_rule_fix, vpc_cidr_expr, PeerFix};
+use crate::checks::pools::{pools, NeededPort, Pool};
 use crate::diagnostic::{Finding, Rule};
-use crate::model::{Direction, GroupId, Groups, LbId};
+use crate::model::{Direction, GroupId, Groups, LbId, LoadBalancer, Network, Target};
 use rustc_hash::FxHashMap as HashMap;
 
 /// Which ports the LB sends to its targets a rule is about.
@@ -22,7 +24,7 @@ pub(super) enum PortKind {
     HealthCheck,
 }
 
-/// LB → instances through the LB's groups, for instance ports (ELB002) or for a health-check
+/// LB → targets through the LB's groups, for target ports (ELB002) or for a health-check
 /// port of its own (ELB003), reported as `rule`.
 pub(super) fn lb_egress(
     cx: &Context,
@@ -32,69 +34,88 @@ pub(super) fn lb_egress(
 ) {
     let net = cx.net;
     let instance = ports == PortKind::Instance;
-    let mut seen: Vec<(std::sync::Arc<str>, Option<Vec<GroupId>>, u16)> = Vec::new();
-    for lb in &net.lbs {
+    let mut seen: Vec<(std::sync::Arc<str>, Option<Vec<GroupId>>, PortSet)> = Vec::new();
+    for (li, lb) in net.lbs.enumerate() {
         let Groups::Known(ids) = &lb.groups else {
             continue;
         };
-        let Ok(targets) = &lb.targets else { continue };
-        for needed in needed_ports(lb)
-            .into_iter()
-            .filter(|n| n.is_instance_port() == instance)
-        {
-            let required = PortSet::single(needed.port);
-            for t in targets {
-                let flow = target_peer(net, t);
-                let ans = sg_query(net, ids, Direction::Egress, &flow, &required);
-                let requirement = format!(
-                    "{} may send to {} on port {}",
-                    lb.address, t.address, needed.port
-                );
-                if !ans.blocked(&required).is_empty() {
-                    let key = (
-                        lb.address.clone(),
-                        known_groups(&t.groups).map(<[GroupId]>::to_vec),
-                        needed.port,
+        for pool in pools(net, li) {
+            let Ok(targets) = &pool.targets else { continue };
+            for needed in pool
+                .needed
+                .iter()
+                .filter(|n| n.is_instance_port() == instance)
+            {
+                let required = needed.ports.clone();
+                for t in targets {
+                    let flow = target_peer(net, t);
+                    let ans = sg_query_proto(
+                        net,
+                        ids,
+                        Direction::Egress,
+                        &flow,
+                        &required,
+                        proto(needed),
                     );
-                    if seen.contains(&key) {
-                        continue;
-                    }
-                    seen.push(key);
-                    let g = primary_group(net, ids);
-                    let peer = known_groups(&t.groups)
-                        .filter(|tg| !tg.is_empty())
-                        .map_or_else(
-                            || PeerFix::Cidr(vpc_cidr_expr(net, lb)),
-                            |tg| peer_fix(cx, g, primary_group(net, tg), lb),
+                    let requirement = format!(
+                        "{} may send to {} on port {}",
+                        lb.address, t.address, needed.ports
+                    );
+                    if !ans.blocked(&required).is_empty() {
+                        let key = (
+                            lb.address.clone(),
+                            known_groups(&t.groups).map(<[GroupId]>::to_vec),
+                            needed.ports.clone(),
                         );
-                    let f = Finding::new(
-                        rule,
-                        edit_span(net, g, Direction::Egress, lb.span),
-                        format!(
-                            "no egress rule of {} allows TCP {} to {}: the load balancer {} cannot reach {} on its {}",
-                            group_names(net, ids), needed.port, t.address, lb.address, t.address, needed.describe()
-                        ),
-                    )
-                    .label(t.span, "the registered instances");
-                    let f = needed
-                        .labels(f, lb)
-                        .help(format!(
-                            "add an egress rule for TCP {} to the instances' security group",
-                            needed.port
-                        ))
-                        .fix(sg_rule_fix(net, g, "egress", "tcp", &required, &peer));
-                    out.push(with_call_sites(f, lb));
-                } else if let Some(n) = sg_undecided(&requirement, &ans, &required, lb.span) {
-                    out.push(n);
+                        if seen.contains(&key) {
+                            continue;
+                        }
+                        seen.push(key);
+                        let g = primary_group(net, ids);
+                        let peer = known_groups(&t.groups)
+                            .filter(|tg| !tg.is_empty())
+                            .map_or_else(
+                                || PeerFix::Cidr(vpc_cidr_expr(net, lb)),
+                                |tg| peer_fix(cx, g, primary_group(net, tg), lb),
+                            );
+                        let f = Finding::new(
+                            rule,
+                            edit_span(net, g, Direction::Egress, lb.span),
+                            format!(
+                                "no egress rule of {} allows {} {} to {}: the {} {} cannot reach {} on its {}",
+                                group_names(net, ids), needed.transport(), needed.ports, t.address, lb.kind_name(), lb.address, t.address, needed.describe()
+                            ),
+                        )
+                        .label(t.span, registered(&pool, "the registered instances"));
+                        let f = needed
+                            .labels(f, lb)
+                            .help(format!(
+                                "add an egress rule for {} {} to the {}' security group",
+                                needed.transport(),
+                                needed.ports,
+                                members(&pool)
+                            ))
+                            .fix(sg_rule_fix(
+                                net,
+                                g,
+                                "egress",
+                                &needed.transport().to_ascii_lowercase(),
+                                &required,
+                                &peer,
+                            ));
+                        out.push(with_call_sites(f, lb));
+                    } else if let Some(n) = sg_undecided(&requirement, &ans, &required, lb.span) {
+                        out.push(n);
+                    }
                 }
             }
         }
     }
 }
 
-/// LB → instances through the instances' groups, for instance ports (ELB004) or for a
-/// health-check port of its own (ELB005), reported as `rule`. Undecided requirements (ELB900)
-/// are reported once, with the instance ports.
+/// LB → targets through the targets' groups, for target ports (ELB004) or for a health-check
+/// port of its own (ELB005), reported as `rule`. Undecided requirements (ELB900) are
+/// reported once, with the target ports, except an unknown health-check port (with ELB005).
 pub(super) fn instance_ingress(
     cx: &Context,
     out: &mut Vec<Finding>,
@@ -103,89 +124,234 @@ pub(super) fn instance_ingress(
 ) {
     let net = cx.net;
     let instance = ports == PortKind::Instance;
-    let mut seen: Vec<(Vec<GroupId>, LbId, u16)> = Vec::new();
+    let mut seen: Vec<(Vec<GroupId>, LbId, PortSet)> = Vec::new();
     for (li, lb) in net.lbs.enumerate() {
         if instance {
-            out.extend(unknown_listener_ports(lb, "instance_port"));
-        }
-        let targets = match &lb.targets {
-            Ok(t) => t,
-            Err(u) => {
-                if instance {
-                    out.push(undecided_one(
-                        &format!("the instances of {} admit it", lb.address),
-                        u,
-                        lb.span,
-                    ));
-                }
-                continue;
+            if !lb.is_v2() {
+                out.extend(unknown_listener_ports(lb, "instance_port"));
             }
-        };
-        let flow = lb_peer(net, li);
-        let needed_ports = needed_ports(lb);
-        // Targets usually share their groups: ask once per set of groups and port.
-        let mut answers: HashMap<(&[GroupId], u16), SgAnswer> = HashMap::default();
-        for t in targets {
-            let ids = match &t.groups {
-                Groups::Known(ids) => ids,
-                Groups::Unknown(u) => {
+            for u in &lb.unknown_forwards {
+                out.push(undecided_one(
+                    &format!("the targets of {} admit it", lb.address),
+                    u,
+                    lb.span,
+                ));
+            }
+        }
+        let lb_flow = lb_peer(net, li);
+        for pool in pools(net, li) {
+            let targets = match &pool.targets {
+                Ok(t) => t,
+                Err(u) => {
                     if instance {
-                        out.push(undecided_one(
-                            &format!("{} admits {}", t.address, lb.address),
-                            u,
-                            t.span,
-                        ));
+                        let whose = match pool.group {
+                            None => format!("the instances of {}", lb.address),
+                            Some(g) => format!("the targets of {}", g.address),
+                        };
+                        out.push(undecided_one(&format!("{whose} admit it"), u, lb.span));
                     }
                     continue;
                 }
-                Groups::DefaultElb => continue,
             };
-            for needed in needed_ports
-                .iter()
-                .filter(|n| n.is_instance_port() == instance)
-            {
-                let required = PortSet::single(needed.port);
-                let ans = answers
-                    .entry((ids.as_slice(), needed.port))
-                    .or_insert_with(|| sg_query(net, ids, Direction::Ingress, &flow, &required));
-                let requirement = format!(
-                    "{} admits {} on port {}",
-                    t.address, lb.address, needed.port
-                );
-                if !ans.blocked(&required).is_empty() {
-                    let key = (ids.clone(), li, needed.port);
-                    if seen.contains(&key) {
+            if !instance {
+                if let (Some(u), Some(g)) = (&pool.health_unknown, pool.group) {
+                    out.push(undecided_one(
+                        &format!("the targets of {} admit its health checks", g.address),
+                        u,
+                        g.span,
+                    ));
+                }
+            }
+            // Targets usually share their groups: ask once per set of groups and port.
+            let mut answers: HashMap<(&[GroupId], PortSet, bool), SgAnswer> = HashMap::default();
+            for t in targets {
+                let ids = match &t.groups {
+                    Groups::Known(ids) => ids,
+                    Groups::Unknown(u) => {
+                        if instance {
+                            out.push(undecided_one(
+                                &format!("{} admits {}", t.address, lb.address),
+                                u,
+                                t.span,
+                            ));
+                        }
                         continue;
                     }
-                    seen.push(key);
-                    let g = primary_group(net, ids);
-                    let peer = match &lb.groups {
-                        Groups::Known(lg) if !lg.is_empty() => {
-                            peer_fix(cx, g, primary_group(net, lg), lb)
+                    Groups::DefaultElb | Groups::Unfiltered => continue,
+                };
+                for needed in pool
+                    .needed
+                    .iter()
+                    .filter(|n| n.is_instance_port() == instance)
+                {
+                    // Requests of an NLB that preserves client addresses come from the clients;
+                    // health checks always come from the LB (SPEC §8.6).
+                    let from_clients = match (&pool.clients_seen, needed.is_instance_port()) {
+                        (Ok(seen), true) => *seen,
+                        (Ok(_), false) => false,
+                        (Err(u), true) => {
+                            out.push(undecided_one(
+                                &format!("{} admits the traffic of {}", t.address, lb.address),
+                                u,
+                                t.span,
+                            ));
+                            continue;
                         }
-                        _ => PeerFix::Group(format!(
-                            "{}.source_security_group_id",
-                            local_name(&lb.address)
-                        )),
+                        (Err(_), false) => false,
                     };
-                    let f = Finding::new(
-                        rule,
-                        edit_span(net, g, Direction::Ingress, t.span),
-                        format!(
-                            "no ingress rule of {} allows TCP {} from the load balancer {}: {} unreachable on the {}",
-                            group_names(net, ids), needed.port, lb.address, targets_sharing(targets, t), needed.describe()
-                        ),
-                    )
-                    .label(t.span, "instances registered with the load balancer");
-                    let f = needed
-                        .labels(f, lb)
-                        .help(format!("add an ingress rule for TCP {} from the load balancer's security group", needed.port))
-                        .fix(sg_rule_fix(net, g, "ingress", "tcp", &required, &peer));
-                    out.push(with_call_sites(f, lb));
-                } else if let Some(n) = sg_undecided(&requirement, ans, &required, t.span) {
-                    out.push(n);
+                    let flow = if from_clients {
+                        match client_peer(net, lb) {
+                            Ok(f) => f,
+                            Err(u) => {
+                                out.push(undecided_one(
+                                    &format!("{} admits the clients of {}", t.address, lb.address),
+                                    &u,
+                                    t.span,
+                                ));
+                                continue;
+                            }
+                        }
+                    } else {
+                        lb_flow.clone()
+                    };
+                    let required = needed.ports.clone();
+                    let ans = answers
+                        .entry((ids.as_slice(), needed.ports.clone(), from_clients))
+                        .or_insert_with(|| {
+                            sg_query_proto(
+                                net,
+                                ids,
+                                Direction::Ingress,
+                                &flow,
+                                &required,
+                                proto(needed),
+                            )
+                        });
+                    let requirement = format!(
+                        "{} admits {} on port {}",
+                        t.address, lb.address, needed.ports
+                    );
+                    if !ans.blocked(&required).is_empty() {
+                        let key = (ids.clone(), li, needed.ports.clone());
+                        if seen.contains(&key) {
+                            continue;
+                        }
+                        seen.push(key);
+                        let g = primary_group(net, ids);
+                        let peer = match &lb.groups {
+                            Groups::Known(lg) if !lg.is_empty() => {
+                                peer_fix(cx, g, primary_group(net, lg), lb)
+                            }
+                            Groups::Unfiltered if from_clients => client_fix(net, lb),
+                            Groups::Unfiltered => PeerFix::Cidr(lb_subnets_expr(net, lb)),
+                            _ => PeerFix::Group(format!(
+                                "{}.source_security_group_id",
+                                local_name(&lb.address)
+                            )),
+                        };
+                        let sharing = targets_sharing_refs(targets, t);
+                        let message = if from_clients {
+                            format!(
+                                "no ingress rule of {} allows {} {} from the clients of the {} {}, which keeps their addresses (client IP preservation): {} unreachable on the {}",
+                                group_names(net, ids), needed.transport(), needed.ports, lb.kind_name(), lb.address, sharing, needed.describe()
+                            )
+                        } else {
+                            format!(
+                                "no ingress rule of {} allows {} {} from the {} {}: {} unreachable on the {}",
+                                group_names(net, ids), needed.transport(), needed.ports, lb.kind_name(), lb.address, sharing, needed.describe()
+                            )
+                        };
+                        let f = Finding::new(
+                            rule,
+                            edit_span(net, g, Direction::Ingress, t.span),
+                            message,
+                        )
+                        .label(
+                            t.span,
+                            registered(&pool, "instances registered with the load balancer"),
+                        );
+                        let f = needed
+                            .labels(f, lb)
+                            .help(if from_clients {
+                                format!("add an ingress rule for {} {} from the load balancer's clients (or its security group)", needed.transport(), needed.ports)
+                            } else {
+                                format!("add an ingress rule for {} {} from the load balancer's security group", needed.transport(), needed.ports)
+                            })
+                            .fix(sg_rule_fix(
+                                net,
+                                g,
+                                "ingress",
+                                &needed.transport().to_ascii_lowercase(),
+                                &required,
+                                &peer,
+                            ));
+                        out.push(with_call_sites(f, lb));
+                    } else if let Some(n) = sg_undecided(&requirement, ans, &required, t.span) {
+                        out.push(n);
+                    }
                 }
             }
         }
     }
+}
+
+/// The protocol a needed port's rules must carry.
+fn proto(needed: &NeededPort) -> Protocol {
+    if needed.udp {
+        Protocol::Udp
+    } else {
+        Protocol::Tcp
+    }
+}
+
+/// How a label names a pool's targets: the Classic wording, or the target group's.
+fn registered(pool: &Pool, classic: &str) -> String {
+    match pool.group {
+        None => classic.to_string(),
+        Some(g) => format!("targets registered in target group {}", g.address),
+    }
+}
+
+/// "instances" or "targets", for help lines.
+fn members(pool: &Pool) -> &'static str {
+    match pool.group {
+        None => "instances",
+        Some(_) => "targets",
+    }
+}
+
+/// The clients of an LB as the source of requests its targets see (client IP preservation):
+/// their addresses, or the LB's own group when it has one.
+fn client_peer(net: &Network, lb: &LoadBalancer) -> Result<FlowPeer, crate::eval::Unknown> {
+    let addrs = clients(net, lb)?;
+    Ok(FlowPeer {
+        groups: match &lb.groups {
+            Groups::Known(ids) => Groups::Known(ids.clone()),
+            _ => Groups::Known(vec![]),
+        },
+        addrs: Ok(vec![addrs]),
+        cover: Cover::Any,
+        lb: None,
+        clients_in_groups: matches!(lb.internal, Ok(true)),
+    })
+}
+
+/// The peer of a suggested rule that admits an LB's clients.
+fn client_fix(net: &Network, lb: &LoadBalancer) -> PeerFix {
+    if matches!(lb.internal, Ok(true)) {
+        PeerFix::Cidr(vpc_cidr_expr(net, lb))
+    } else {
+        PeerFix::Cidr("\"0.0.0.0/0\"".to_string())
+    }
+}
+
+/// The LB's subnets as one CIDR expression, for a rule on a target of an NLB without groups.
+fn lb_subnets_expr(net: &Network, lb: &LoadBalancer) -> String {
+    vpc_cidr_expr(net, lb)
+}
+
+/// [`targets_sharing`] over a pool's target references.
+fn targets_sharing_refs(targets: &[&Target], t: &Target) -> String {
+    let owned: Vec<Target> = targets.iter().map(|x| (*x).clone()).collect();
+    targets_sharing(&owned, t)
 }
