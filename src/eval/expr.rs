@@ -4,7 +4,7 @@
 
 use super::evaluator::{EvalError, EvalResult, Evaluator, Expansion, Scope};
 use super::functions::{FnError, Limit};
-use super::limits::{self, Growth};
+use super::limits::{self, Growth, LimitError};
 use super::value::{Reference, Value};
 use super::Mode;
 use crate::diagnostic::codes::{TF002, TF004};
@@ -172,7 +172,8 @@ impl<'p> Evaluator<'p> {
 
     /// Reports a value that passed a size limit (TF004, once per location) and returns the
     /// error that makes the value unknown.
-    fn over_limit(&mut self, span: Span, message: String) -> EvalError {
+    fn over_limit(&mut self, span: Span, why: impl std::fmt::Display) -> EvalError {
+        let message = why.to_string();
         self.report(Finding::new(&TF004, span, message.clone()));
         err(span, message)
     }
@@ -1078,12 +1079,9 @@ fn binary(op: BinaryOp, x: Value, y: Value, span: Span) -> EvalResult {
 }
 
 /// Templates stop growing at the value size limit.
-fn check_template_len(out: &str) -> Result<(), String> {
+fn check_template_len(out: &str) -> Result<(), LimitError> {
     if out.len() > limits::MAX_VALUE_BYTES {
-        return Err(format!(
-            "template result is larger than the limit of {} MiB",
-            limits::MAX_VALUE_BYTES / (1024 * 1024)
-        ));
+        return Err(LimitError::TemplateTooLarge);
     }
     Ok(())
 }
