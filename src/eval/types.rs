@@ -6,7 +6,7 @@ use crate::syntax::{Expr, ExprKind, ObjectKey};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Type {
+pub(super) enum Type {
     Any,
     String,
     Number,
@@ -20,7 +20,7 @@ pub enum Type {
 }
 
 /// Reads a type constraint expression; `None` when it is not a type.
-pub fn parse_type(expr: &Expr) -> Option<Type> {
+pub(super) fn parse_type(expr: &Expr) -> Option<Type> {
     match &expr.kind {
         ExprKind::Variable(name) => simple(name),
         ExprKind::String(name) => match name.as_str() {
@@ -99,7 +99,7 @@ impl std::fmt::Display for Type {
 /// Why a value does not convert to a type. The message is the text the finding shows after
 /// `invalid value for variable "name": `.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum ConvertError {
+pub(super) enum ConvertError {
     #[error("a number is required, but the value is the string {0:?}")]
     NotANumber(String),
     #[error("a tuple of {expected} elements is required, but the value has {found}")]
@@ -131,7 +131,7 @@ pub enum ConvertError {
 
 /// Converts a value to a type the way Terraform does for variables. Unknowns and references
 /// pass through (a reference is an opaque string).
-pub fn convert(value: Value, ty: &Type) -> Result<Value, ConvertError> {
+pub(super) fn convert(value: Value, ty: &Type) -> Result<Value, ConvertError> {
     match (&value, ty) {
         (Value::Unknown(_), _) | (_, Type::Any) | (Value::Null, _) => Ok(value),
         // A resource attribute known only after apply: Terraform checks its type then, so
