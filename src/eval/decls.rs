@@ -8,32 +8,32 @@ use crate::syntax::{Attribute, Block, Body};
 use rustc_hash::FxHashMap;
 
 #[derive(Debug, Default)]
-pub struct Decls<'p> {
-    pub variables: FxHashMap<&'p str, &'p Block>,
-    pub locals: FxHashMap<&'p str, &'p Attribute>,
+pub(super) struct Decls<'p> {
+    pub(super) variables: FxHashMap<&'p str, &'p Block>,
+    pub(super) locals: FxHashMap<&'p str, &'p Attribute>,
     /// `(type, name, block)`, in the order of `type.name` (a name declared twice: the later).
-    pub resources: Vec<(&'p str, &'p str, &'p Block)>,
+    pub(super) resources: Vec<(&'p str, &'p str, &'p Block)>,
     /// Data sources, as [`Decls::resources`].
-    pub data: Vec<(&'p str, &'p str, &'p Block)>,
-    pub modules: FxHashMap<&'p str, &'p Block>,
-    pub outputs: FxHashMap<&'p str, &'p Block>,
+    pub(super) data: Vec<(&'p str, &'p str, &'p Block)>,
+    pub(super) modules: FxHashMap<&'p str, &'p Block>,
+    pub(super) outputs: FxHashMap<&'p str, &'p Block>,
     /// Resources and data sources by type, then name: a reference looks its block up without
     /// building the `type.name` key.
-    pub by_type: [ByName<'p>; 2],
+    pub(super) by_type: [ByName<'p>; 2],
 }
 
 /// Blocks by type, then name.
-pub type ByName<'p> = FxHashMap<&'p str, FxHashMap<&'p str, &'p Block>>;
+pub(super) type ByName<'p> = FxHashMap<&'p str, FxHashMap<&'p str, &'p Block>>;
 
 impl<'p> Decls<'p> {
     /// The block declaring `rtype.name` (a data source for [`Mode::Data`]).
-    pub fn block(&self, mode: Mode, rtype: &str, name: &str) -> Option<&'p Block> {
+    pub(super) fn block(&self, mode: Mode, rtype: &str, name: &str) -> Option<&'p Block> {
         self.by_type[mode as usize].get(rtype)?.get(name).copied()
     }
 }
 
 impl<'p> Decls<'p> {
-    pub fn new(body: &'p Body, findings: &mut Vec<Finding>) -> Decls<'p> {
+    pub(super) fn new(body: &'p Body, findings: &mut Vec<Finding>) -> Decls<'p> {
         let mut d = Decls::default();
         let dup = |what: &str, name: &str, block: &Block, findings: &mut Vec<Finding>| {
             findings.push(Finding::new(

@@ -75,6 +75,23 @@ pub fn footprint(value: &Value, stop_at: usize) -> (usize, usize) {
     (bytes, depth)
 }
 
+/// A size limit a value passed. The message is the text of the TF004 finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum LimitError {
+    /// More than [`MAX_VALUE_BYTES`].
+    #[error("this value is larger than the limit of {} MiB", MAX_VALUE_BYTES / (1024 * 1024))]
+    TooLarge,
+    /// Lists and objects nested more than [`MAX_VALUE_DEPTH`] levels.
+    #[error(
+        "this value nests lists and objects more than {} levels deep",
+        MAX_VALUE_DEPTH
+    )]
+    TooDeep,
+    /// A template whose text grew past [`MAX_VALUE_BYTES`].
+    #[error("template result is larger than the limit of {} MiB", MAX_VALUE_BYTES / (1024 * 1024))]
+    TemplateTooLarge,
+}
+
 /// What a root has spent so far.
 #[derive(Debug, Default)]
 pub struct Budget {
@@ -91,7 +108,7 @@ pub struct Budget {
     /// The nesting limit was reported (once per root: every entry into the same deep chain
     /// would report it again).
     pub too_deep: bool,
-    /// The same for chains of references ([`super::evaluator`]'s depth of 200).
+    /// The same for chains of references (the evaluator follows at most 200 in a row).
     pub refs_too_deep: bool,
 }
 
@@ -104,7 +121,7 @@ pub struct Growth {
 
 impl Growth {
     /// Adds one element; `Err` says which limit the collection passed.
-    pub fn add(&mut self, v: &Value) -> Result<(), String> {
+    pub fn add(&mut self, v: &Value) -> Result<(), LimitError> {
         let (bytes, depth) = footprint(v, MAX_VALUE_BYTES);
         self.bytes = self.bytes.saturating_add(bytes + NODE_BYTES);
         self.depth = self.depth.max(depth);
@@ -113,21 +130,16 @@ impl Growth {
 }
 
 /// Checks a whole value against the size and depth limits.
-pub fn check_value(v: &Value) -> Result<(), String> {
+pub fn check_value(v: &Value) -> Result<(), LimitError> {
     let (bytes, depth) = footprint(v, MAX_VALUE_BYTES);
     check(bytes, depth)
 }
 
-fn check(bytes: usize, depth: usize) -> Result<(), String> {
+fn check(bytes: usize, depth: usize) -> Result<(), LimitError> {
     if bytes > MAX_VALUE_BYTES {
-        Err(format!(
-            "this value is larger than the limit of {} MiB",
-            MAX_VALUE_BYTES / (1024 * 1024)
-        ))
+        Err(LimitError::TooLarge)
     } else if depth > MAX_VALUE_DEPTH {
-        Err(format!(
-            "this value nests lists and objects more than {MAX_VALUE_DEPTH} levels deep"
-        ))
+        Err(LimitError::TooDeep)
     } else {
         Ok(())
     }
@@ -146,7 +158,7 @@ mod tests {
         let (bytes, depth) = footprint(&v, usize::MAX);
         assert_eq!(depth, 100_001);
         assert_eq!(bytes, 100_001 * NODE_BYTES + 4);
-        assert!(check_value(&v).unwrap_err().contains("levels deep"));
+        assert_eq!(check_value(&v), Err(LimitError::TooDeep));
         // Dropping a value this deep recurses; take it apart iteratively.
         while let Value::List(mut items) = v {
             v = items.pop().unwrap_or(Value::Null);
@@ -160,6 +172,22 @@ mod tests {
         for _ in 0..3 {
             g.add(&big).unwrap();
         }
-        assert!(g.add(&big).unwrap_err().contains("larger than the limit"));
+        assert_eq!(g.add(&big), Err(LimitError::TooLarge));
+    }
+
+    #[test]
+    fn limit_errors_print_the_finding_text() {
+        assert_eq!(
+            LimitError::TooLarge.to_string(),
+            "this value is larger than the limit of 16 MiB"
+        );
+        assert_eq!(
+            LimitError::TooDeep.to_string(),
+            "this value nests lists and objects more than 256 levels deep"
+        );
+        assert_eq!(
+            LimitError::TemplateTooLarge.to_string(),
+            "template result is larger than the limit of 16 MiB"
+        );
     }
 }

@@ -5,6 +5,22 @@
 //! value is computed when something refers to it, and a cycle among references is reported
 //! (TF003) instead of recursing. The output is every resource instance with its evaluated
 //! arguments (each keeping the span of the expression it came from) and the reference graph.
+//!
+//! The parts:
+//!
+//! - `evaluator`: the state of one root's evaluation and the walk over its resources and
+//!   module calls; its submodules hold the memo and cycle detection, findings and the budget,
+//!   variables, locals and outputs, `count`/`for_each` expansion, resources, bodies with their
+//!   `dynamic` blocks, and module calls;
+//! - `expr`: expressions, one submodule per kind: operators, templates, `for` expressions,
+//!   function calls (`try` and `can` included), references, and attribute, index and splat
+//!   access;
+//! - `functions`: Terraform's built-in functions, on values already evaluated;
+//! - `decls`: the declarations of a module directory, indexed by name; `schema`: the arguments
+//!   accepted in the nested blocks the checks read;
+//! - `types`: type constraints and the conversion of variable values to them;
+//! - [`value`]: values, unknowns and references; [`limits`]: the bounds on nesting, size, work
+//!   and instances; [`graph`]: the reference graph.
 
 mod decls;
 mod evaluator;

@@ -89,7 +89,7 @@ const SCHEMAS: &[Schema] = &[
 ];
 
 /// Checks the nested blocks above in every resource of a module body.
-pub fn check(body: &Body, findings: &mut Vec<Finding>) {
+pub(super) fn check(body: &Body, findings: &mut Vec<Finding>) {
     for resource in body.blocks.iter().filter(|b| b.kind == "resource") {
         let Some(rtype) = resource.labels.first() else {
             continue;

@@ -6,7 +6,7 @@ use crate::syntax::{Expr, ExprKind, ObjectKey};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Type {
+pub(super) enum Type {
     Any,
     String,
     Number,
@@ -20,7 +20,7 @@ pub enum Type {
 }
 
 /// Reads a type constraint expression; `None` when it is not a type.
-pub fn parse_type(expr: &Expr) -> Option<Type> {
+pub(super) fn parse_type(expr: &Expr) -> Option<Type> {
     match &expr.kind {
         ExprKind::Variable(name) => simple(name),
         ExprKind::String(name) => match name.as_str() {
@@ -96,9 +96,42 @@ impl std::fmt::Display for Type {
     }
 }
 
+/// Why a value does not convert to a type. The message is the text the finding shows after
+/// `invalid value for variable "name": `.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub(super) enum ConvertError {
+    #[error("a number is required, but the value is the string {0:?}")]
+    NotANumber(String),
+    #[error("a tuple of {expected} elements is required, but the value has {found}")]
+    TupleLength { expected: usize, found: usize },
+    #[error("attribute {0:?} is required")]
+    MissingAttribute(String),
+    /// A value of another kind: `found` is its [`Value::type_name`].
+    #[error("a {expected} is required, but the value is a {found}")]
+    Mismatch { expected: Type, found: &'static str },
+    /// Element `index` of a list, set or tuple does not convert.
+    #[error("element {index}: {inner}")]
+    Element {
+        index: usize,
+        inner: Box<ConvertError>,
+    },
+    /// The element of a map at `key` does not convert.
+    #[error("key {key:?}: {inner}")]
+    Key {
+        key: String,
+        inner: Box<ConvertError>,
+    },
+    /// Attribute `name` of an object does not convert.
+    #[error("attribute {name:?}: {inner}")]
+    Attribute {
+        name: String,
+        inner: Box<ConvertError>,
+    },
+}
+
 /// Converts a value to a type the way Terraform does for variables. Unknowns and references
 /// pass through (a reference is an opaque string).
-pub fn convert(value: Value, ty: &Type) -> Result<Value, String> {
+pub(super) fn convert(value: Value, ty: &Type) -> Result<Value, ConvertError> {
     match (&value, ty) {
         (Value::Unknown(_), _) | (_, Type::Any) | (Value::Null, _) => Ok(value),
         // A resource attribute known only after apply: Terraform checks its type then, so
@@ -113,7 +146,7 @@ pub fn convert(value: Value, ty: &Type) -> Result<Value, String> {
             .trim()
             .parse::<f64>()
             .map(Value::Number)
-            .map_err(|_| format!("a number is required, but the value is the string {s:?}")),
+            .map_err(|_| ConvertError::NotANumber(s.clone())),
         (Value::Bool(_), Type::Bool) => Ok(value),
         (Value::String(s), Type::Bool) if s == "true" || s == "false" => {
             Ok(Value::Bool(s == "true"))
@@ -121,7 +154,10 @@ pub fn convert(value: Value, ty: &Type) -> Result<Value, String> {
         (Value::List(items), Type::List(t) | Type::Set(t)) => {
             let mut out = Vec::with_capacity(items.len());
             for (i, v) in items.iter().enumerate() {
-                out.push(convert(v.clone(), t).map_err(|e| format!("element {i}: {e}"))?);
+                out.push(convert(v.clone(), t).map_err(|e| ConvertError::Element {
+                    index: i,
+                    inner: Box::new(e),
+                })?);
             }
             if matches!(ty, Type::Set(_)) {
                 let mut seen = Vec::new();
@@ -138,15 +174,17 @@ pub fn convert(value: Value, ty: &Type) -> Result<Value, String> {
         }
         (Value::List(items), Type::Tuple(types)) => {
             if items.len() != types.len() {
-                return Err(format!(
-                    "a tuple of {} elements is required, but the value has {}",
-                    types.len(),
-                    items.len()
-                ));
+                return Err(ConvertError::TupleLength {
+                    expected: types.len(),
+                    found: items.len(),
+                });
             }
             let mut out = Vec::new();
             for (i, (v, t)) in items.iter().zip(types).enumerate() {
-                out.push(convert(v.clone(), t).map_err(|e| format!("element {i}: {e}"))?);
+                out.push(convert(v.clone(), t).map_err(|e| ConvertError::Element {
+                    index: i,
+                    inner: Box::new(e),
+                })?);
             }
             Ok(Value::List(out))
         }
@@ -155,7 +193,10 @@ pub fn convert(value: Value, ty: &Type) -> Result<Value, String> {
             for (k, v) in map {
                 out.insert(
                     k.clone(),
-                    convert(v.clone(), t).map_err(|e| format!("key {k:?}: {e}"))?,
+                    convert(v.clone(), t).map_err(|e| ConvertError::Key {
+                        key: k.clone(),
+                        inner: Box::new(e),
+                    })?,
                 );
             }
             Ok(Value::Object(out))
@@ -167,22 +208,24 @@ pub fn convert(value: Value, ty: &Type) -> Result<Value, String> {
                     Some(v) => {
                         out.insert(
                             name.clone(),
-                            convert(v.clone(), t)
-                                .map_err(|e| format!("attribute {name:?}: {e}"))?,
+                            convert(v.clone(), t).map_err(|e| ConvertError::Attribute {
+                                name: name.clone(),
+                                inner: Box::new(e),
+                            })?,
                         );
                     }
                     None if *optional => {
                         out.insert(name.clone(), Value::Null);
                     }
-                    None => return Err(format!("attribute {name:?} is required")),
+                    None => return Err(ConvertError::MissingAttribute(name.clone())),
                 }
             }
             Ok(Value::Object(out))
         }
-        _ => Err(format!(
-            "a {ty} is required, but the value is a {}",
-            value.type_name()
-        )),
+        _ => Err(ConvertError::Mismatch {
+            expected: ty.clone(),
+            found: value.type_name(),
+        }),
     }
 }
 
@@ -224,7 +267,10 @@ mod tests {
             convert(Value::Number(80.0), &Type::String),
             Ok(Value::string("80"))
         );
-        assert!(convert(Value::string("eighty"), &Type::Number).is_err());
+        assert_eq!(
+            convert(Value::string("eighty"), &Type::Number),
+            Err(ConvertError::NotANumber("eighty".into()))
+        );
         assert_eq!(
             convert(
                 Value::List(vec![Value::string("1"), Value::Number(2.0)]),
@@ -238,6 +284,46 @@ mod tests {
                 &Type::Set(Box::new(Type::String))
             ),
             Ok(Value::List(vec![Value::string("a")]))
+        );
+    }
+
+    #[test]
+    fn conversion_errors_say_where_the_value_is_wrong() {
+        let msg = |v: Value, t: Type| convert(v, &t).unwrap_err().to_string();
+        assert_eq!(
+            msg(
+                Value::List(vec![Value::Number(1.0), Value::string("x")]),
+                Type::List(Box::new(Type::Number))
+            ),
+            "element 1: a number is required, but the value is the string \"x\""
+        );
+        assert_eq!(
+            msg(
+                Value::List(vec![Value::Bool(true)]),
+                Type::Tuple(vec![Type::Bool, Type::Bool])
+            ),
+            "a tuple of 2 elements is required, but the value has 1"
+        );
+        let obj = |k: &str, v: Value| Value::Object(BTreeMap::from([(k.to_string(), v)]));
+        assert_eq!(
+            msg(
+                obj("a", Value::List(vec![])),
+                Type::Map(Box::new(Type::String))
+            ),
+            "key \"a\": a string is required, but the value is a list"
+        );
+        let port = Type::Object(vec![("port".into(), Type::Number, false)]);
+        assert_eq!(
+            msg(obj("port", Value::string("http")), port.clone()),
+            "attribute \"port\": a number is required, but the value is the string \"http\""
+        );
+        assert_eq!(
+            msg(obj("name", Value::string("x")), port),
+            "attribute \"port\" is required"
+        );
+        assert_eq!(
+            msg(Value::Bool(true), Type::List(Box::new(Type::Number))),
+            "a list(number) is required, but the value is a bool"
         );
     }
 }
