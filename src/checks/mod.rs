@@ -1,8 +1,9 @@
 //! The rules. Each rule lives in its own file, named after its code, inside the folder of its
-//! family (`security_groups/`, `nacls/`, `exposure/`, `hygiene/`); the file declares the rule
-//! with [`declare_rule!`](crate::declare_rule) and its `check` function builds the findings
-//! from that declaration. A family's `mod.rs` lists its rules and its `utils.rs` holds the flow
-//! logic they share; `evidence.rs` and `fixes.rs` serve every family.
+//! family (`security_groups/`, `nacls/`, `exposure/`, `hygiene/`, `target_groups/`); the file
+//! declares the rule with [`declare_rule!`](crate::declare_rule) and its `check` function
+//! builds the findings from that declaration. A family's `mod.rs` lists its rules and its
+//! `utils.rs` holds the flow logic they share; `pools.rs` (what an LB sends where, for every
+//! LB kind), `evidence.rs` and `fixes.rs` serve every family.
 //!
 //! [`registry`] is the one table of every code, with the codes no check produces (load
 //! errors, ELB900, ELB030) from [`crate::diagnostic::codes`]: `rules`, `explain`, SARIF
@@ -16,6 +17,7 @@ mod hygiene;
 mod nacls;
 mod pools;
 mod security_groups;
+mod target_groups;
 
 pub use context::Context;
 
@@ -44,6 +46,7 @@ static FAMILIES: &[&[RuleCheck]] = &[
     nacls::RULES,
     exposure::RULES,
     hygiene::RULES,
+    target_groups::RULES,
 ];
 
 /// Every rule with a check, in code order.

@@ -54,10 +54,10 @@ impl NeededPort {
             (None, true, false) => format!("instance port {p}"),
             (None, false, _) => format!("health-check port {p}"),
             (Some(g), true, true) => format!(
-                "port {p} of target group {g} (also its health-check port, so the health check fails too)"
+                "target port {p} of {g} (also its health-check port, so the health check fails too)"
             ),
-            (Some(g), true, false) => format!("port {p} of target group {g}"),
-            (Some(g), false, _) => format!("health-check port {p} of target group {g}"),
+            (Some(g), true, false) => format!("target port {p} of {g}"),
+            (Some(g), false, _) => format!("health-check port {p} of {g}"),
         }
     }
 

@@ -219,6 +219,7 @@ impl<'a> Builder<'a> {
                 health_enabled,
                 preserve_client_ip,
                 forwards: vec![],
+                forwarded_elsewhere: false,
                 targets: Ok(vec![]),
             });
             index.groups.insert(r.address.clone(), id);
@@ -278,6 +279,9 @@ impl<'a> Builder<'a> {
                 .and_then(|a| self.reference(&a.value))
                 .and_then(|(l, _)| index.listeners.get(l.address.as_ref()).cloned())
             else {
+                // The listener lives elsewhere (a data source, another root): its target
+                // groups receive traffic, from a load balancer this configuration cannot see.
+                self.forwarded_elsewhere(index, &r.body);
                 continue;
             };
             let actions: Vec<_> = r.body.blocks_of("action").collect();
@@ -333,6 +337,28 @@ impl<'a> Builder<'a> {
                     }
                 }
                 Err(u) => self.net.lbs[lb].unknown_forwards.push(u),
+            }
+        }
+    }
+
+    /// Marks the target groups of a rule's actions as forwarded to from outside.
+    fn forwarded_elsewhere(&mut self, index: &V2Index, rule: &EvalBody) {
+        for a in rule.blocks_of("action") {
+            let mut arns: Vec<(&Value, Span)> = Vec::new();
+            if let Some(t) = attr(&a.body, "target_group_arn") {
+                arns.push((&t.value, t.span));
+            }
+            for f in a.body.blocks_of("forward") {
+                for g in f.body.blocks_of("target_group") {
+                    if let Some(t) = attr(&g.body, "arn") {
+                        arns.push((&t.value, t.span));
+                    }
+                }
+            }
+            for (v, at) in arns {
+                if let Ok(tg) = self.tg_ref(index, v, at) {
+                    self.net.target_groups[tg].forwarded_elsewhere = true;
+                }
             }
         }
     }

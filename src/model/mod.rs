@@ -277,6 +277,8 @@ pub struct TargetGroup {
     pub preserve_client_ip: Known<bool>,
     /// The listeners and listener rules that forward to this group.
     pub forwards: Vec<Forward>,
+    /// A listener rule forwards to it from a listener that is not in this configuration.
+    pub forwarded_elsewhere: bool,
     pub targets: Known<Vec<Target>>,
 }
 

@@ -1,10 +1,12 @@
-//! Exposure rules (ELB020-ELB022, ELB028): paths that go around the load balancer or admit
-//! more than it needs, and groups AWS creates silently.
+//! Exposure rules (ELB020-ELB022, ELB028, ELB029): paths that go around the load balancer or
+//! admit more than it needs, groups AWS creates silently, and internet-facing nodes the
+//! internet cannot reach.
 
 mod elb020_internal_lb_open;
 mod elb021_instance_bypass;
 mod elb022_implicit_lb_group;
 mod elb028_classic_open_instances;
+mod elb029_private_subnet_internet_lb;
 mod utils;
 
 use super::RuleCheck;
@@ -23,5 +25,9 @@ pub(super) static RULES: &[RuleCheck] = &[
     RuleCheck::new(
         &elb028_classic_open_instances::RULE,
         elb028_classic_open_instances::check,
+    ),
+    RuleCheck::new(
+        &elb029_private_subnet_internet_lb::RULE,
+        elb029_private_subnet_internet_lb::check,
     ),
 ];

@@ -30,7 +30,8 @@ crate::declare_rule! {
 }
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for lb in &cx.net.lbs {
+    // ELBv2 target groups describe their health checks with structured arguments.
+    for lb in cx.net.lbs.iter().filter(|lb| !lb.is_v2()) {
         match &lb.health {
             HealthCheck::Malformed { text, span } => out.push(
                 Finding::new(&RULE, *span, format!("health check target {text:?} of {} is not PROTO:PORT[/path]", lb.address))

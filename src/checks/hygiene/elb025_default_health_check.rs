@@ -44,7 +44,8 @@ crate::declare_rule! {
 }
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for lb in &cx.net.lbs {
+    // ELBv2 target groups describe their health checks with structured arguments.
+    for lb in cx.net.lbs.iter().filter(|lb| !lb.is_v2()) {
         if matches!(lb.health, HealthCheck::Default) {
             out.push(
                 Finding::new(

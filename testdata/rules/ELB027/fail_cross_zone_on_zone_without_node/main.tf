@@ -55,7 +55,7 @@ resource "aws_instance" "web" {
   vpc_security_group_ids = [aws_security_group.app.id]
 }
 
-resource "aws_elb" "web" {
+resource "aws_elb" "web" { # expect: ELB027
   name            = "web"
   subnets         = [aws_subnet.public_a.id]
   security_groups = [aws_security_group.lb.id]
