@@ -205,8 +205,10 @@ unpack() { # archive dest
         unzip -q -o "$1" -d "$2"
       elif command -v 7z >/dev/null; then
         7z x -y -bd -bso0 "-o$(native_path "$2")" "$(native_path "$1")"
-      else
+      elif command -v powershell >/dev/null; then
         powershell -NoProfile -Command "Expand-Archive -Force -LiteralPath '$(native_path "$1")' -DestinationPath '$(native_path "$2")'"
+      else
+        python3 -m zipfile -e "$1" "$2"
       fi
       ;;
     *) tar -xzf "$1" -C "$2" ;;
