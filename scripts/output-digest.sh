@@ -9,7 +9,7 @@
 # the run is single-threaded so that nothing depends on scheduling.
 set -uo pipefail
 BIN=$(realpath "$1")
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 run() { # label dir args...
   local label=$1 dir=$2
   shift 2
