@@ -239,9 +239,12 @@ pub(crate) fn pools<'n>(net: &'n Network, id: LbId) -> Vec<Pool<'n>> {
                         None
                     }
                 };
+                // Requests that come from the clients (client IP preservation) and health
+                // checks that come from the LB are separate requirements even on one port.
+                let merge = !needed[0].udp && matches!(clients_seen, Ok(false));
                 match hp {
                     // Health checks are TCP (HTTP, HTTPS or TCP) even for UDP groups.
-                    Some(hp) if hp == ports && !needed[0].udp => {
+                    Some(hp) if hp == ports && merge => {
                         needed[0].health = Some(health_span.unwrap_or(tg.span));
                     }
                     Some(hp) => needed.push(NeededPort {

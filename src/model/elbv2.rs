@@ -665,7 +665,7 @@ impl<'a> Builder<'a> {
     /// The host port of a container's mapping of `container_port`: the same port in `host`
     /// mode, the given `hostPort` in `bridge` mode, or the dynamic range when it is 0 or absent.
     fn host_port(
-        &self,
+        &mut self,
         task: &ResourceInstance,
         container: Option<&str>,
         container_port: u16,
@@ -689,11 +689,20 @@ impl<'a> Builder<'a> {
                 a.span,
             ));
         };
-        let Ok(json) = serde_json::from_str::<serde_json::Value>(text) else {
-            return Err(unknown_at(
-                "container_definitions is not valid JSON",
-                a.span,
-            ));
+        let json = match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(json) => json,
+            Err(e) => {
+                // AWS rejects such a task definition, so the plan would fail.
+                self.findings.push(crate::diagnostic::Finding::new(
+                    &crate::diagnostic::codes::TF004,
+                    a.span,
+                    format!("container_definitions is not valid JSON: {e}"),
+                ));
+                return Err(unknown_at(
+                    "container_definitions is not valid JSON",
+                    a.span,
+                ));
+            }
         };
         let mappings = json
             .as_array()

@@ -3,12 +3,15 @@
 use crate::algebra::addrs::AddrSet;
 use crate::checks::context::Context;
 use crate::diagnostic::Finding;
-use crate::model::{Direction, Groups, Peer};
+use crate::model::{Direction, Groups, LbKind, Peer, TargetType};
 
 crate::declare_rule! {
     /// ## What it checks
     /// For an internal load balancer (`internal = true`), ingress rules of its security
     /// groups that admit a listener port from addresses outside the VPC (e.g. `0.0.0.0/0`).
+    ///
+    /// An internal ALB registered in an `alb` target group of an internet-facing NLB is left
+    /// out: the NLB passes its clients' own addresses on, so the ALB must admit them.
     ///
     /// ## Why it matters
     /// An internal LB is meant for clients inside the VPC. A rule open to the world is
@@ -35,8 +38,20 @@ crate::declare_rule! {
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
     let net = cx.net;
+    // An internal ALB behind an internet-facing NLB (`target_type = "alb"`) sees the NLB's
+    // clients' own addresses, so admitting the internet is right there (SPEC §8.8).
+    let behind_public_nlb: Vec<&str> = net
+        .lbs
+        .iter()
+        .filter(|n| n.kind == LbKind::Network && !matches!(n.internal, Ok(true)))
+        .flat_map(|n| n.target_groups.iter().map(|tg| &net.target_groups[*tg]))
+        .filter(|tg| tg.target_type == TargetType::Alb)
+        .filter_map(|tg| tg.targets.as_ref().ok())
+        .flatten()
+        .map(|t| t.address.as_ref())
+        .collect();
     for lb in &net.lbs {
-        if !matches!(lb.internal, Ok(true)) {
+        if !matches!(lb.internal, Ok(true)) || behind_public_nlb.contains(&lb.address.as_ref()) {
             continue;
         }
         let Groups::Known(ids) = &lb.groups else {

@@ -11,6 +11,9 @@ crate::declare_rule! {
     /// ports and the health-check port from the LB's subnets. An instance in the LB's own
     /// subnet is not checked here.
     ///
+    /// When a Network Load Balancer preserves client addresses, the target subnets' ACL must
+    /// admit the clients on the target port, and the LB subnets on the health-check port.
+    ///
     /// ## Why it matters
     /// A custom ACL denies everything until rules are added; the LB's requests and health
     /// checks would be dropped at the instance subnet.

@@ -10,6 +10,9 @@ crate::declare_rule! {
     /// That the network ACL of every instance subnet allows outbound TCP 1024-65535 to the
     /// LB's subnets, so that replies to the LB's requests and health checks get back.
     ///
+    /// When a Network Load Balancer preserves client addresses, replies go to the clients, so
+    /// the target subnets' ACL must let 1024-65535 out to them too.
+    ///
     /// ## Why it matters
     /// Network ACLs are stateless. Without this rule the instance answers, but the answer
     /// never leaves its subnet and the LB marks it unhealthy.

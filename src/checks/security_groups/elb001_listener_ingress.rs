@@ -18,6 +18,10 @@ crate::declare_rule! {
     /// the VPC's CIDRs for an internal one. It fires only when *no* client can connect;
     /// admitting just an office range is a choice, not a fault.
     ///
+    /// Application and Network Load Balancers are checked the same way on their listeners'
+    /// ports; a Network Load Balancer without security groups filters nothing, so it has no
+    /// rule to check.
+    ///
     /// ## Why it matters
     /// Security groups deny by default. Without an ingress rule on the listener port every
     /// connection to the LB times out, although `terraform apply` succeeds.

@@ -10,6 +10,10 @@ crate::declare_rule! {
     /// `listener.instance_port` to the registered instances: to a group the instances carry,
     /// or to a CIDR that contains the instances' subnets.
     ///
+    /// For Application and Network Load Balancers the port is each target group's port (or a
+    /// target's own: an attachment's `port`, an ECS host port), towards the targets of every
+    /// group a listener forwards to.
+    ///
     /// ## Why it matters
     /// Terraform removes AWS's default allow-all egress rule from every group it creates. An
     /// LB group without an egress rule cannot forward a single request: every instance is

@@ -11,6 +11,10 @@ crate::declare_rule! {
     /// the registered instances. It applies when the health-check port is not also an
     /// instance port; a shared port is reported once, by ELB002.
     ///
+    /// For Application and Network Load Balancers it is a target group's `health_check.port`
+    /// when that is not the traffic port; a Network Load Balancer's health checks obey only
+    /// its groups' egress rules.
+    ///
     /// ## Why it matters
     /// If health checks cannot leave the LB, every instance is marked unhealthy and the LB
     /// stops routing to all of them.

@@ -10,6 +10,14 @@ crate::declare_rule! {
     /// `listener.instance_port` from the load balancer: from one of the LB's groups, or from
     /// a CIDR that contains the LB's subnets.
     ///
+    /// For Application and Network Load Balancers: the targets of every target group a
+    /// listener forwards to, on the group's port (or the target's own: an attachment's
+    /// `port`, an ECS host port, 32768-65535 for a dynamic one). When a Network Load Balancer
+    /// preserves client addresses (`preserve_client_ip`, on by default for instance targets
+    /// and UDP groups), the targets see the clients, so they must admit the clients (a rule
+    /// naming the NLB's own group also does). Target groups of `target_type = "lambda"` have
+    /// no network path and are not checked.
+    ///
     /// ## Why it matters
     /// The LB connects to the instance port. If the instance group does not admit it, the
     /// connection times out, the instance is unhealthy, and clients get 503.

@@ -10,6 +10,10 @@ crate::declare_rule! {
     /// health-check port from the load balancer. It applies when the health-check port is
     /// not also an instance port; a shared port is reported once, by ELB004.
     ///
+    /// For Application and Network Load Balancers it is a target group's own
+    /// `health_check.port`; health checks always come from the load balancer, even when it
+    /// preserves client addresses.
+    ///
     /// ## Why it matters
     /// A health check that cannot reach the instance marks it unhealthy, and an LB with no
     /// healthy instance answers 503 to every request.
