@@ -95,15 +95,6 @@ pub(crate) struct Pool<'n> {
     pub(crate) clients_seen: Known<bool>,
 }
 
-impl Pool<'_> {
-    /// The ports of requests and health checks together.
-    pub(crate) fn sent_ports(&self) -> PortSet {
-        self.needed
-            .iter()
-            .fold(PortSet::empty(), |acc, n| acc.union(&n.ports))
-    }
-}
-
 /// Instance and health-check ports of a Classic LB, merged so that a port is listed once.
 pub(crate) fn needed_ports(lb: &LoadBalancer) -> Vec<NeededPort> {
     let mut out: Vec<NeededPort> = Vec::new();

@@ -262,8 +262,10 @@ impl<'a> Builder<'a> {
             index
                 .listeners
                 .insert(r.address.clone(), (lb, port.clone(), port_span));
+            let udp = attr(body, "protocol").and_then(|a| a.value.as_str()) == Some("UDP");
             self.net.lbs[lb].listeners.push(Listener {
                 lb_port: port.clone(),
+                udp,
                 instance_port: port.clone(),
                 span: r.span,
                 lb_port_span: port_span,

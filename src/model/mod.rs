@@ -151,6 +151,8 @@ pub struct Nacl {
 #[derive(Debug, Clone)]
 pub struct Listener {
     pub lb_port: Known<u16>,
+    /// A `UDP` listener of a Network Load Balancer: its traffic needs UDP rules.
+    pub udp: bool,
     pub instance_port: Known<u16>,
     pub span: Span,
     pub lb_port_span: Span,

@@ -188,6 +188,7 @@ impl<'a> Builder<'a> {
                 let instance_port = self.listener_port(&block.body, "instance_port", block.span);
                 listeners.push(Listener {
                     lb_port,
+                    udp: false,
                     instance_port,
                     span: block.span,
                     lb_port_span: block.body.get("lb_port").map_or(block.span, |a| a.span),

@@ -69,7 +69,8 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                     continue;
                 }
             };
-            for l in &lb.listeners {
+            // UDP listeners: network ACL rules for UDP are not evaluated yet.
+            for l in lb.listeners.iter().filter(|l| !l.udp) {
                 let Ok(port) = l.lb_port else { continue };
                 let ports = PortSet::single(port);
                 let req = || format!("{} admits clients on port {port}", net.nacls[nacl].address);

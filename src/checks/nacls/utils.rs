@@ -491,7 +491,7 @@ fn asks<'n>(
             let traffic = pool
                 .needed
                 .iter()
-                .filter(|n| n.is_instance_port())
+                .filter(|n| n.is_instance_port() && !n.udp)
                 .fold(PortSet::empty(), |a, n| a.union(&n.ports));
             let health = pool
                 .needed
@@ -511,7 +511,8 @@ fn asks<'n>(
             }
         }
         _ => match flow.traffic {
-            Traffic::Requests => (pool.sent_ports(), PortSet::empty()),
+            Traffic::Requests => (tcp_ports(pool), PortSet::empty()),
+            Traffic::Replies if tcp_ports(pool).is_empty() => (PortSet::empty(), PortSet::empty()),
             Traffic::Replies => (ephemeral(), PortSet::empty()),
         },
     };
@@ -561,4 +562,13 @@ fn asks<'n>(
         }
     }
     out
+}
+
+/// The TCP ports a pool's targets receive: UDP traffic is not evaluated against network ACLs
+/// yet (its health checks, which are TCP, are).
+fn tcp_ports(pool: &Pool) -> PortSet {
+    pool.needed
+        .iter()
+        .filter(|n| !n.udp)
+        .fold(PortSet::empty(), |a, n| a.union(&n.ports))
 }

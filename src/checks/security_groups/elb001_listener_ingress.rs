@@ -1,7 +1,8 @@
 //! ELB001: the LB's security groups must admit clients on every listener port.
 
 use crate::algebra::ports::PortSet;
-use crate::analysis::flow::{sg_query, Cover, FlowPeer};
+use crate::algebra::protocol::Protocol;
+use crate::analysis::flow::{sg_query, sg_query_proto, Cover, FlowPeer};
 use crate::checks::context::Context;
 use crate::checks::evidence::{
     clients, group_names, primary_group, sg_undecided, undecided_one, unknown_listener_ports,
@@ -101,7 +102,12 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
         for l in &lb.listeners {
             let Ok(port) = l.lb_port else { continue };
             let required = PortSet::single(port);
-            let ans = sg_query(net, &ids, Direction::Ingress, &flow, &required);
+            let (proto, transport) = if l.udp {
+                (Protocol::Udp, "UDP")
+            } else {
+                (Protocol::Tcp, "TCP")
+            };
+            let ans = sg_query_proto(net, &ids, Direction::Ingress, &flow, &required, proto);
             let requirement = format!("{} admits clients on listener port {port}", lb.address);
             if !ans.blocked(&required).is_empty() {
                 let g = primary_group(net, &ids);
@@ -118,11 +124,11 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                 let f = Finding::new(
                     &RULE,
                     edit_span(net, g, Direction::Ingress, l.lb_port_span),
-                    format!("no ingress rule of {} allows TCP {port} from {who}: clients cannot reach listener port {port} of {}", group_names(net, &ids), lb.address),
+                    format!("no ingress rule of {} allows {} {port} from {who}: clients cannot reach listener port {port} of {}", group_names(net, &ids), transport, lb.address),
                 )
                 .label(l.lb_port_span, format!("clients connect to port {port} here"))
-                .help(format!("add an ingress rule for TCP {port} from {}", if internal { "the VPC CIDR" } else { "0.0.0.0/0" }))
-                .fix(sg_rule_fix(net, g, "ingress", "tcp", &required, &peer));
+                .help(format!("add an ingress rule for {transport} {port} from {}", if internal { "the VPC CIDR" } else { "0.0.0.0/0" }))
+                .fix(sg_rule_fix(net, g, "ingress", &transport.to_ascii_lowercase(), &required, &peer));
                 out.push(with_call_sites(f, lb));
             } else if let Some(n) = sg_undecided(&requirement, &ans, &required, l.lb_port_span) {
                 out.push(n);
