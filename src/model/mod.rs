@@ -315,6 +315,8 @@ pub struct LoadBalancer {
     pub azs: Vec<String>,
     /// The `subnets` attribute (or first `subnet_mapping` block), when set.
     pub subnets_span: Option<Span>,
+    /// ELBv2: the `subnet_mapping` block of each mapped subnet.
+    pub mapping_spans: Vec<(SubnetId, Span)>,
     /// Classic: the registered instances. ELBv2 LBs register targets in target groups.
     pub targets: Known<Vec<Target>>,
     /// ELBv2: the target groups its listeners forward to, in the order first forwarded to.

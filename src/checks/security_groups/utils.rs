@@ -124,7 +124,7 @@ pub(super) fn instance_ingress(
 ) {
     let net = cx.net;
     let instance = ports == PortKind::Instance;
-    let mut seen: Vec<(Vec<GroupId>, LbId, PortSet)> = Vec::new();
+    let mut seen: Vec<(Vec<GroupId>, LbId, PortSet, bool)> = Vec::new();
     for (li, lb) in net.lbs.enumerate() {
         if instance {
             if !lb.is_v2() {
@@ -199,95 +199,111 @@ pub(super) fn instance_ingress(
                         }
                         (Err(_), false) => false,
                     };
-                    let flow = if from_clients {
-                        match client_peer(net, lb) {
-                            Ok(f) => f,
-                            Err(u) => {
-                                out.push(undecided_one(
-                                    &format!("{} admits the clients of {}", t.address, lb.address),
-                                    &u,
-                                    t.span,
-                                ));
+                    // With client IP preservation the health checks on the same port still come
+                    // from the LB itself: a requirement of their own.
+                    let mut sources = vec![from_clients];
+                    if from_clients && needed.health.is_some() {
+                        sources.push(false);
+                    }
+                    for from_clients in sources {
+                        let flow = if from_clients {
+                            match client_peer(net, lb) {
+                                Ok(f) => f,
+                                Err(u) => {
+                                    out.push(undecided_one(
+                                        &format!(
+                                            "{} admits the clients of {}",
+                                            t.address, lb.address
+                                        ),
+                                        &u,
+                                        t.span,
+                                    ));
+                                    continue;
+                                }
+                            }
+                        } else {
+                            lb_flow.clone()
+                        };
+                        let required = needed.ports.clone();
+                        let ans = answers
+                            .entry((ids.as_slice(), needed.ports.clone(), from_clients))
+                            .or_insert_with(|| {
+                                sg_query_proto(
+                                    net,
+                                    ids,
+                                    Direction::Ingress,
+                                    &flow,
+                                    &required,
+                                    proto(needed),
+                                )
+                            });
+                        let requirement = format!(
+                            "{} admits {} on port {}",
+                            t.address, lb.address, needed.ports
+                        );
+                        if !ans.blocked(&required).is_empty() {
+                            let key = (ids.clone(), li, needed.ports.clone(), from_clients);
+                            if seen.contains(&key) {
                                 continue;
                             }
-                        }
-                    } else {
-                        lb_flow.clone()
-                    };
-                    let required = needed.ports.clone();
-                    let ans = answers
-                        .entry((ids.as_slice(), needed.ports.clone(), from_clients))
-                        .or_insert_with(|| {
-                            sg_query_proto(
-                                net,
-                                ids,
-                                Direction::Ingress,
-                                &flow,
-                                &required,
-                                proto(needed),
-                            )
-                        });
-                    let requirement = format!(
-                        "{} admits {} on port {}",
-                        t.address, lb.address, needed.ports
-                    );
-                    if !ans.blocked(&required).is_empty() {
-                        let key = (ids.clone(), li, needed.ports.clone());
-                        if seen.contains(&key) {
-                            continue;
-                        }
-                        seen.push(key);
-                        let g = primary_group(net, ids);
-                        let peer = match &lb.groups {
-                            Groups::Known(lg) if !lg.is_empty() => {
-                                peer_fix(cx, g, primary_group(net, lg), lb)
-                            }
-                            Groups::Unfiltered if from_clients => client_fix(net, lb),
-                            Groups::Unfiltered => PeerFix::Cidr(lb_subnets_expr(net, lb)),
-                            _ => PeerFix::Group(format!(
-                                "{}.source_security_group_id",
-                                local_name(&lb.address)
-                            )),
-                        };
-                        let sharing = targets_sharing_refs(targets, t);
-                        let message = if from_clients {
-                            format!(
-                                "no ingress rule of {} allows {} {} from the clients of the {} {}, which keeps their addresses (client IP preservation): {} unreachable on the {}",
-                                group_names(net, ids), needed.transport(), needed.ports, lb.kind_name(), lb.address, sharing, needed.describe()
-                            )
-                        } else {
-                            format!(
-                                "no ingress rule of {} allows {} {} from the {} {}: {} unreachable on the {}",
-                                group_names(net, ids), needed.transport(), needed.ports, lb.kind_name(), lb.address, sharing, needed.describe()
-                            )
-                        };
-                        let f = Finding::new(
-                            rule,
-                            edit_span(net, g, Direction::Ingress, t.span),
-                            message,
-                        )
-                        .label(
-                            t.span,
-                            registered(&pool, "instances registered with the load balancer"),
-                        );
-                        let f = needed
-                            .labels(f, lb)
-                            .help(if from_clients {
-                                format!("add an ingress rule for {} {} from the load balancer's clients (or its security group)", needed.transport(), needed.ports)
+                            seen.push(key);
+                            let g = primary_group(net, ids);
+                            let peer = match &lb.groups {
+                                Groups::Known(lg) if !lg.is_empty() => {
+                                    peer_fix(cx, g, primary_group(net, lg), lb)
+                                }
+                                Groups::Unfiltered if from_clients => client_fix(net, lb),
+                                Groups::Unfiltered => PeerFix::Cidr(lb_subnets_expr(net, lb)),
+                                _ => PeerFix::Group(format!(
+                                    "{}.source_security_group_id",
+                                    local_name(&lb.address)
+                                )),
+                            };
+                            let sharing = targets_sharing_refs(targets, t);
+                            let message = if from_clients {
+                                format!(
+                                    "no ingress rule of {} allows {} {} from the clients of the {} {}, which keeps their addresses (client IP preservation): {} unreachable on the {}",
+                                    group_names(net, ids), needed.transport(), needed.ports, lb.kind_name(), lb.address, sharing, needed.describe_requests()
+                                )
                             } else {
-                                format!("add an ingress rule for {} {} from the load balancer's security group", needed.transport(), needed.ports)
-                            })
-                            .fix(sg_rule_fix(
-                                net,
-                                g,
-                                "ingress",
-                                &needed.transport().to_ascii_lowercase(),
-                                &required,
-                                &peer,
-                            ));
-                        out.push(with_call_sites(f, lb));
-                    } else if let Some(n) = sg_undecided(&requirement, ans, &required, t.span) {
-                        out.push(n);
+                                format!(
+                                    "no ingress rule of {} allows {} {} from the {} {}: {} unreachable on the {}",
+                                    group_names(net, ids), needed.transport(), needed.ports, lb.kind_name(), lb.address, sharing, needed.describe()
+                                )
+                            };
+                            let f = Finding::new(
+                                rule,
+                                edit_span(net, g, Direction::Ingress, t.span),
+                                message,
+                            )
+                            .label(
+                                t.span,
+                                registered(&pool, "instances registered with the load balancer"),
+                            );
+                            let shown = if from_clients {
+                                needed.requests_only()
+                            } else {
+                                needed.clone()
+                            };
+                            let f = shown
+                                .labels(f, lb)
+                                .help(if from_clients {
+                                    format!("add an ingress rule for {} {} from the load balancer's clients (or its security group)", needed.transport(), needed.ports)
+                                } else {
+                                    format!("add an ingress rule for {} {} from the load balancer's security group", needed.transport(), needed.ports)
+                                })
+                                .fix(sg_rule_fix(
+                                    net,
+                                    g,
+                                    "ingress",
+                                    &needed.transport().to_ascii_lowercase(),
+                                    &required,
+                                    &peer,
+                                ));
+                            out.push(with_call_sites(f, lb));
+                        } else if let Some(n) = sg_undecided(&requirement, ans, &required, t.span) {
+                            out.push(n);
+                        }
                     }
                 }
             }

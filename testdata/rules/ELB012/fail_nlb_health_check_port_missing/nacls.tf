@@ -1,6 +1,6 @@
 # TLS passes through to the targets on 443, health checks use HTTP on 80: the NACL of
 # the NLB's subnets lets only 443 out to the targets.
-resource "aws_network_acl" "public" { # expect: ELB012
+resource "aws_network_acl" "public" {
   vpc_id     = aws_vpc.main.id
   subnet_ids = [aws_subnet.public_a.id, aws_subnet.public_b.id]
 
@@ -22,7 +22,7 @@ resource "aws_network_acl" "public" { # expect: ELB012
     to_port    = 65535
   }
 
-  egress {
+  egress { # expect: ELB012
     rule_no    = 100
     action     = "allow"
     protocol   = "tcp"

@@ -46,9 +46,9 @@ resource "aws_instance" "web" {
   vpc_security_group_ids = [aws_security_group.app.id]
 }
 
-resource "aws_elb" "web" {
+resource "aws_elb" "web" { # expect: ELB027
   name                      = "web"
-  subnets                   = [aws_subnet.public_a.id] # expect: ELB027
+  subnets                   = [aws_subnet.public_a.id]
   security_groups           = [aws_security_group.lb.id]
   instances                 = [aws_instance.web.id]
   cross_zone_load_balancing = true

@@ -147,7 +147,7 @@ resource "aws_ecs_task_definition" "web" {
   network_mode             = "bridge"
   requires_compatibilities = ["EC2"]
 
-  container_definitions = templatefile("${path.module}/web_containers.json.tftpl", {
+  container_definitions = templatefile("${path.module}/web_containers.json.tftpl", { # expect: ELB900
     image     = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1.4.2"
     host_port = var.host_port
   })
@@ -173,7 +173,7 @@ resource "aws_ecs_service" "web" {
   depends_on = [aws_lb_listener.http, aws_ecs_cluster_capacity_providers.main]
 }
 
-variable "host_port" { # expect: ELB900
+variable "host_port" {
   type        = number
   description = "host port of the web container (0 for a dynamic port)"
 }
