@@ -239,6 +239,8 @@ pub(crate) fn pools<'n>(net: &'n Network, id: LbId) -> Vec<Pool<'n>> {
                 group: Some(tg.address.clone()),
                 udp: tg.carries_udp(),
             }];
+            // A TCP_UDP group carries both: its targets need TCP and UDP rules.
+            let both = tg.protocol.as_deref() == Some("TCP_UDP");
             let mut health_unknown = None;
             if tg.health_enabled {
                 let hp = match &tg.health_port {
@@ -265,6 +267,13 @@ pub(crate) fn pools<'n>(net: &'n Network, id: LbId) -> Vec<Pool<'n>> {
                     }),
                     None => {}
                 }
+            }
+            if both {
+                needed.push(NeededPort {
+                    udp: false,
+                    health: None,
+                    ..needed[0].clone()
+                });
             }
             out.push(Pool {
                 group: Some(tg),

@@ -55,6 +55,7 @@ impl<'a> Builder<'a> {
         self.v2_attachments(&index);
         self.v2_autoscaling(&index);
         self.v2_ecs(&index);
+        self.v2_codedeploy(&index);
     }
 
     fn v2_lbs(&mut self, index: &mut V2Index) {
@@ -568,6 +569,27 @@ impl<'a> Builder<'a> {
         self.add_v2_target(tg, t);
     }
 
+    /// Target groups a CodeDeploy blue/green deployment switches between are used by it.
+    fn v2_codedeploy(&mut self, index: &V2Index) {
+        for r in self.of_type_list("aws_codedeploy_deployment_group") {
+            for info in r.body.blocks_of("load_balancer_info") {
+                for pair in info.body.blocks_of("target_group_pair_info") {
+                    for tg in pair.body.blocks_of("target_group") {
+                        let Some(name) = attr(&tg.body, "name") else {
+                            continue;
+                        };
+                        let found = self
+                            .resource_named(&GROUP_TYPES, &name.value)
+                            .and_then(|g| index.groups.get(g.address.as_ref()).copied());
+                        if let Some(id) = found {
+                            self.net.target_groups[id].forwarded_elsewhere = true;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     fn v2_ecs(&mut self, index: &V2Index) {
         for svc in self.of_type_list("aws_ecs_service") {
             let lbs: Vec<_> = svc.body.blocks_of("load_balancer").collect();
@@ -578,6 +600,15 @@ impl<'a> Builder<'a> {
                 let Ok(tg) = self.tg_ref(index, &a.value, a.span) else {
                     continue;
                 };
+                // The blue/green alternate group of an ECS deployment receives traffic when
+                // ECS switches to it: it is used, by ECS rather than by a listener rule here.
+                for adv in lb.body.blocks_of("advanced_configuration") {
+                    if let Some(alt) = attr(&adv.body, "alternate_target_group_arn") {
+                        if let Ok(alt) = self.tg_ref(index, &alt.value, alt.span) {
+                            self.net.target_groups[alt].forwarded_elsewhere = true;
+                        }
+                    }
+                }
                 let container = attr(&lb.body, "container_name").and_then(|c| c.value.as_str());
                 let container_port = self.listener_port(&lb.body, "container_port", lb.span);
                 for t in self.ecs_targets(svc, container, container_port, lb.span) {

@@ -1,7 +1,7 @@
 //! The typed AWS network built from evaluated resources: VPCs, subnets, security groups with
-//! their rules from every rule style, network ACLs, Classic Load Balancers and the instances
-//! registered with them. Every field keeps the span it came from. It knows AWS and nothing of
-//! the rules.
+//! their rules from every rule style, network ACLs, load balancers (Classic, and Application and
+//! Network with their listeners and target groups) and the targets registered with them. Every
+//! field keeps the span it came from. It knows AWS and nothing of the rules.
 
 mod build;
 mod elbv2;

@@ -72,8 +72,14 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                 names.join(", ")
             ),
         );
+        let mut labelled = Vec::new();
         for s in private {
-            f = f.label(net.subnets[*s].span, "no route to an internet gateway");
+            // Subnets made by one `count` share their block: label it once.
+            let span = net.subnets[*s].span;
+            if !labelled.contains(&span) {
+                labelled.push(span);
+                f = f.label(span, "no route to an internet gateway");
+            }
         }
         out.push(f.help(
             "use public subnets (a route 0.0.0.0/0 to an internet gateway), or set internal = true",

@@ -9,7 +9,9 @@ use crate::checks::evidence::{
     clients, group_names, known_groups, lb_peer, local_name, primary_group, sg_undecided,
     target_peer, targets_sharing, undecided_one, unknown_listener_ports, with_call_sites,
 };
-use crate::checks::fixes::{edit_span, peer_fix, sg_rule_fix, vpc_cidr_expr, PeerFix};
+use crate::checks::fixes::{
+    edit_span, peer_fix, peer_group_expr, sg_rule_fix, vpc_cidr_expr, PeerFix,
+};
 use crate::checks::pools::{pools, NeededPort, Pool};
 use crate::diagnostic::{Finding, Rule};
 use crate::model::{Direction, GroupId, Groups, LbId, LoadBalancer, Network, Target};
@@ -24,6 +26,9 @@ pub(super) enum PortKind {
     HealthCheck,
 }
 
+/// A reported egress gap: the LB, the targets' groups, the ports and whether they are UDP.
+type EgressKey = (std::sync::Arc<str>, Option<Vec<GroupId>>, PortSet, bool);
+
 /// LB → targets through the LB's groups, for target ports (ELB002) or for a health-check
 /// port of its own (ELB003), reported as `rule`.
 pub(super) fn lb_egress(
@@ -34,7 +39,7 @@ pub(super) fn lb_egress(
 ) {
     let net = cx.net;
     let instance = ports == PortKind::Instance;
-    let mut seen: Vec<(std::sync::Arc<str>, Option<Vec<GroupId>>, PortSet)> = Vec::new();
+    let mut seen: Vec<EgressKey> = Vec::new();
     for (li, lb) in net.lbs.enumerate() {
         let Groups::Known(ids) = &lb.groups else {
             continue;
@@ -66,6 +71,7 @@ pub(super) fn lb_egress(
                             lb.address.clone(),
                             known_groups(&t.groups).map(<[GroupId]>::to_vec),
                             needed.ports.clone(),
+                            needed.udp,
                         );
                         if seen.contains(&key) {
                             continue;
@@ -124,7 +130,7 @@ pub(super) fn instance_ingress(
 ) {
     let net = cx.net;
     let instance = ports == PortKind::Instance;
-    let mut seen: Vec<(Vec<GroupId>, LbId, PortSet, bool)> = Vec::new();
+    let mut seen: Vec<(Vec<GroupId>, LbId, PortSet, bool, bool)> = Vec::new();
     for (li, lb) in net.lbs.enumerate() {
         if instance {
             if !lb.is_v2() {
@@ -163,7 +169,8 @@ pub(super) fn instance_ingress(
                 }
             }
             // Targets usually share their groups: ask once per set of groups and port.
-            let mut answers: HashMap<(&[GroupId], PortSet, bool), SgAnswer> = HashMap::default();
+            let mut answers: HashMap<(&[GroupId], PortSet, bool, bool), SgAnswer> =
+                HashMap::default();
             for t in targets {
                 let ids = match &t.groups {
                     Groups::Known(ids) => ids,
@@ -226,7 +233,12 @@ pub(super) fn instance_ingress(
                         };
                         let required = needed.ports.clone();
                         let ans = answers
-                            .entry((ids.as_slice(), needed.ports.clone(), from_clients))
+                            .entry((
+                                ids.as_slice(),
+                                needed.ports.clone(),
+                                from_clients,
+                                needed.udp,
+                            ))
                             .or_insert_with(|| {
                                 sg_query_proto(
                                     net,
@@ -242,13 +254,25 @@ pub(super) fn instance_ingress(
                             t.address, lb.address, needed.ports
                         );
                         if !ans.blocked(&required).is_empty() {
-                            let key = (ids.clone(), li, needed.ports.clone(), from_clients);
+                            let key = (
+                                ids.clone(),
+                                li,
+                                needed.ports.clone(),
+                                from_clients,
+                                needed.udp,
+                            );
                             if seen.contains(&key) {
                                 continue;
                             }
                             seen.push(key);
                             let g = primary_group(net, ids);
                             let peer = match &lb.groups {
+                                // The targets see the clients: name the NLB's group when this
+                                // module can, else the clients' addresses (never the VPC).
+                                Groups::Known(lg) if !lg.is_empty() && from_clients => {
+                                    peer_group_expr(cx, g, primary_group(net, lg))
+                                        .map_or_else(|| client_fix(net, lb), PeerFix::Group)
+                                }
                                 Groups::Known(lg) if !lg.is_empty() => {
                                     peer_fix(cx, g, primary_group(net, lg), lb)
                                 }
@@ -289,6 +313,8 @@ pub(super) fn instance_ingress(
                                 .labels(f, lb)
                                 .help(if from_clients {
                                     format!("add an ingress rule for {} {} from the load balancer's clients (or its security group)", needed.transport(), needed.ports)
+                                } else if matches!(lb.groups, Groups::Unfiltered) {
+                                    format!("add an ingress rule for {} {} from the load balancer's subnets", needed.transport(), needed.ports)
                                 } else {
                                     format!("add an ingress rule for {} {} from the load balancer's security group", needed.transport(), needed.ports)
                                 })
