@@ -131,7 +131,8 @@ fn parse_code(s: &str) -> Result<String, String> {
     match checks::rule(s) {
         Some(rule) => Ok(rule.code.to_string()),
         None => Err(format!(
-            "unknown rule code `{s}` (`tf-elbcheck rules` lists them)"
+            "unknown rule code `{s}`{} (`tf-elbcheck rules` lists them)",
+            checks::did_you_mean(s)
         )),
     }
 }

@@ -78,6 +78,9 @@ fn note_shadowed_directory(name: &str) {
 
 fn check(args: &CheckArgs) -> ExitCode {
     let outcome = run::check(&cli::check_options(args));
+    for e in &outcome.errors {
+        eprintln!("error: {e}");
+    }
     let status = outcome.status();
     let format = Format::from(args.format);
 
@@ -121,7 +124,10 @@ fn explain(code: &str) -> ExitCode {
             print_out(&text, 0)
         }
         None => {
-            eprintln!("error: unknown rule code `{code}` (`tf-elbcheck rules` lists them)");
+            eprintln!(
+                "error: unknown rule code `{code}`{} (`tf-elbcheck rules` lists them)",
+                checks::did_you_mean(code)
+            );
             ExitCode::from(2)
         }
     }

@@ -104,6 +104,25 @@ fn check_in_pool(options: &Options) -> Outcome {
     };
     outcome.fail_on = config.fail_on();
     let stop = options.stop_after.unwrap_or(Stage::Check);
+    // A path that does not exist is a mistake in the command, not a file to report on.
+    let missing: Vec<&PathBuf> = options.paths.iter().filter(|p| !p.exists()).collect();
+    for p in &missing {
+        outcome
+            .errors
+            .push(format!("path `{}` does not exist", p.display()));
+    }
+    let options = &Options {
+        paths: options
+            .paths
+            .iter()
+            .filter(|p| p.exists())
+            .cloned()
+            .collect(),
+        ..options.clone()
+    };
+    if options.paths.is_empty() {
+        return outcome;
+    }
     let (inputs, mut findings) = parse_var_files(options, &mut outcome.sources);
     // Directories that call no module, or only local modules, are checked as soon as they are
     // parsed.
@@ -154,7 +173,42 @@ fn check_in_pool(options: &Options) -> Outcome {
         || config.apply(suppress::apply(findings, sources, &options.today)),
     );
     outcome.set_findings(findings);
+    // Paths under which nothing was read: a typo that lands on a real folder must not pass.
+    for p in &options.paths {
+        let read = outcome
+            .sources
+            .files()
+            .any(|(_, f)| is_terraform(&f.path) && f.path.starts_with(absolute(p)));
+        if !read && p.is_dir() {
+            outcome.errors.push(format!(
+                "no Terraform files (.tf, .tf.json) under `{}`",
+                p.display()
+            ));
+        }
+    }
+    // Terraform rejects a value for a variable that the root does not declare.
+    if stop > Stage::Parse {
+        let declared = inputs.declared.lock().unwrap_or_else(|e| e.into_inner());
+        for (name, _) in &options.vars {
+            if !declared.contains(name) {
+                outcome.errors.push(format!(
+                    "--var {name}: no root module under the given paths declares a variable named `{name}`"
+                ));
+            }
+        }
+    }
     outcome
+}
+
+/// A Terraform source file (not a variables file or the configuration file).
+fn is_terraform(path: &Path) -> bool {
+    let name = path.to_string_lossy();
+    name.ends_with(".tf") || name.ends_with(".tf.json")
+}
+
+/// `p` made absolute against the current directory, as the source table's paths are.
+fn absolute(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
 /// Evaluates, models and checks one root (up to `stop`), keeping only its findings.
@@ -244,6 +298,7 @@ fn parse_var_files(options: &Options, sources: &mut SourceTable) -> (Inputs, Vec
         var_files: Vec::new(),
         vars: options.vars.clone(),
         env_vars: options.env_vars.clone(),
+        ..Inputs::default()
     };
     for file in &options.var_files {
         let parsed =
