@@ -10,7 +10,7 @@
 //! root order and sorted, so the output is the same for any number of threads.
 
 use crate::config::{CliOverrides, Config};
-use crate::diagnostic::{Finding, Outcome, Rule};
+use crate::diagnostic::{Finding, FixEdit, Outcome, Rule};
 use crate::eval::{evaluate_root, evaluate_root_with, Inputs, RootEval};
 use crate::frontend::{self, Limits, Project};
 use crate::source::{Snippets, SourceTable};
@@ -136,10 +136,12 @@ fn check_in_pool(options: &Options) -> Outcome {
     }
     // A finding shows the text it points into: read again any such text that was let go (none
     // is, by construction; this keeps it so if that ever changes).
+    // The files a fix edits are kept too, for applying it.
     let shown = findings
         .iter()
         .flat_map(|f| std::iter::once(f.span).chain(f.labels.iter().map(|l| l.span)))
         .map(|span| span.file)
+        .chain(findings.iter().flat_map(fix_files))
         .collect::<std::collections::BTreeSet<_>>();
     let failures = frontend::discover::reload_texts(
         &mut outcome.sources,
@@ -155,6 +157,16 @@ fn check_in_pool(options: &Options) -> Outcome {
     );
     outcome.set_findings(findings);
     outcome
+}
+
+/// The files the edit of a finding's fix touches.
+fn fix_files(f: &Finding) -> impl Iterator<Item = crate::source::FileId> {
+    let edit = f.fix.as_ref().map_or(FixEdit::None, |x| x.edit);
+    let block = match edit {
+        FixEdit::InsertInBlock { block, .. } => Some(block.file),
+        _ => None,
+    };
+    edit.file().into_iter().chain(block)
 }
 
 /// Evaluates, models and checks one root (up to `stop`), keeping only its findings.

@@ -71,7 +71,7 @@ fn try_fixes(case: &Path) -> (usize, Vec<String>) {
         o.findings.iter().filter(|x| x.code() == "ELB900").count()
     };
     for f in outcome.findings.iter().filter(|f| f.fix.is_some()) {
-        let fix = f.fix.as_deref().unwrap();
+        let fix = f.fix_text().unwrap();
         let tmp = tempfile::tempdir().unwrap();
         copy_dir(case, tmp.path());
         let file = &outcome.sources.get(f.span.file).path;
