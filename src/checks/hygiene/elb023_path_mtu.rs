@@ -87,7 +87,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                         ),
                     )
                     .help("add an ingress rule for ICMP type 3 code 4")
-                    .fix(sg_rule_fix(
+                    .fix_with(sg_rule_fix(
                         net,
                         g,
                         "ingress",
