@@ -908,7 +908,8 @@ fn module_outside_the_scanned_path_is_not_read() {
     );
     assert!(
         out.contains("note[ELB900]")
-            && out.contains("lies outside the scanned paths and was not read"),
+            && out.contains("lies outside")
+            && out.contains("was not read"),
         "{out}"
     );
     // The call itself says that the module was skipped, and how to include it.
@@ -917,6 +918,68 @@ fn module_outside_the_scanned_path_is_not_read() {
             .any(|l| l.starts_with("root/main.tf:2:12: note[TF005]: module.out:")),
         "{out}"
     );
+}
+
+/// A module outside the scanned path but inside the repository (`.git` above it) is read, as
+/// `tf-elbcheck environments/dev` on a monorepo calling `../../modules` expects; one beyond the
+/// repository, or reached through a link that leaves it, is not.
+#[test]
+fn module_outside_the_scanned_path_inside_the_repository_is_read() {
+    let top = tempfile::tempdir().unwrap();
+    let repo = top.path().join("repo");
+    write(
+        &repo,
+        &[
+            (".git/HEAD", b"ref: refs/heads/main\n".as_slice()),
+            (
+                "modules/net/main.tf",
+                b"output \"cidr\" {\n  value = \"0.0.0.0/0\"\n}\n".as_slice(),
+            ),
+            (
+                "environments/dev/main.tf",
+                format!(
+                    "module \"net\" {{\n  source = \"../../modules/net\"\n}}\n{}",
+                    root_with_client_cidr("module.net.cidr")
+                )
+                .as_bytes(),
+            ),
+        ],
+    );
+    let (code, out) = run(&repo.join("environments/dev"), &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        !out.contains("TF005") && !out.contains("ELB900"),
+        "the module's output decides the rule:\n{out}"
+    );
+    // The same module through a link to a copy outside the repository is not read.
+    write(
+        top.path(),
+        &[(
+            "elsewhere/net/main.tf",
+            b"output \"cidr\" {\n  value = \"0.0.0.0/0\"\n}\n".as_slice(),
+        )],
+    );
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(
+            top.path().join("elsewhere/net"),
+            repo.join("modules/linked"),
+        )
+        .unwrap();
+        std::fs::write(
+            repo.join("environments/dev/main.tf"),
+            format!(
+                "module \"net\" {{\n  source = \"../../modules/linked\"\n}}\n{}",
+                root_with_client_cidr("module.net.cidr")
+            ),
+        )
+        .unwrap();
+        let (_, out) = run(&repo.join("environments/dev"), &[]);
+        assert!(
+            out.contains("TF005") && out.contains("was not read") && out.contains("ELB900"),
+            "{out}"
+        );
+    }
 }
 
 #[test]

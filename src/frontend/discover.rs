@@ -51,6 +51,7 @@
 use super::early::Early;
 use super::installed::load_installed;
 use super::load::load_dirs_with;
+use super::outside::{boundaries, load_outside};
 use super::read::Limits;
 use super::restore::restore_evicted;
 use super::roots::pick_roots;
@@ -92,6 +93,7 @@ pub fn discover_with(
         initialised,
     } = walk(paths, sources, excluded, &mut project.findings);
     project.scope = scope.clone();
+    project.reach = boundaries(&scope);
     let early = early.map(|check| Early {
         check,
         scope: scope.as_slice(),
@@ -110,7 +112,11 @@ pub fn discover_with(
     }
     project.early = early_found.into_iter().collect();
     project.modules = modules.into_iter().collect();
-    project.roots = pick_roots(&project.modules);
+    load_outside(&mut project, sources, limits);
+    project.roots = pick_roots(&project.modules)
+        .into_iter()
+        .filter(|r| !project.outside.contains(r))
+        .collect();
     for root in project.roots.clone() {
         if initialised.contains(&root) {
             load_installed(&root, &mut project, sources, limits);

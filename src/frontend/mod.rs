@@ -10,6 +10,7 @@ mod installed;
 pub mod json;
 mod load;
 pub mod lower;
+mod outside;
 mod overrides;
 mod plan;
 mod project;

@@ -37,8 +37,13 @@ pub struct ModuleDir {
 /// Everything read from the given paths.
 #[derive(Debug, Default)]
 pub struct Project {
-    /// The canonical scanned paths; nothing outside them is read.
+    /// The canonical scanned paths.
     pub scope: Vec<PathBuf>,
+    /// The repositories of the scanned paths: local modules and files inside them are read
+    /// even outside the scanned paths; nothing beyond them is.
+    pub reach: Vec<PathBuf>,
+    /// Module directories read from outside the scanned paths (inside `reach`).
+    pub outside: Vec<PathBuf>,
     pub modules: BTreeMap<PathBuf, ModuleDir>,
     pub roots: Vec<PathBuf>,
     pub findings: Vec<Finding>,
@@ -56,5 +61,10 @@ impl Project {
     /// True when `path` lies inside one of the scanned paths.
     pub fn in_scope(&self, path: &Path) -> bool {
         self.scope.iter().any(|s| path.starts_with(s))
+    }
+
+    /// True when `path` may be read: inside a scanned path or its repository.
+    pub fn in_reach(&self, path: &Path) -> bool {
+        self.in_scope(path) || self.reach.iter().any(|s| path.starts_with(s))
     }
 }

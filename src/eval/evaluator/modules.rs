@@ -123,8 +123,18 @@ impl<'p> Evaluator<'p> {
                 ));
                 return (dir, Some(format!("module source {source:?} was not found")));
             }
-            let why =
-                format!("module source {source:?} lies outside the scanned paths and was not read");
+            let boundary = match self.project.reach.as_slice() {
+                [] => "the scanned paths".to_string(),
+                reach => format!(
+                    "{}, beyond which nothing is read (the repository: the nearest directory with .git above the scanned paths, else the current directory)",
+                    reach
+                        .iter()
+                        .map(|r| crate::source::display_path(r).to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            let why = format!("module source {source:?} lies outside {boundary} and was not read");
             self.report(
                 Finding::new(&TF005,
                     span,

@@ -113,7 +113,7 @@ impl<'p> Evaluator<'p> {
             full = crate::frontend::discover::normalize(given);
         }
         let inside = std::fs::canonicalize(&full)
-            .map(|c| self.project.in_scope(&c))
+            .map(|c| self.project.in_reach(&c))
             .unwrap_or(false);
         if !inside {
             return Ok(Value::unknown(
