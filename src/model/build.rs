@@ -128,6 +128,28 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Why a value does not name a `what` of this configuration, in words: a data source is
+    /// read when Terraform plans, an attribute of another resource is known after apply, and
+    /// only anything else is not declared here.
+    pub fn not_found(&self, what: &str, v: &Value) -> String {
+        match v {
+            Value::Reference(r)
+                if r.address.starts_with("data.") || r.address.contains(".data.") =>
+            {
+                format!("{what} {v} comes from a data source, read only when Terraform plans")
+            }
+            Value::Reference(r) if self.by_address.contains_key(&*r.address) => format!(
+                "{what} {v} is an attribute of {}, known only after apply",
+                r.address
+            ),
+            Value::Reference(_) => format!("{what} {v} is not declared in this configuration"),
+            Value::String(s) => format!(
+                "{what} `{s}` is given as an id: the {what} it names is not in this configuration"
+            ),
+            _ => format!("{what} {v} is not declared in this configuration"),
+        }
+    }
+
     /// The group a reference value names: a declared group, or a VPC's default group through
     /// `aws_vpc.x.default_security_group_id`.
     pub fn group_ref(&self, v: &Value) -> Option<GroupId> {

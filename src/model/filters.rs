@@ -263,10 +263,7 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        Peer::Unknown(unknown_at(
-            format!("security group {v} is not declared in this configuration"),
-            span,
-        ))
+        Peer::Unknown(unknown_at(self.not_found("security group", v), span))
     }
 
     fn sg_rule(

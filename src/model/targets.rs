@@ -59,7 +59,7 @@ impl<'a> Builder<'a> {
                 Some(id) => ids.push(id),
                 None => {
                     return Some(Groups::Unknown(unknown_at(
-                        format!("security group {v} is not declared in this configuration"),
+                        self.not_found("security group", v),
                         a.span,
                     )))
                 }
@@ -85,7 +85,7 @@ impl<'a> Builder<'a> {
                 Some(s) => ids.push(s),
                 None => {
                     return Some(Placement::Unknown(unknown_at(
-                        format!("subnet {v} is not declared in this configuration"),
+                        self.not_found("subnet", v),
                         a.span,
                     )))
                 }
@@ -387,10 +387,7 @@ impl<'a> Builder<'a> {
             return Err(u);
         }
         let Some((inst, _)) = self.reference(v).filter(|(r, _)| r.rtype == "aws_instance") else {
-            return Err(unknown_at(
-                format!("instance {v} is not declared in this configuration"),
-                span,
-            ));
+            return Err(unknown_at(self.not_found("instance", v), span));
         };
         let mut body = &inst.body;
         let mut via_interface = false;
