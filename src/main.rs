@@ -183,10 +183,11 @@ fn explain(code: &str) -> ExitCode {
 fn rules() -> ExitCode {
     let rules = checks::registry();
     let name_width = rules.iter().map(|r| r.name.len()).max().unwrap_or(0);
+    let code_width = rules.iter().map(|r| r.code.len()).max().unwrap_or(0);
     let mut text = String::new();
     for rule in rules {
         text.push_str(&format!(
-            "{}  {:<7}  {:<name_width$}  {}\n",
+            "{:<code_width$}  {:<7}  {:<name_width$}  {}\n",
             rule.code,
             rule.severity.as_str(),
             rule.name,

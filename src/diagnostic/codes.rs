@@ -154,10 +154,11 @@ crate::declare_rule! {
     /// ## What it checks
     /// Module calls whose source is remote (a registry, Git or HTTP address) and that are not
     /// installed under `.terraform/modules` by `terraform init`, or whose local source lies
-    /// outside the paths given to the tool.
+    /// outside the repository of the paths given to the tool (the nearest directory with
+    /// `.git` above them, else the current directory).
     ///
     /// ## Why it matters
-    /// The tool never fetches anything and never reads outside the paths it is given.
+    /// The tool never fetches anything and never reads outside that repository.
     /// Everything such a module outputs is unknown, so the requirements that depend on it are
     /// reported as undecided (ELB900), and the load balancers it declares are not checked.
     ///
@@ -169,13 +170,13 @@ crate::declare_rule! {
     /// ```
     ///
     /// Use instead: run `terraform init` before the check, so that `.terraform/modules`
-    /// holds the module; for a local module elsewhere, pass its directory too
-    /// (`tf-elbcheck live modules`).
+    /// holds the module; for a local module outside the repository, pass its directory too
+    /// (`tf-elbcheck live ../shared-modules`).
     pub static TF005 = {
         code: "TF005",
         name: "remote-module-not-installed",
         severity: Note,
-        summary: "a module is not available (remote and not installed, or outside the scanned paths) and was skipped",
+        summary: "a module is not available (remote and not installed, or outside the repository) and was skipped",
     }
 }
 

@@ -105,15 +105,24 @@ pub fn render(outcome: &Outcome, srcroot: Option<&Path>) -> String {
 
     let mut base_ids = Map::new();
     base_ids.insert(SRCROOT.to_string(), json!({"uri": directory_uri(&root)}));
+    let mut driver = json!({
+        "name": "tf-elbcheck",
+        "version": env!("CARGO_PKG_VERSION"),
+        "semanticVersion": env!("CARGO_PKG_VERSION"),
+        "rules": rules,
+    });
+    // The project's page, from Cargo.toml (`repository`, else `homepage`) when it has one.
+    let uri = [env!("CARGO_PKG_REPOSITORY"), env!("CARGO_PKG_HOMEPAGE")]
+        .into_iter()
+        .find(|u| !u.is_empty());
+    if let Some(uri) = uri {
+        driver["informationUri"] = json!(uri);
+    }
     let doc = json!({
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {
-                "name": "tf-elbcheck",
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "rules": rules,
-            }},
+            "tool": {"driver": driver},
             "originalUriBaseIds": base_ids,
             "columnKind": "unicodeCodePoints",
             "invocations": [{"executionSuccessful": !outcome.load_failed()}],
