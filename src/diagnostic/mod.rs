@@ -1,11 +1,14 @@
 //! Findings: what every stage reports (load errors and rule findings alike), with a primary
-//! location, secondary labels, a help line and an optional HCL fix, and the [`Rule`]s they are
-//! findings of.
+//! location, secondary labels, a help line, an optional HCL fix and, for the rules about one
+//! leg of a load balancer's path, that leg as a [`Hop`]; and the [`Rule`]s they are findings
+//! of.
 
 pub mod codes;
+mod hop;
 mod outcome;
 mod rule;
 
+pub use hop::{Hop, HopKind};
 pub use outcome::{FailOn, Outcome};
 pub use rule::Rule;
 
@@ -63,6 +66,8 @@ pub struct Finding {
     pub help: Option<String>,
     /// HCL that would fix the problem.
     pub fix: Option<String>,
+    /// The leg of a load balancer's path the finding blocks (hop rules only).
+    pub hop: Option<Hop>,
 }
 
 impl Finding {
@@ -76,6 +81,7 @@ impl Finding {
             labels: Vec::new(),
             help: None,
             fix: None,
+            hop: None,
         }
     }
 
@@ -94,6 +100,12 @@ impl Finding {
 
     pub fn fix(mut self, fix: impl Into<String>) -> Finding {
         self.fix = Some(fix.into());
+        self
+    }
+
+    /// The leg of a load balancer's path the finding blocks.
+    pub fn hop(mut self, hop: Hop) -> Finding {
+        self.hop = Some(hop);
         self
     }
 
