@@ -13,7 +13,7 @@
 //!   finding points at.
 //! - SARIF logs validate against the SARIF 2.1.0 JSON schema.
 //! - The markdown table links each finding to its line, and its diagram draws the blocked hop
-//!   in red.
+//!   in red (`scripts/check-mermaid.sh` parses the diagrams with Mermaid itself).
 
 use regex::Regex;
 use serde_json::Value;
