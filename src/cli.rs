@@ -10,8 +10,8 @@ use tf_elbcheck::report::Format;
 use tf_elbcheck::run::{self, Options};
 use tf_elbcheck::suppress;
 
-/// Proves from Terraform source that every AWS Classic Load Balancer (aws_elb) can reach its
-/// instances through security groups and network ACLs.
+/// Proves from Terraform source that every AWS load balancer (Classic aws_elb, Application and
+/// Network aws_lb) can reach its targets through security groups and network ACLs.
 #[derive(Parser, Debug)]
 #[command(
     name = "tf-elbcheck",

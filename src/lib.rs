@@ -1,5 +1,5 @@
-//! tf-elbcheck: proves from Terraform source that every AWS Classic Load Balancer can reach its
-//! instances through security groups and network ACLs.
+//! tf-elbcheck: proves from Terraform source that every AWS load balancer (Classic, Application,
+//! Network) can reach its targets through security groups and network ACLs.
 //!
 //! The pipeline runs one way, and `tests/layering.rs` fails on a `use` that points back up it:
 //! [`source`] and `syntax` (files, spans, the lowered syntax tree) → [`diagnostic`] (rules,

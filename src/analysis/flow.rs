@@ -187,7 +187,10 @@ pub fn sg_query_proto(
             let mut certain = proto_maybe.is_none() && ports_maybe.is_none();
             let mut unknown = proto_maybe.or(ports_maybe);
             let mut any_match = false;
-            for peer in &rule.peers {
+            // The CIDRs of one rule act together: a rule listing each LB subnet's CIDR covers
+            // the LB though no single CIDR does.
+            let peers = merged_cidrs(&rule.peers);
+            for peer in peers.iter() {
                 match peer_match(g, peer, flow, rule.span) {
                     Match::Yes => any_match = true,
                     Match::No => {}
@@ -204,8 +207,7 @@ pub fn sg_query_proto(
                 continue;
             }
             // A rule with a definite matching peer and known ports allows for sure.
-            let definite_peer = rule
-                .peers
+            let definite_peer = peers
                 .iter()
                 .any(|p| matches!(peer_match(g, p, flow, rule.span), Match::Yes));
             if definite_peer && unknown.is_none() {
@@ -223,6 +225,25 @@ pub fn sg_query_proto(
         }
     }
     ans
+}
+
+/// A rule's peers with its CIDRs merged into one (borrowed as they are when there is at most
+/// one CIDR, the common case).
+fn merged_cidrs(peers: &[Peer]) -> std::borrow::Cow<'_, [Peer]> {
+    let cidrs = peers.iter().filter(|p| matches!(p, Peer::Cidr(_))).count();
+    if cidrs < 2 {
+        return std::borrow::Cow::Borrowed(peers);
+    }
+    let mut union = AddrSet::empty();
+    let mut out: Vec<Peer> = Vec::with_capacity(peers.len() - cidrs + 1);
+    for p in peers {
+        match p {
+            Peer::Cidr(c) => union = union.union(c),
+            other => out.push(other.clone()),
+        }
+    }
+    out.push(Peer::Cidr(union));
+    std::borrow::Cow::Owned(out)
 }
 
 /// Tag of a NACL entry: the rule's span and number.

@@ -61,6 +61,25 @@ impl NeededPort {
         }
     }
 
+    /// The port as requests use it, without its health check (requests that come from the
+    /// clients while health checks come from the LB).
+    pub(crate) fn describe_requests(&self) -> String {
+        let p = &self.ports;
+        match &self.group {
+            None => format!("instance port {p}"),
+            Some(g) => format!("target port {p} of {g}"),
+        }
+    }
+
+    /// The same port without its health check, for labels of a requirement on requests only.
+    pub(crate) fn requests_only(&self) -> NeededPort {
+        NeededPort {
+            health: None,
+            default_health: false,
+            ..self.clone()
+        }
+    }
+
     /// Secondary labels pointing at the listener and health check that need this port.
     pub(crate) fn labels(&self, mut f: Finding, lb: &LoadBalancer) -> Finding {
         let p = &self.ports;
@@ -240,6 +259,8 @@ pub(crate) fn pools<'n>(net: &'n Network, id: LbId) -> Vec<Pool<'n>> {
                 group: Some(tg.address.clone()),
                 udp: tg.carries_udp(),
             }];
+            // A TCP_UDP group carries both: its targets need TCP and UDP rules.
+            let both = tg.protocol.as_deref() == Some("TCP_UDP");
             let mut health_unknown = None;
             if tg.health_enabled {
                 let hp = match &tg.health_port {
@@ -250,9 +271,7 @@ pub(crate) fn pools<'n>(net: &'n Network, id: LbId) -> Vec<Pool<'n>> {
                         None
                     }
                 };
-                // Requests that come from the clients (client IP preservation) and health
-                // checks that come from the LB are separate requirements even on one port.
-                let merge = !needed[0].udp && matches!(clients_seen, Ok(false));
+                let merge = !needed[0].udp;
                 match hp {
                     // Health checks are TCP (HTTP, HTTPS or TCP) even for UDP groups.
                     Some(hp) if hp == ports && merge => {
@@ -268,6 +287,13 @@ pub(crate) fn pools<'n>(net: &'n Network, id: LbId) -> Vec<Pool<'n>> {
                     }),
                     None => {}
                 }
+            }
+            if both {
+                needed.push(NeededPort {
+                    udp: false,
+                    health: None,
+                    ..needed[0].clone()
+                });
             }
             out.push(Pool {
                 group: Some(tg),

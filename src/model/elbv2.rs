@@ -55,6 +55,7 @@ impl<'a> Builder<'a> {
         self.v2_attachments(&index);
         self.v2_autoscaling(&index);
         self.v2_ecs(&index);
+        self.v2_codedeploy(&index);
     }
 
     fn v2_lbs(&mut self, index: &mut V2Index) {
@@ -70,6 +71,7 @@ impl<'a> Builder<'a> {
             let internal = bool_attr(body, "internal", false);
             let subnets_attr = attr_opt(attr(body, "subnets"));
             let mappings: Vec<_> = body.blocks_of("subnet_mapping").collect();
+            let mut mapping_spans = Vec::new();
             let placement = match self.placement_of(subnets_attr) {
                 Some(p) => p,
                 None if !mappings.is_empty() => {
@@ -78,7 +80,10 @@ impl<'a> Builder<'a> {
                     for m in &mappings {
                         match attr(&m.body, "subnet_id") {
                             Some(a) => match self.placement_of(Some(a)) {
-                                Some(Placement::Subnets(s)) => ids.extend(s),
+                                Some(Placement::Subnets(s)) => {
+                                    mapping_spans.extend(s.iter().map(|id| (*id, m.span)));
+                                    ids.extend(s)
+                                }
                                 Some(Placement::Unknown(u)) => unknown = Some(u),
                                 _ => {}
                             },
@@ -133,6 +138,7 @@ impl<'a> Builder<'a> {
                 subnets_span: subnets_attr
                     .map(|a| a.span)
                     .or_else(|| mappings.first().map(|m| m.span)),
+                mapping_spans,
                 targets: Ok(vec![]),
                 target_groups: vec![],
                 unknown_forwards: vec![],
@@ -563,6 +569,27 @@ impl<'a> Builder<'a> {
         self.add_v2_target(tg, t);
     }
 
+    /// Target groups a CodeDeploy blue/green deployment switches between are used by it.
+    fn v2_codedeploy(&mut self, index: &V2Index) {
+        for r in self.of_type_list("aws_codedeploy_deployment_group") {
+            for info in r.body.blocks_of("load_balancer_info") {
+                for pair in info.body.blocks_of("target_group_pair_info") {
+                    for tg in pair.body.blocks_of("target_group") {
+                        let Some(name) = attr(&tg.body, "name") else {
+                            continue;
+                        };
+                        let found = self
+                            .resource_named(&GROUP_TYPES, &name.value)
+                            .and_then(|g| index.groups.get(g.address.as_ref()).copied());
+                        if let Some(id) = found {
+                            self.net.target_groups[id].forwarded_elsewhere = true;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     fn v2_ecs(&mut self, index: &V2Index) {
         for svc in self.of_type_list("aws_ecs_service") {
             let lbs: Vec<_> = svc.body.blocks_of("load_balancer").collect();
@@ -573,6 +600,15 @@ impl<'a> Builder<'a> {
                 let Ok(tg) = self.tg_ref(index, &a.value, a.span) else {
                     continue;
                 };
+                // The blue/green alternate group of an ECS deployment receives traffic when
+                // ECS switches to it: it is used, by ECS rather than by a listener rule here.
+                for adv in lb.body.blocks_of("advanced_configuration") {
+                    if let Some(alt) = attr(&adv.body, "alternate_target_group_arn") {
+                        if let Ok(alt) = self.tg_ref(index, &alt.value, alt.span) {
+                            self.net.target_groups[alt].forwarded_elsewhere = true;
+                        }
+                    }
+                }
                 let container = attr(&lb.body, "container_name").and_then(|c| c.value.as_str());
                 let container_port = self.listener_port(&lb.body, "container_port", lb.span);
                 for t in self.ecs_targets(svc, container, container_port, lb.span) {
@@ -736,9 +772,7 @@ impl<'a> Builder<'a> {
     /// providers of the service or of the cluster.
     fn cluster_asgs(&self, svc: &ResourceInstance) -> Result<Vec<&'a ResourceInstance>, Unknown> {
         let cluster = attr(&svc.body, "cluster")
-            .and_then(|a| self.reference(&a.value))
-            .filter(|(r, _)| r.rtype == "aws_ecs_cluster")
-            .map(|(r, _)| r);
+            .and_then(|a| self.resource_named(&["aws_ecs_cluster"], &a.value));
         let mut providers: Vec<&Value> = Vec::new();
         for s in svc.body.blocks_of("capacity_provider_strategy") {
             if let Some(a) = attr(&s.body, "capacity_provider") {
@@ -749,8 +783,8 @@ impl<'a> Builder<'a> {
             if let Some(c) = cluster {
                 for cp in self.of_type("aws_ecs_cluster_capacity_providers") {
                     let names_cluster = attr(&cp.body, "cluster_name")
-                        .and_then(|a| self.reference(&a.value))
-                        .is_some_and(|(r, _)| r.address == c.address);
+                        .and_then(|a| self.resource_named(&["aws_ecs_cluster"], &a.value))
+                        .is_some_and(|r| r.address == c.address);
                     if names_cluster {
                         if let Some(a) = attr(&cp.body, "capacity_providers") {
                             providers.extend(elements(&a.value));
@@ -762,17 +796,14 @@ impl<'a> Builder<'a> {
         let mut out = Vec::new();
         for p in providers {
             let asg = self
-                .reference(p)
-                .filter(|(r, _)| r.rtype == "aws_ecs_capacity_provider")
-                .and_then(|(r, _)| {
+                .resource_named(&["aws_ecs_capacity_provider"], p)
+                .and_then(|r| {
                     r.body
                         .blocks_of("auto_scaling_group_provider")
                         .next()
                         .and_then(|b| attr(&b.body, "auto_scaling_group_arn"))
                 })
-                .and_then(|a| self.reference(&a.value))
-                .filter(|(r, _)| r.rtype == "aws_autoscaling_group")
-                .map(|(r, _)| r);
+                .and_then(|a| self.resource_named(&["aws_autoscaling_group"], &a.value));
             if let Some(g) = asg {
                 if !out
                     .iter()
@@ -792,6 +823,21 @@ impl<'a> Builder<'a> {
             ));
         }
         Ok(out)
+    }
+}
+
+impl<'a> Builder<'a> {
+    /// The resource of one of `types` a value names: a reference to it, or its `name` (a
+    /// reference to a `name` given in the configuration evaluates to that text).
+    fn resource_named(&self, types: &[&str], v: &Value) -> Option<&'a ResourceInstance> {
+        if let Some((r, _)) = self.reference(v) {
+            return types.contains(&r.rtype.as_str()).then_some(r);
+        }
+        let name = v.as_str()?;
+        types
+            .iter()
+            .flat_map(|t| self.of_type(t))
+            .find(|r| attr(&r.body, "name").and_then(|a| a.value.as_str()) == Some(name))
     }
 }
 

@@ -1,7 +1,7 @@
 //! The typed AWS network built from evaluated resources: VPCs, subnets, security groups with
-//! their rules from every rule style, network ACLs, Classic Load Balancers and the instances
-//! registered with them. Every field keeps the span it came from. It knows AWS and nothing of
-//! the rules.
+//! their rules from every rule style, network ACLs, load balancers (Classic, and Application and
+//! Network with their listeners and target groups) and the targets registered with them. Every
+//! field keeps the span it came from. It knows AWS and nothing of the rules.
 
 mod build;
 mod elbv2;
@@ -315,6 +315,8 @@ pub struct LoadBalancer {
     pub azs: Vec<String>,
     /// The `subnets` attribute (or first `subnet_mapping` block), when set.
     pub subnets_span: Option<Span>,
+    /// ELBv2: the `subnet_mapping` block of each mapped subnet.
+    pub mapping_spans: Vec<(SubnetId, Span)>,
     /// Classic: the registered instances. ELBv2 LBs register targets in target groups.
     pub targets: Known<Vec<Target>>,
     /// ELBv2: the target groups its listeners forward to, in the order first forwarded to.

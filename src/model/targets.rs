@@ -271,6 +271,7 @@ impl<'a> Builder<'a> {
                 cross_zone,
                 azs,
                 subnets_span: subnets_attr.map(|a| a.span),
+                mapping_spans: vec![],
                 targets: Ok(vec![]),
                 target_groups: vec![],
                 unknown_forwards: vec![],

@@ -54,9 +54,17 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
             .iter()
             .map(|s| net.subnets[**s].address.as_ref())
             .collect();
+        // The mapping of the first such subnet, else the `subnets` list.
+        let at = lb
+            .mapping_spans
+            .iter()
+            .find(|(s, _)| private.contains(&s))
+            .map(|(_, span)| *span)
+            .or(lb.subnets_span)
+            .unwrap_or(lb.span);
         let mut f = Finding::new(
             &RULE,
-            lb.subnets_span.unwrap_or(lb.span),
+            at,
             format!(
                 "the internet-facing {} {} has a node in {}, whose route table has no route to an internet gateway: clients cannot reach it there",
                 lb.kind_name(),
@@ -64,8 +72,14 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                 names.join(", ")
             ),
         );
+        let mut labelled = Vec::new();
         for s in private {
-            f = f.label(net.subnets[*s].span, "no route to an internet gateway");
+            // Subnets made by one `count` share their block: label it once.
+            let span = net.subnets[*s].span;
+            if !labelled.contains(&span) {
+                labelled.push(span);
+                f = f.label(span, "no route to an internet gateway");
+            }
         }
         out.push(f.help(
             "use public subnets (a route 0.0.0.0/0 to an internet gateway), or set internal = true",

@@ -42,6 +42,16 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         for r in &g.rules {
+            // `ingress` and `egress` are managed apart: inline rules of one direction fight
+            // only standalone rules of that direction (a direction with no inline block is
+            // not managed by the group resource).
+            let inline_same_direction = g
+                .rules
+                .iter()
+                .any(|x| x.standalone.is_none() && x.direction == r.direction);
+            if !inline_same_direction {
+                continue;
+            }
             if let Some(address) = &r.standalone {
                 out.push(
                     Finding::new(&RULE, r.span, format!("{address} adds a rule to {}, which also has inline rules: Terraform will remove one or the other on each apply", g.address))

@@ -9,7 +9,9 @@ use crate::checks::evidence::{
     clients, group_names, hop, known_groups, lb_peer, local_name, primary_group, sg_undecided,
     target_peer, targets_sharing, undecided_one, unknown_listener_ports, with_call_sites,
 };
-use crate::checks::fixes::{edit_span, peer_fix, sg_rule_fix, vpc_cidr_expr, PeerFix};
+use crate::checks::fixes::{
+    edit_span, peer_fix, peer_group_expr, sg_rule_fix, vpc_cidr_expr, PeerFix,
+};
 use crate::checks::pools::{pools, NeededPort, Pool};
 use crate::diagnostic::{Finding, HopKind, Rule};
 use crate::model::{Direction, GroupId, Groups, LbId, LoadBalancer, Network, Target};
@@ -24,6 +26,9 @@ pub(super) enum PortKind {
     HealthCheck,
 }
 
+/// A reported egress gap: the LB, the targets' groups, the ports and whether they are UDP.
+type EgressKey = (std::sync::Arc<str>, Option<Vec<GroupId>>, PortSet, bool);
+
 /// LB → targets through the LB's groups, for target ports (ELB002) or for a health-check
 /// port of its own (ELB003), reported as `rule`.
 pub(super) fn lb_egress(
@@ -34,7 +39,7 @@ pub(super) fn lb_egress(
 ) {
     let net = cx.net;
     let instance = ports == PortKind::Instance;
-    let mut seen: Vec<(std::sync::Arc<str>, Option<Vec<GroupId>>, PortSet)> = Vec::new();
+    let mut seen: Vec<EgressKey> = Vec::new();
     for (li, lb) in net.lbs.enumerate() {
         let Groups::Known(ids) = &lb.groups else {
             continue;
@@ -66,6 +71,7 @@ pub(super) fn lb_egress(
                             lb.address.clone(),
                             known_groups(&t.groups).map(<[GroupId]>::to_vec),
                             needed.ports.clone(),
+                            needed.udp,
                         );
                         if seen.contains(&key) {
                             continue;
@@ -127,7 +133,7 @@ pub(super) fn instance_ingress(
 ) {
     let net = cx.net;
     let instance = ports == PortKind::Instance;
-    let mut seen: Vec<(Vec<GroupId>, LbId, PortSet)> = Vec::new();
+    let mut seen: Vec<(Vec<GroupId>, LbId, PortSet, bool, bool)> = Vec::new();
     for (li, lb) in net.lbs.enumerate() {
         if instance {
             if !lb.is_v2() {
@@ -166,7 +172,8 @@ pub(super) fn instance_ingress(
                 }
             }
             // Targets usually share their groups: ask once per set of groups and port.
-            let mut answers: HashMap<(&[GroupId], PortSet, bool), SgAnswer> = HashMap::default();
+            let mut answers: HashMap<(&[GroupId], PortSet, bool, bool), SgAnswer> =
+                HashMap::default();
             for t in targets {
                 let ids = match &t.groups {
                     Groups::Known(ids) => ids,
@@ -202,96 +209,134 @@ pub(super) fn instance_ingress(
                         }
                         (Err(_), false) => false,
                     };
-                    let flow = if from_clients {
-                        match client_peer(net, lb) {
-                            Ok(f) => f,
-                            Err(u) => {
-                                out.push(undecided_one(
-                                    &format!("{} admits the clients of {}", t.address, lb.address),
-                                    &u,
-                                    t.span,
-                                ));
+                    // With client IP preservation the health checks on the same port still come
+                    // from the LB itself: a requirement of their own.
+                    let mut sources = vec![from_clients];
+                    if from_clients && needed.health.is_some() {
+                        sources.push(false);
+                    }
+                    for from_clients in sources {
+                        let flow = if from_clients {
+                            match client_peer(net, lb) {
+                                Ok(f) => f,
+                                Err(u) => {
+                                    out.push(undecided_one(
+                                        &format!(
+                                            "{} admits the clients of {}",
+                                            t.address, lb.address
+                                        ),
+                                        &u,
+                                        t.span,
+                                    ));
+                                    continue;
+                                }
+                            }
+                        } else {
+                            lb_flow.clone()
+                        };
+                        let required = needed.ports.clone();
+                        let ans = answers
+                            .entry((
+                                ids.as_slice(),
+                                needed.ports.clone(),
+                                from_clients,
+                                needed.udp,
+                            ))
+                            .or_insert_with(|| {
+                                sg_query_proto(
+                                    net,
+                                    ids,
+                                    Direction::Ingress,
+                                    &flow,
+                                    &required,
+                                    proto(needed),
+                                )
+                            });
+                        let requirement = format!(
+                            "{} admits {} on port {}",
+                            t.address, lb.address, needed.ports
+                        );
+                        if !ans.blocked(&required).is_empty() {
+                            let key = (
+                                ids.clone(),
+                                li,
+                                needed.ports.clone(),
+                                from_clients,
+                                needed.udp,
+                            );
+                            if seen.contains(&key) {
                                 continue;
                             }
-                        }
-                    } else {
-                        lb_flow.clone()
-                    };
-                    let required = needed.ports.clone();
-                    let ans = answers
-                        .entry((ids.as_slice(), needed.ports.clone(), from_clients))
-                        .or_insert_with(|| {
-                            sg_query_proto(
-                                net,
-                                ids,
-                                Direction::Ingress,
-                                &flow,
-                                &required,
-                                proto(needed),
-                            )
-                        });
-                    let requirement = format!(
-                        "{} admits {} on port {}",
-                        t.address, lb.address, needed.ports
-                    );
-                    if !ans.blocked(&required).is_empty() {
-                        let key = (ids.clone(), li, needed.ports.clone());
-                        if seen.contains(&key) {
-                            continue;
-                        }
-                        seen.push(key);
-                        let g = primary_group(net, ids);
-                        let peer = match &lb.groups {
-                            Groups::Known(lg) if !lg.is_empty() => {
-                                peer_fix(cx, g, primary_group(net, lg), lb)
-                            }
-                            Groups::Unfiltered if from_clients => client_fix(net, lb),
-                            Groups::Unfiltered => PeerFix::Cidr(lb_subnets_expr(net, lb)),
-                            _ => PeerFix::Group(format!(
-                                "{}.source_security_group_id",
-                                local_name(&lb.address)
-                            )),
-                        };
-                        let sharing = targets_sharing_refs(targets, t);
-                        let message = if from_clients {
-                            format!(
-                                "no ingress rule of {} allows {} {} from the clients of the {} {}, which keeps their addresses (client IP preservation): {} unreachable on the {}",
-                                group_names(net, ids), needed.transport(), needed.ports, lb.kind_name(), lb.address, sharing, needed.describe()
-                            )
-                        } else {
-                            format!(
-                                "no ingress rule of {} allows {} {} from the {} {}: {} unreachable on the {}",
-                                group_names(net, ids), needed.transport(), needed.ports, lb.kind_name(), lb.address, sharing, needed.describe()
-                            )
-                        };
-                        let f = Finding::new(
-                            rule,
-                            edit_span(net, g, Direction::Ingress, t.span),
-                            message,
-                        )
-                        .label(
-                            t.span,
-                            registered(&pool, "instances registered with the load balancer"),
-                        );
-                        let f = needed
-                            .labels(f, lb)
-                            .help(if from_clients {
-                                format!("add an ingress rule for {} {} from the load balancer's clients (or its security group)", needed.transport(), needed.ports)
+                            seen.push(key);
+                            let g = primary_group(net, ids);
+                            let peer = match &lb.groups {
+                                // The targets see the clients: name the NLB's group when this
+                                // module can, else the clients' addresses (never the VPC).
+                                Groups::Known(lg) if !lg.is_empty() && from_clients => {
+                                    peer_group_expr(cx, g, primary_group(net, lg))
+                                        .map_or_else(|| client_fix(net, lb), PeerFix::Group)
+                                }
+                                Groups::Known(lg) if !lg.is_empty() => {
+                                    peer_fix(cx, g, primary_group(net, lg), lb)
+                                }
+                                Groups::Unfiltered if from_clients => client_fix(net, lb),
+                                Groups::Unfiltered => PeerFix::Cidr(lb_subnets_expr(net, lb)),
+                                _ => PeerFix::Group(format!(
+                                    "{}.source_security_group_id",
+                                    local_name(&lb.address)
+                                )),
+                            };
+                            let sharing = targets_sharing_refs(targets, t);
+                            let message = if from_clients {
+                                format!(
+                                    "no ingress rule of {} allows {} {} from the clients of the {} {}, which keeps their addresses (client IP preservation): {} unreachable on the {}",
+                                    group_names(net, ids), needed.transport(), needed.ports, lb.kind_name(), lb.address, sharing, needed.describe_requests()
+                                )
                             } else {
-                                format!("add an ingress rule for {} {} from the load balancer's security group", needed.transport(), needed.ports)
-                            })
-                            .fix(sg_rule_fix(
-                                net,
-                                g,
-                                "ingress",
-                                &needed.transport().to_ascii_lowercase(),
-                                &required,
-                                &peer,
-                            ))
-                            .hop(hop(lb, HopKind::LbToTargets, &needed.ports).targets(pool.label()));
-                        out.push(with_call_sites(f, lb));
-                    } else if let Some(n) = sg_undecided(&requirement, ans, &required, t.span) {
-                        out.push(n);
+                                format!(
+                                    "no ingress rule of {} allows {} {} from the {} {}: {} unreachable on the {}",
+                                    group_names(net, ids), needed.transport(), needed.ports, lb.kind_name(), lb.address, sharing, needed.describe()
+                                )
+                            };
+                            let f = Finding::new(
+                                rule,
+                                edit_span(net, g, Direction::Ingress, t.span),
+                                message,
+                            )
+                            .label(
+                                t.span,
+                                registered(&pool, "instances registered with the load balancer"),
+                            );
+                            let shown = if from_clients {
+                                needed.requests_only()
+                            } else {
+                                needed.clone()
+                            };
+                            let f = shown
+                                .labels(f, lb)
+                                .help(if from_clients {
+                                    format!("add an ingress rule for {} {} from the load balancer's clients (or its security group)", needed.transport(), needed.ports)
+                                } else if matches!(lb.groups, Groups::Unfiltered) {
+                                    format!("add an ingress rule for {} {} from the load balancer's subnets", needed.transport(), needed.ports)
+                                } else {
+                                    format!("add an ingress rule for {} {} from the load balancer's security group", needed.transport(), needed.ports)
+                                })
+                                .fix(sg_rule_fix(
+                                    net,
+                                    g,
+                                    "ingress",
+                                    &needed.transport().to_ascii_lowercase(),
+                                    &required,
+                                    &peer,
+                                ))
+                                .hop(
+                                    hop(lb, HopKind::LbToTargets, &needed.ports)
+                                        .targets(pool.label()),
+                                );
+                            out.push(with_call_sites(f, lb));
+                        } else if let Some(n) = sg_undecided(&requirement, ans, &required, t.span) {
+                            out.push(n);
+                        }
                     }
                 }
             }

@@ -64,8 +64,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                     tg.protocol.as_deref().unwrap_or("TCP")
                 ),
             )
-            .help("set protocol = \"TCP\" in the health_check block (or the HTTP protocol the targets really serve)")
-            .fix("protocol = \"TCP\""),
+            .help("set protocol = \"TCP\" in the health_check block (or the HTTP protocol the targets really serve)"),
         );
     }
 }

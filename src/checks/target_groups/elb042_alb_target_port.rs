@@ -46,6 +46,15 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
             let Some(alb) = net.lbs.iter().find(|lb| lb.address == t.address) else {
                 continue;
             };
+            // An attachment's own port replaces the group's.
+            let port = match &t.port {
+                Some(Ok(p)) => match p.ranges() {
+                    [(lo, hi)] if lo == hi => lo,
+                    _ => continue,
+                },
+                Some(Err(_)) => continue,
+                None => port,
+            };
             // A listener port that is not known leaves the question open.
             if alb.listeners.iter().any(|l| l.lb_port.is_err()) {
                 continue;

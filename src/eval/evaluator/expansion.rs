@@ -155,6 +155,7 @@ impl<'p> Evaluator<'p> {
                         Expansion::Unknown(u.clone())
                     } else {
                         let mut map = BTreeMap::new();
+                        let mut unknown_key = None;
                         for item in items {
                             match item {
                                 Value::String(s) => {
@@ -164,12 +165,28 @@ impl<'p> Evaluator<'p> {
                                     let s = item.to_template_string().unwrap_or_default();
                                     map.insert(s.clone(), Value::String(s));
                                 }
+                                // A resource's id or ARN is a string known only after apply:
+                                // the instance keys are unknown, not wrong (SPEC §4).
+                                Value::Reference(r) => {
+                                    unknown_key = Some(Unknown {
+                                        reason: format!(
+                                            "the for_each keys come from {}.{}, known only after apply",
+                                            r.address, r.attribute
+                                        )
+                                        .into(),
+                                        origin: Some(a.expr.span),
+                                    });
+                                    break;
+                                }
                                 other => {
                                     return self.bad_for_each(a.expr.span, inst, block, format!("for_each over a set needs strings, but an element is {}", other.type_name()));
                                 }
                             }
                         }
-                        Expansion::ForEach(Arc::new(map))
+                        match unknown_key {
+                            Some(u) => Expansion::Unknown(u),
+                            None => Expansion::ForEach(Arc::new(map)),
+                        }
                     }
                 }
                 Value::Object(_) | Value::List(_) => {

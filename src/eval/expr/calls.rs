@@ -103,7 +103,15 @@ impl<'p> Evaluator<'p> {
             }
         };
         let dir = self.insts[scope.inst].dir.clone();
-        let full = crate::frontend::discover::normalize(&dir.join(&path));
+        // A bare relative path is read from the module's directory. A path built from
+        // `path.module` already starts with that directory as it was given (relative to where
+        // the tool runs, as Terraform's own path.module is relative to where it runs), so it is
+        // read as it is when the first reading names no file.
+        let given = std::path::Path::new(&path);
+        let mut full = crate::frontend::discover::normalize(&dir.join(given));
+        if !full.exists() && given.is_relative() && given.exists() {
+            full = crate::frontend::discover::normalize(given);
+        }
         let inside = std::fs::canonicalize(&full)
             .map(|c| self.project.in_scope(&c))
             .unwrap_or(false);

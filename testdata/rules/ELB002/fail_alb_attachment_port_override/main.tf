@@ -1,0 +1,107 @@
+# The legacy instance is registered on port 9090 (attachment port override), and the
+# health check follows it (traffic-port). The ALB group only allows the target group's
+# port 8080 out.
+
+resource "aws_security_group" "lb" { # expect: ELB002
+  name        = "web-alb"
+  description = "web ALB"
+  vpc_id      = aws_vpc.main.id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "lb_http" {
+  security_group_id = aws_security_group.lb.id
+  description       = "HTTP from the internet"
+  ip_protocol       = "tcp"
+  from_port         = 80
+  to_port           = 80
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+resource "aws_vpc_security_group_egress_rule" "lb_to_app" {
+  security_group_id            = aws_security_group.lb.id
+  description                  = "to the web instances"
+  ip_protocol                  = "tcp"
+  from_port                    = 8080
+  to_port                      = 8080
+  referenced_security_group_id = aws_security_group.app.id
+}
+
+resource "aws_security_group" "app" {
+  name        = "web-app"
+  description = "web instances"
+  vpc_id      = aws_vpc.main.id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "app_from_lb" {
+  security_group_id            = aws_security_group.app.id
+  description                  = "app port from the ALB"
+  ip_protocol                  = "tcp"
+  from_port                    = 8080
+  to_port                      = 8080
+  referenced_security_group_id = aws_security_group.lb.id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "legacy_from_lb" {
+  security_group_id            = aws_security_group.app.id
+  description                  = "legacy app port from the ALB"
+  ip_protocol                  = "tcp"
+  from_port                    = 9090
+  to_port                      = 9090
+  referenced_security_group_id = aws_security_group.lb.id
+}
+
+resource "aws_lb" "web" {
+  name               = "web"
+  internal           = false
+  load_balancer_type = "application"
+  security_groups    = [aws_security_group.lb.id]
+  subnets            = [aws_subnet.public_a.id, aws_subnet.public_b.id]
+}
+
+resource "aws_lb_target_group" "web" {
+  name     = "web"
+  port     = 8080
+  protocol = "HTTP"
+  vpc_id   = aws_vpc.main.id
+
+  health_check {
+    path    = "/health"
+    matcher = "200"
+  }
+}
+
+resource "aws_lb_listener" "http" {
+  load_balancer_arn = aws_lb.web.arn
+  port              = 80
+  protocol          = "HTTP"
+
+  default_action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.web.arn
+  }
+}
+
+resource "aws_instance" "web" {
+  ami                    = "ami-0123456789abcdef0"
+  instance_type          = "t3.small"
+  subnet_id              = aws_subnet.app_a.id
+  vpc_security_group_ids = [aws_security_group.app.id]
+}
+
+resource "aws_lb_target_group_attachment" "web" {
+  target_group_arn = aws_lb_target_group.web.arn
+  target_id        = aws_instance.web.id
+}
+
+resource "aws_instance" "legacy" {
+  ami                    = "ami-0123456789abcdef0"
+  instance_type          = "t3.small"
+  subnet_id              = aws_subnet.app_a.id
+  vpc_security_group_ids = [aws_security_group.app.id]
+}
+
+resource "aws_lb_target_group_attachment" "legacy" {
+  target_group_arn = aws_lb_target_group.web.arn
+  target_id        = aws_instance.legacy.id
+  port             = 9090
+}

@@ -1,0 +1,107 @@
+# An NLB with a security group: health checks obey only its egress rules, never its
+# ingress rules. The egress allows the traffic port and the health-check port 9000.
+
+resource "aws_security_group" "nlb" {
+  name        = "web-nlb"
+  description = "web NLB"
+  vpc_id      = aws_vpc.main.id
+
+  ingress {
+    description = "TLS from the internet"
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+
+  egress {
+    description = "to the web instances"
+    from_port   = 8443
+    to_port     = 8443
+    protocol    = "tcp"
+    cidr_blocks = [aws_subnet.app_a.cidr_block, aws_subnet.app_b.cidr_block]
+  }
+
+  egress {
+    description = "health checks to the web instances"
+    from_port   = 9000
+    to_port     = 9000
+    protocol    = "tcp"
+    cidr_blocks = [aws_subnet.app_a.cidr_block, aws_subnet.app_b.cidr_block]
+  }
+}
+
+resource "aws_security_group" "app" {
+  name        = "web-app"
+  description = "web instances"
+  vpc_id      = aws_vpc.main.id
+
+  ingress {
+    description     = "TLS from the NLB"
+    from_port       = 8443
+    to_port         = 8443
+    protocol        = "tcp"
+    security_groups = [aws_security_group.nlb.id]
+  }
+
+  ingress {
+    description     = "health checks from the NLB"
+    from_port       = 9000
+    to_port         = 9000
+    protocol        = "tcp"
+    security_groups = [aws_security_group.nlb.id]
+  }
+}
+
+resource "aws_lb" "web" {
+  name               = "web"
+  internal           = false
+  load_balancer_type = "network"
+  security_groups    = [aws_security_group.nlb.id]
+  subnets            = [aws_subnet.public_a.id, aws_subnet.public_b.id]
+}
+
+resource "aws_lb_target_group" "web" {
+  name     = "web"
+  port     = 8443
+  protocol = "TCP"
+  vpc_id   = aws_vpc.main.id
+
+  health_check {
+    protocol = "HTTP"
+    port     = "9000"
+    path     = "/health"
+  }
+}
+
+resource "aws_lb_listener" "tls" {
+  load_balancer_arn = aws_lb.web.arn
+  port              = 443
+  protocol          = "TCP"
+
+  default_action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.web.arn
+  }
+}
+
+resource "aws_launch_template" "web" {
+  name_prefix            = "web-"
+  image_id               = "ami-0123456789abcdef0"
+  instance_type          = "t3.small"
+  vpc_security_group_ids = [aws_security_group.app.id]
+}
+
+resource "aws_autoscaling_group" "web" {
+  name                = "web"
+  min_size            = 2
+  max_size            = 6
+  vpc_zone_identifier = [aws_subnet.app_a.id, aws_subnet.app_b.id]
+  target_group_arns   = [aws_lb_target_group.web.arn]
+  health_check_type   = "ELB"
+
+  launch_template {
+    id      = aws_launch_template.web.id
+    version = "$Latest"
+  }
+}

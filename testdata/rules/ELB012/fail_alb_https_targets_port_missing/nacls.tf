@@ -1,0 +1,65 @@
+# The targets moved to HTTPS on 443; the NACL still lets the ALB out on 80 only (the
+# ephemeral rule starts at 1024).
+resource "aws_network_acl" "public" { # expect: ELB012
+  vpc_id     = aws_vpc.main.id
+  subnet_ids = [aws_subnet.public_a.id, aws_subnet.public_b.id]
+
+  ingress {
+    rule_no    = 100
+    action     = "allow"
+    protocol   = "tcp"
+    cidr_block = "0.0.0.0/0"
+    from_port  = 80
+    to_port    = 80
+  }
+
+  ingress {
+    rule_no    = 110
+    action     = "allow"
+    protocol   = "tcp"
+    cidr_block = "10.0.0.0/16"
+    from_port  = 1024
+    to_port    = 65535
+  }
+
+  egress {
+    rule_no    = 100
+    action     = "allow"
+    protocol   = "tcp"
+    cidr_block = "10.0.0.0/16"
+    from_port  = 80
+    to_port    = 80
+  }
+
+  egress {
+    rule_no    = 110
+    action     = "allow"
+    protocol   = "tcp"
+    cidr_block = "0.0.0.0/0"
+    from_port  = 1024
+    to_port    = 65535
+  }
+}
+
+resource "aws_network_acl" "app" {
+  vpc_id     = aws_vpc.main.id
+  subnet_ids = [aws_subnet.app_a.id]
+
+  ingress {
+    rule_no    = 100
+    action     = "allow"
+    protocol   = "tcp"
+    cidr_block = "10.0.0.0/16"
+    from_port  = 443
+    to_port    = 443
+  }
+
+  egress {
+    rule_no    = 100
+    action     = "allow"
+    protocol   = "tcp"
+    cidr_block = "10.0.0.0/16"
+    from_port  = 1024
+    to_port    = 65535
+  }
+}

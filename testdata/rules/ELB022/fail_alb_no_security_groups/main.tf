@@ -1,0 +1,78 @@
+# The ALB names no security group, so AWS gives it the VPC's default group, managed here by
+# aws_default_security_group (which every other unconfigured interface in the VPC shares).
+
+resource "aws_default_security_group" "default" {
+  vpc_id = aws_vpc.main.id
+
+  ingress {
+    description = "HTTP from the internet"
+    from_port   = 80
+    to_port     = 80
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+
+  egress {
+    description = "to the app subnet"
+    from_port   = 8080
+    to_port     = 8080
+    protocol    = "tcp"
+    cidr_blocks = [aws_subnet.app_a.cidr_block]
+  }
+}
+
+resource "aws_security_group" "app" {
+  name        = "web-app"
+  description = "web instances"
+  vpc_id      = aws_vpc.main.id
+
+  ingress {
+    description     = "app port from the ALB"
+    from_port       = 8080
+    to_port         = 8080
+    protocol        = "tcp"
+    security_groups = [aws_default_security_group.default.id]
+  }
+}
+
+resource "aws_lb" "web" { # expect: ELB022
+  name               = "web"
+  internal           = false
+  load_balancer_type = "application"
+  subnets            = [aws_subnet.public_a.id, aws_subnet.public_b.id]
+}
+
+resource "aws_lb_target_group" "web" {
+  name     = "web"
+  port     = 8080
+  protocol = "HTTP"
+  vpc_id   = aws_vpc.main.id
+
+  health_check {
+    path    = "/health"
+    matcher = "200"
+  }
+}
+
+resource "aws_lb_listener" "http" {
+  load_balancer_arn = aws_lb.web.arn
+  port              = 80
+  protocol          = "HTTP"
+
+  default_action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.web.arn
+  }
+}
+
+resource "aws_instance" "web" {
+  ami                    = "ami-0123456789abcdef0"
+  instance_type          = "t3.small"
+  subnet_id              = aws_subnet.app_a.id
+  vpc_security_group_ids = [aws_security_group.app.id]
+}
+
+resource "aws_lb_target_group_attachment" "web" {
+  target_group_arn = aws_lb_target_group.web.arn
+  target_id        = aws_instance.web.id
+}

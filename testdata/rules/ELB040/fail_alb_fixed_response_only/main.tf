@@ -1,0 +1,88 @@
+# The listener answers everything with a fixed 404 and no listener rule forwards to the api
+# target group: its instance is registered, never health-checked, never used.
+
+resource "aws_security_group" "lb" {
+  name        = "web-alb"
+  description = "web ALB"
+  vpc_id      = aws_vpc.main.id
+
+  ingress {
+    description = "HTTP from the internet"
+    from_port   = 80
+    to_port     = 80
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+
+  egress {
+    description     = "to the web instances"
+    from_port       = 8080
+    to_port         = 8080
+    protocol        = "tcp"
+    security_groups = [aws_security_group.app.id]
+  }
+}
+
+resource "aws_security_group" "app" {
+  name        = "web-app"
+  description = "web instances"
+  vpc_id      = aws_vpc.main.id
+}
+
+resource "aws_security_group_rule" "app_from_lb" {
+  type                     = "ingress"
+  description              = "app port from the ALB"
+  security_group_id        = aws_security_group.app.id
+  protocol                 = "tcp"
+  from_port                = 8080
+  to_port                  = 8080
+  source_security_group_id = aws_security_group.lb.id
+}
+
+resource "aws_lb" "web" {
+  name               = "web"
+  internal           = false
+  load_balancer_type = "application"
+  security_groups    = [aws_security_group.lb.id]
+  subnets            = [aws_subnet.public_a.id, aws_subnet.public_b.id]
+}
+
+resource "aws_lb_target_group" "api" { # expect: ELB040
+  name     = "api"
+  port     = 8080
+  protocol = "HTTP"
+  vpc_id   = aws_vpc.main.id
+
+  health_check {
+    path    = "/health"
+    matcher = "200"
+  }
+}
+
+resource "aws_lb_listener" "http" {
+  load_balancer_arn = aws_lb.web.arn
+  port              = 80
+  protocol          = "HTTP"
+
+  default_action {
+    type = "fixed-response"
+
+    fixed_response {
+      content_type = "text/plain"
+      message_body = "not found"
+      status_code  = "404"
+    }
+  }
+}
+
+resource "aws_instance" "api" {
+  ami                    = "ami-0123456789abcdef0"
+  instance_type          = "t3.small"
+  subnet_id              = aws_subnet.app_a.id
+  vpc_security_group_ids = [aws_security_group.app.id]
+}
+
+resource "aws_lb_target_group_attachment" "api" {
+  target_group_arn = aws_lb_target_group.api.arn
+  target_id        = aws_instance.api.id
+}
