@@ -62,6 +62,8 @@ fn repo(stacks: usize) -> Repo {
             fault_rate: 0.1,
             seed: 1,
             shared_module: false,
+            // The Classic-only stacks every earlier series measured.
+            kinds: monorepo::StackKind::classic_only(),
         },
     )
     .expect("the generator writes the monorepo");

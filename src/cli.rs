@@ -18,7 +18,8 @@ use tf_elbcheck::suppress;
     version,
     args_conflicts_with_subcommands = true,
     after_help = "Exit status: 0 no finding at or above --fail-on, 1 findings at or above it, \
-                  2 the run failed.\nTo check a directory named like a subcommand, write ./NAME."
+                  2 the run failed or a fix was refused.\nTo check a directory named like a \
+                  subcommand, write ./NAME."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -89,6 +90,15 @@ pub struct CheckArgs {
     /// When to colour the human format (auto: on a terminal, unless NO_COLOR is set).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+    /// Apply the suggested fixes that say where they go (inline rules into their resource, new
+    /// rule resources at the end of the group's or ACL's file), keeping comments and layout;
+    /// then check again and report what remains. A file that changed since it was read, is
+    /// read-only, or cannot be edited safely is left alone, and the exit status is 2.
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// Print the unified diff of what --fix would change, and change nothing.
+    #[arg(long, conflicts_with_all = ["format", "output"])]
+    pub diff: bool,
     /// The date `until=` in suppressions is compared with (default: today, UTC).
     #[arg(long, hide = true, value_name = "YYYY-MM-DD", value_parser = parse_today)]
     pub today: Option<String>,
@@ -136,7 +146,8 @@ fn parse_code(s: &str) -> Result<String, String> {
     match checks::rule(s) {
         Some(rule) => Ok(rule.code.to_string()),
         None => Err(format!(
-            "unknown rule code `{s}` (`tf-elbcheck rules` lists them)"
+            "unknown rule code `{s}`{} (`tf-elbcheck rules` lists them)",
+            checks::did_you_mean(s)
         )),
     }
 }

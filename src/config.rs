@@ -292,7 +292,10 @@ fn rule_code(id: FileId, code: &Spanned<String>) -> Result<String, Finding> {
             error(
                 id,
                 code.span(),
-                &format!("unknown rule code `{text}` (`tf-elbcheck rules` lists them)"),
+                &format!(
+                    "unknown rule code `{text}`{} (`tf-elbcheck rules` lists them)",
+                    checks::did_you_mean(text)
+                ),
             )
         })
 }

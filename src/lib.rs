@@ -6,8 +6,9 @@
 //! findings, the outcome) → [`algebra`] (port, address and NACL algebra) → [`frontend`] (find,
 //! read and parse files) → [`eval`] (Terraform semantics, unknowns, references) → [`model`]
 //! (the typed AWS network) → `analysis` (flow queries over the model) → [`checks`] (the rules)
-//! → [`config`] and [`suppress`] → [`report`] (renderers) → [`run`] (one run as a library
-//! call). The binary (`main.rs`, `cli.rs`, `allocator.rs`) sits on top.
+//! → [`fix`] (applying the rules' suggested fixes) → [`config`] and [`suppress`] → [`report`]
+//! (renderers) → [`run`] (one run as a library call). The binary (`main.rs`, `cli.rs`,
+//! `allocator.rs`) sits on top.
 //!
 //! The public modules are what the binary, the tests and the stage benchmarks use; the
 //! rules' shared helpers and the flow queries are private to the crate.
@@ -21,6 +22,7 @@ pub mod checks;
 pub mod config;
 pub mod diagnostic;
 pub mod eval;
+pub mod fix;
 pub mod frontend;
 pub mod model;
 pub mod report;

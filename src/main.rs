@@ -1,8 +1,10 @@
 //! The `tf-elbcheck` binary: parses arguments and maps the library's outcome to an exit status.
 //!
 //! Exit status (SPEC §6): 0 when no finding is at or above `--fail-on`, 1 when one is, 2 when
-//! the run itself failed (bad arguments, bad configuration, unreadable path, parse error). A
-//! closed stdout (`tf-elbcheck | head`) is not an error.
+//! the run itself failed (bad arguments, bad configuration, unreadable path, parse error) or,
+//! with `--fix` or `--diff`, when a fix was refused. With `--fix` the findings and the status
+//! are those of the check after the fixes. A closed stdout (`tf-elbcheck | head`) is not an
+//! error.
 //!
 //! Subcommands and paths: `explain`, `rules` and `graph` are always subcommands when they come
 //! first, whatever the file system holds, so a command means the same thing in every
@@ -18,6 +20,7 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use tf_elbcheck::checks;
+use tf_elbcheck::fix;
 use tf_elbcheck::report::{self, doc_text, Format, RenderOptions};
 use tf_elbcheck::run;
 
@@ -77,8 +80,34 @@ fn note_shadowed_directory(name: &str) {
 }
 
 fn check(args: &CheckArgs) -> ExitCode {
-    let outcome = run::check(&cli::check_options(args));
-    let status = outcome.status();
+    let options = cli::check_options(args);
+    if args.diff {
+        return diff(&options);
+    }
+    let (outcome, status) = if args.fix {
+        let fixed = run::check_and_fix(&options);
+        for (file, n) in &fixed.written {
+            eprintln!("fixed {file} ({n} fix{})", if *n == 1 { "" } else { "es" });
+        }
+        for refusal in &fixed.refused {
+            eprintln!("error: {refusal}");
+        }
+        for d in &fixed.deferred {
+            eprintln!(
+                "note: a fix to {} was left for another run: {}",
+                d.display, d.reason
+            );
+        }
+        let status = fixed.status();
+        (fixed.outcome, status)
+    } else {
+        let outcome = run::check(&options);
+        let status = outcome.status();
+        (outcome, status)
+    };
+    for e in &outcome.errors {
+        eprintln!("error: {e}");
+    }
     let format = Format::from(args.format);
 
     let stdout_color = match args.color {
@@ -112,6 +141,27 @@ fn check(args: &CheckArgs) -> ExitCode {
     print_out(&on_stdout, status)
 }
 
+/// `--diff`: the fixes as a unified diff on stdout; refusals on stderr.
+fn diff(options: &run::Options) -> ExitCode {
+    let outcome = run::check(options);
+    let plan = fix::plan(&outcome.findings, &outcome.sources);
+    for refusal in &plan.refused {
+        eprintln!("error: {refusal}");
+    }
+    for d in &plan.deferred {
+        eprintln!(
+            "note: a fix to {} is not in this diff: {}; --fix applies it in a second pass",
+            d.display, d.reason
+        );
+    }
+    let status = if plan.refused.is_empty() {
+        outcome.status()
+    } else {
+        2
+    };
+    print_out(&fix::diff(&plan), status)
+}
+
 fn explain(code: &str) -> ExitCode {
     match checks::rule(code) {
         Some(rule) => {
@@ -126,7 +176,10 @@ fn explain(code: &str) -> ExitCode {
             print_out(&text, 0)
         }
         None => {
-            eprintln!("error: unknown rule code `{code}` (`tf-elbcheck rules` lists them)");
+            eprintln!(
+                "error: unknown rule code `{code}`{} (`tf-elbcheck rules` lists them)",
+                checks::did_you_mean(code)
+            );
             ExitCode::from(2)
         }
     }

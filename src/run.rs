@@ -10,8 +10,9 @@
 //! root order and sorted, so the output is the same for any number of threads.
 
 use crate::config::{CliOverrides, Config};
-use crate::diagnostic::{Finding, Outcome, Rule};
+use crate::diagnostic::{Finding, FixEdit, Outcome, Rule};
 use crate::eval::{evaluate_root, evaluate_root_with, Inputs, RootEval};
+use crate::fix;
 use crate::frontend::{self, Limits, Project};
 use crate::source::{Snippets, SourceTable};
 use crate::suppress;
@@ -104,6 +105,25 @@ fn check_in_pool(options: &Options) -> Outcome {
     };
     outcome.fail_on = config.fail_on();
     let stop = options.stop_after.unwrap_or(Stage::Check);
+    // A path that does not exist is a mistake in the command, not a file to report on.
+    let missing: Vec<&PathBuf> = options.paths.iter().filter(|p| !p.exists()).collect();
+    for p in &missing {
+        outcome
+            .errors
+            .push(format!("path `{}` does not exist", p.display()));
+    }
+    let options = &Options {
+        paths: options
+            .paths
+            .iter()
+            .filter(|p| p.exists())
+            .cloned()
+            .collect(),
+        ..options.clone()
+    };
+    if options.paths.is_empty() {
+        return outcome;
+    }
     let (inputs, mut findings) = parse_var_files(options, &mut outcome.sources);
     // Directories that call no module, or only local modules, are checked as soon as they are
     // parsed.
@@ -136,10 +156,12 @@ fn check_in_pool(options: &Options) -> Outcome {
     }
     // A finding shows the text it points into: read again any such text that was let go (none
     // is, by construction; this keeps it so if that ever changes).
+    // The files a fix edits are kept too, for `--fix`.
     let shown = findings
         .iter()
         .flat_map(|f| std::iter::once(f.span).chain(f.labels.iter().map(|l| l.span)))
         .map(|span| span.file)
+        .chain(findings.iter().flat_map(fix_files))
         .collect::<std::collections::BTreeSet<_>>();
     let failures = frontend::discover::reload_texts(
         &mut outcome.sources,
@@ -154,7 +176,139 @@ fn check_in_pool(options: &Options) -> Outcome {
         || config.apply(suppress::apply(findings, sources, &options.today)),
     );
     outcome.set_findings(findings);
+    // Paths under which nothing was read: a typo that lands on a real folder must not pass.
+    for p in &options.paths {
+        let read = outcome
+            .sources
+            .files()
+            .any(|(_, f)| is_terraform(&f.path) && f.path.starts_with(absolute(p)));
+        if !read && p.is_dir() {
+            outcome.errors.push(format!(
+                "no Terraform files (.tf, .tf.json) under `{}`",
+                p.display()
+            ));
+        }
+    }
+    // Terraform rejects a value for a variable that the root does not declare.
+    if stop > Stage::Parse {
+        let declared = inputs.declared.lock().unwrap_or_else(|e| e.into_inner());
+        for (name, _) in &options.vars {
+            if !declared.contains(name) {
+                outcome.errors.push(format!(
+                    "--var {name}: no root module under the given paths declares a variable named `{name}`"
+                ));
+            }
+        }
+    }
     outcome
+}
+
+/// A Terraform source file (not a variables file or the configuration file).
+fn is_terraform(path: &Path) -> bool {
+    let name = path.to_string_lossy();
+    name.ends_with(".tf") || name.ends_with(".tf.json")
+}
+
+/// `p` made absolute against the current directory, as the source table's paths are.
+fn absolute(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// The files the edit of a finding's fix touches.
+fn fix_files(f: &Finding) -> impl Iterator<Item = crate::source::FileId> {
+    let edit = f.fix.as_ref().map_or(FixEdit::None, |x| x.edit);
+    let block = match edit {
+        FixEdit::InsertInBlock { block, .. } => Some(block.file),
+        _ => None,
+    };
+    edit.file().into_iter().chain(block)
+}
+
+/// What `--fix` did, and the check of the result.
+#[derive(Debug)]
+pub struct Fixed {
+    /// The fixed files (displayed paths, in order) and how many fixes each got.
+    pub written: Vec<(String, usize)>,
+    /// The files whose fixes were not applied, refused by the plan or when written.
+    pub refused: Vec<fix::Refusal>,
+    /// Fixes still deferred after the last pass ([`fix::Plan::deferred`]).
+    pub deferred: Vec<fix::Refusal>,
+    /// The check of the files as they are now.
+    pub outcome: Outcome,
+}
+
+impl Fixed {
+    /// The exit status: as for a run on the result, or 2 when a fix was refused.
+    pub fn status(&self) -> u8 {
+        if self.refused.is_empty() {
+            self.outcome.status()
+        } else {
+            2
+        }
+    }
+}
+
+/// At most this many passes of [`check_and_fix`]: one, and more only while fixes were deferred.
+const FIX_PASSES: usize = 4;
+
+/// Checks, applies the fixes the findings suggest ([`fix`]) and checks again. A fix deferred
+/// because another one took its ACL rule number is applied in a further pass, from the check
+/// of the result, which numbers it afresh.
+pub fn check_and_fix(options: &Options) -> Fixed {
+    let mut outcome = check(options);
+    let mut written: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut refused = Vec::new();
+    let mut deferred = Vec::new();
+    for _ in 0..FIX_PASSES {
+        // A later pass leaves alone the files an earlier one refused: one that changed on disk
+        // reads as unchanged to a new check.
+        let kept: Vec<Finding>;
+        let findings = if refused.is_empty() {
+            &outcome.findings
+        } else {
+            let sources = &outcome.sources;
+            let refused_file = |f: &Finding| {
+                let file = f.fix.as_ref().and_then(|x| x.edit.file());
+                file.is_some_and(|id| {
+                    let shown = sources.get(id).display();
+                    refused.iter().any(|r: &fix::Refusal| r.display == shown)
+                })
+            };
+            kept = outcome
+                .findings
+                .iter()
+                .filter(|f| !refused_file(f))
+                .cloned()
+                .collect();
+            &kept
+        };
+        let plan = fix::plan(findings, &outcome.sources);
+        let failed = fix::write(&plan);
+        let mut wrote = false;
+        for f in &plan.files {
+            if !failed.iter().any(|r| r.display == f.display) {
+                *written.entry(f.display.clone()).or_default() += f.fixes;
+                wrote = true;
+            }
+        }
+        refused.extend(plan.refused);
+        refused.extend(failed);
+        deferred = plan.deferred;
+        if wrote {
+            outcome = check(options);
+        }
+        if !wrote || deferred.is_empty() {
+            break;
+        }
+    }
+    refused.sort_by(|a, b| a.display.cmp(&b.display));
+    refused.dedup();
+    Fixed {
+        written: written.into_iter().collect(),
+        refused,
+        deferred,
+        outcome,
+    }
 }
 
 /// Evaluates, models and checks one root (up to `stop`), keeping only its findings.
@@ -244,6 +398,7 @@ fn parse_var_files(options: &Options, sources: &mut SourceTable) -> (Inputs, Vec
         var_files: Vec::new(),
         vars: options.vars.clone(),
         env_vars: options.env_vars.clone(),
+        ..Inputs::default()
     };
     for file in &options.var_files {
         let parsed =

@@ -76,6 +76,12 @@ fn bad_arguments_exit_two() {
 #[test]
 fn valid_flags_are_accepted() {
     let dir = workspace(None);
+    // --var names a variable the root declares, as Terraform requires.
+    std::fs::write(
+        dir.path().join("variables.tf"),
+        "variable \"region\" {\n  default = \"\"\n}\n\nvariable \"empty\" {\n  default = \"\"\n}\n",
+    )
+    .unwrap();
     bin()
         .current_dir(dir.path())
         .args([
@@ -252,6 +258,7 @@ fn graph_prints_dot() {
 fn subcommand_names_win_over_directories() {
     let dir = workspace(None);
     std::fs::create_dir(dir.path().join("rules")).unwrap();
+    std::fs::write(dir.path().join("rules/main.tf"), "# a root named rules\n").unwrap();
     bare()
         .current_dir(dir.path())
         .arg("rules")
@@ -265,7 +272,7 @@ fn subcommand_names_win_over_directories() {
             .args(args)
             .assert()
             .code(0)
-            .stdout(predicate::str::contains("files checked"))
+            .stdout(predicate::str::contains(" checked"))
             .stderr("");
     }
     // After an option, `rules` is a path: only the first argument can be a subcommand.
@@ -652,4 +659,49 @@ fn texts_let_go_early_are_read_again_when_shown() {
             .get(f.span.file)
             .path
             .ends_with("noted/main.tf")));
+}
+
+#[test]
+fn a_path_that_does_not_exist_or_holds_no_terraform_is_a_plain_error() {
+    let dir = workspace(None);
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    bin()
+        .current_dir(dir.path())
+        .arg("no/such/dir")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: path `no/such/dir` does not exist",
+        ))
+        .stdout(predicate::str::contains("TF001").not());
+    bin()
+        .current_dir(dir.path())
+        .arg("empty")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no Terraform files (.tf, .tf.json) under `empty`",
+        ));
+}
+
+#[test]
+fn a_var_that_no_root_declares_is_an_error() {
+    let dir = workspace(None);
+    bin()
+        .current_dir(dir.path())
+        .args(["--var", "nosuch=80", "."])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--var nosuch: no root module under the given paths declares a variable named `nosuch`",
+        ));
+}
+
+#[test]
+fn an_unknown_code_suggests_the_nearest() {
+    bare()
+        .args(["explain", "ELB04"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean ELB004"));
 }

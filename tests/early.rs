@@ -189,7 +189,7 @@ fn a_fix_quotes_module_source_in_an_early_check() {
         .iter()
         .find(|f| f.code() == "ELB004")
         .unwrap_or_else(|| panic!("ELB004: {:?}", outcome.findings));
-    let fix = elb004.fix.as_deref().unwrap_or_default();
+    let fix = elb004.fix_text().unwrap_or_default();
     assert!(
         fix.contains("security_groups = [var.lb_sg_id]"),
         "the fix names the group as the module does: {fix}"

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! source, syntax → diagnostic → algebra → frontend → eval → model → analysis → checks
-//!   → config, suppress → report → run
+//!   → fix → config, suppress → report → run
 //! ```
 //!
 //! This test reads the `crate::…` paths of every file in `src/` (comments and `#[cfg(test)]`
@@ -22,6 +22,7 @@ const LAYERS: &[&[&str]] = &[
     &["model"],
     &["analysis"],
     &["checks"],
+    &["fix"],
     &["config", "suppress"],
     &["report"],
     &["run"],

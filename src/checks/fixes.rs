@@ -1,11 +1,12 @@
 //! The HCL of suggested fixes: a security group rule in the style the group already uses, the
 //! expressions that name a group or a CIDR from inside the module being edited, and where the
-//! edit goes.
+//! edit goes ([`FixEdit`]).
 
 use super::context::Context;
 use super::evidence::local_name;
 use crate::algebra::addrs::AddrSet;
 use crate::algebra::ports::PortSet;
+use crate::diagnostic::{Fix, FixEdit};
 use crate::model::{Direction, GroupId, LoadBalancer, Network};
 use crate::source::Span;
 
@@ -19,9 +20,49 @@ pub(crate) enum PeerFix {
     Cidr(String),
 }
 
-/// The HCL of a rule that would allow `ports`, in the style the group already uses: an inline
-/// block, an `aws_vpc_security_group_*_rule`, or an `aws_security_group_rule`.
+/// A rule that would allow `ports`, in the style the group already uses: an inline block
+/// (inserted into the group's resource, or into the override file that supplies its inline
+/// rules of that direction: [`edit_span`]), an `aws_vpc_security_group_*_rule`, or an
+/// `aws_security_group_rule` (appended to the group's file; for AWS's default group, which is
+/// not in the configuration, to its VPC's file).
 pub(crate) fn sg_rule_fix(
+    net: &Network,
+    group: GroupId,
+    kind: &str,
+    protocol: &str,
+    ports: &PortSet,
+    peer: &PeerFix,
+) -> Fix {
+    let g = &net.groups[group];
+    let text = sg_rule_text(net, group, kind, protocol, ports, peer);
+    let edit = if g.has_inline && !g.synthetic {
+        let dir = if kind == "egress" {
+            Direction::Egress
+        } else {
+            Direction::Ingress
+        };
+        let block = edit_span(net, group, dir, g.span);
+        FixEdit::InsertInBlock {
+            file: block.file,
+            block,
+        }
+    } else if g.synthetic {
+        // `aws_vpc.x.default_security_group_id` resolves beside the VPC; without a VPC the
+        // text names no group and is only advice.
+        match g.vpc {
+            Some(v) => FixEdit::AppendToFile {
+                file: net.vpcs[v].span.file,
+            },
+            None => FixEdit::None,
+        }
+    } else {
+        FixEdit::AppendToFile { file: g.span.file }
+    };
+    Fix { text, edit }
+}
+
+/// The HCL of [`sg_rule_fix`].
+fn sg_rule_text(
     net: &Network,
     group: GroupId,
     kind: &str,

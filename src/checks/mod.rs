@@ -75,6 +75,27 @@ pub fn rule(code: &str) -> Option<&'static Rule> {
         .find(|r| r.code.eq_ignore_ascii_case(code))
 }
 
+/// `; did you mean ELB004?` for a code close to known ones (or nothing), for messages about an
+/// unknown code: the codes at the smallest edit distance, at most two edits away.
+pub fn did_you_mean(code: &str) -> String {
+    let code = code.to_ascii_uppercase();
+    let scored: Vec<(usize, &str)> = registry()
+        .iter()
+        .map(|r| (strsim::levenshtein(&code, r.code), r.code))
+        .filter(|(d, _)| *d <= 2)
+        .collect();
+    let Some(best) = scored.iter().map(|(d, _)| *d).min() else {
+        return String::new();
+    };
+    let near: Vec<&str> = scored
+        .iter()
+        .filter(|(d, _)| *d == best)
+        .map(|(_, c)| *c)
+        .take(4)
+        .collect();
+    format!("; did you mean {}?", near.join(" or "))
+}
+
 /// Runs every rule on a network.
 pub fn run_all(cx: &Context) -> Vec<Finding> {
     run(cx, None)

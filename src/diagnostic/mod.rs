@@ -1,7 +1,8 @@
 //! Findings: what every stage reports (load errors and rule findings alike), with a primary
 //! location, secondary labels, a help line, an optional HCL fix and, for the rules about one
 //! leg of a load balancer's path, that leg as a [`Hop`]; and the [`Rule`]s they are findings
-//! of.
+//! of. A fix is HCL text together with the [`FixEdit`] that says where the text goes, so that
+//! `--fix` can apply it.
 
 pub mod codes;
 mod hop;
@@ -12,7 +13,7 @@ pub use hop::{Hop, HopKind};
 pub use outcome::{FailOn, Outcome};
 pub use rule::Rule;
 
-use crate::source::Span;
+use crate::source::{FileId, Span};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -64,10 +65,43 @@ pub struct Finding {
     pub labels: Vec<Label>,
     /// One line of advice.
     pub help: Option<String>,
-    /// HCL that would fix the problem.
-    pub fix: Option<String>,
+    /// HCL that would fix the problem, and where it goes.
+    pub fix: Option<Fix>,
     /// The leg of a load balancer's path the finding blocks (hop rules only).
     pub hop: Option<Hop>,
+}
+
+/// A suggested fix: the HCL every format prints, and the edit that applies it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// The HCL shown to the user. An inline block starts with a `# inside resource "TYPE"
+    /// "NAME"` line that says which block it belongs in.
+    pub text: String,
+    /// Where the text goes; [`FixEdit::None`] when it is only advice.
+    pub edit: FixEdit,
+}
+
+/// Where the text of a [`Fix`] goes in the configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixEdit {
+    /// Advice only: nothing can apply it.
+    None,
+    /// Into the body of the top-level block of `file` that contains `block` (the resource
+    /// the fix names). `block` lies in `file` by construction; an edit whose block lies in
+    /// another file spans two files and is refused.
+    InsertInBlock { file: FileId, block: Span },
+    /// At the end of `file`, the file of the group or ACL being fixed.
+    AppendToFile { file: FileId },
+}
+
+impl FixEdit {
+    /// The file the edit writes, `None` for advice.
+    pub fn file(&self) -> Option<FileId> {
+        match self {
+            FixEdit::None => None,
+            FixEdit::InsertInBlock { file, .. } | FixEdit::AppendToFile { file } => Some(*file),
+        }
+    }
 }
 
 impl Finding {
@@ -98,8 +132,17 @@ impl Finding {
         self
     }
 
-    pub fn fix(mut self, fix: impl Into<String>) -> Finding {
-        self.fix = Some(fix.into());
+    /// Advice in HCL that no edit applies.
+    pub fn fix(self, text: impl Into<String>) -> Finding {
+        self.fix_with(Fix {
+            text: text.into(),
+            edit: FixEdit::None,
+        })
+    }
+
+    /// A fix with the edit that applies it.
+    pub fn fix_with(mut self, fix: Fix) -> Finding {
+        self.fix = Some(fix);
         self
     }
 
@@ -107,6 +150,11 @@ impl Finding {
     pub fn hop(mut self, hop: Hop) -> Finding {
         self.hop = Some(hop);
         self
+    }
+
+    /// The HCL of the suggested fix.
+    pub fn fix_text(&self) -> Option<&str> {
+        self.fix.as_ref().map(|f| f.text.as_str())
     }
 
     /// The rule's code, e.g. `ELB004`.

@@ -54,6 +54,9 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     /// The configured failing severity (the command line's, else the configuration file's).
     pub fail_on: FailOn,
+    /// Problems of the run itself that have no place in a file: a path that does not exist,
+    /// a path with no Terraform, a `--var` that no root declares. Any of them is exit 2.
+    pub errors: Vec<String>,
 }
 
 impl Outcome {
@@ -81,9 +84,10 @@ impl Outcome {
         self.findings = findings;
     }
 
-    /// True when loading failed somewhere (a `TF` error): the exit status is 2.
+    /// True when loading failed somewhere (a `TF` error, or an error of the run itself): the
+    /// exit status is 2.
     pub fn load_failed(&self) -> bool {
-        self.findings.iter().any(Finding::is_load_error)
+        !self.errors.is_empty() || self.findings.iter().any(Finding::is_load_error)
     }
 
     /// The exit status: 2 when loading failed, 1 when a finding is at or above

@@ -14,8 +14,9 @@ pub(super) enum Type {
     List(Box<Type>),
     Set(Box<Type>),
     Map(Box<Type>),
-    /// Attributes with their type and whether they are `optional(…)`.
-    Object(Vec<(String, Type, bool)>),
+    /// Attributes with their type, whether they are `optional(…)`, and the default of an
+    /// `optional(type, default)` when that default is a constant.
+    Object(Vec<(String, Type, bool, Option<Value>)>),
     Tuple(Vec<Type>),
 }
 
@@ -53,8 +54,13 @@ pub(super) fn parse_type(expr: &Expr) -> Option<Type> {
                                     _ => return None,
                                 },
                             };
-                            let optional = matches!(&v.kind, ExprKind::Call { name, .. } if name == "optional");
-                            attrs.push((name, parse_type(v)?, optional));
+                            let (optional, default) = match &v.kind {
+                                ExprKind::Call { name, args, .. } if name == "optional" => {
+                                    (true, args.get(1).and_then(constant))
+                                }
+                                _ => (false, None),
+                            };
+                            attrs.push((name, parse_type(v)?, optional, default));
                         }
                         Some(Type::Object(attrs))
                     }
@@ -65,6 +71,34 @@ pub(super) fn parse_type(expr: &Expr) -> Option<Type> {
         }
         _ => None,
     }
+}
+
+/// The value of a constant expression (literals, and tuples and objects of them), for the
+/// defaults of `optional(type, default)`; `None` for anything that needs evaluating.
+fn constant(expr: &Expr) -> Option<Value> {
+    Some(match &expr.kind {
+        ExprKind::Null => Value::Null,
+        ExprKind::Bool(b) => Value::Bool(*b),
+        ExprKind::Number(n) => Value::Number(*n),
+        ExprKind::String(s) => Value::String(s.clone()),
+        ExprKind::Parens(e) => return constant(e),
+        ExprKind::Tuple(items) => Value::List(items.iter().map(constant).collect::<Option<_>>()?),
+        ExprKind::Object(items) => {
+            let mut map = BTreeMap::new();
+            for (k, v) in items {
+                let key = match k {
+                    ObjectKey::Ident(s) => s.to_string(),
+                    ObjectKey::Expr(e) => match &e.kind {
+                        ExprKind::String(s) => s.clone(),
+                        _ => return None,
+                    },
+                };
+                map.insert(key, constant(v)?);
+            }
+            Value::Object(map)
+        }
+        _ => return None,
+    })
 }
 
 fn simple(name: &str) -> Option<Type> {
@@ -203,8 +237,11 @@ pub(super) fn convert(value: Value, ty: &Type) -> Result<Value, ConvertError> {
         }
         (Value::Object(map), Type::Object(attrs)) => {
             let mut out = BTreeMap::new();
-            for (name, t, optional) in attrs {
-                match map.get(name) {
+            for (name, t, optional, default) in attrs {
+                // An omitted or null optional attribute takes its default (Terraform 1.3+).
+                let given = map.get(name).filter(|v| !(*optional && **v == Value::Null));
+                let given = given.or(default.as_ref());
+                match given {
                     Some(v) => {
                         out.insert(
                             name.clone(),
@@ -251,8 +288,8 @@ mod tests {
         assert_eq!(
             ty("object({port = number, name = optional(string)})"),
             Type::Object(vec![
-                ("port".into(), Type::Number, false),
-                ("name".into(), Type::String, true)
+                ("port".into(), Type::Number, false, None),
+                ("name".into(), Type::String, true, None)
             ])
         );
     }
@@ -312,7 +349,7 @@ mod tests {
             ),
             "key \"a\": a string is required, but the value is a list"
         );
-        let port = Type::Object(vec![("port".into(), Type::Number, false)]);
+        let port = Type::Object(vec![("port".into(), Type::Number, false, None)]);
         assert_eq!(
             msg(obj("port", Value::string("http")), port.clone()),
             "attribute \"port\": a number is required, but the value is the string \"http\""
@@ -325,5 +362,23 @@ mod tests {
             msg(Value::Bool(true), Type::List(Box::new(Type::Number))),
             "a list(number) is required, but the value is a bool"
         );
+    }
+
+    #[test]
+    fn optional_attributes_take_their_constant_default() {
+        let t = ty("object({port = optional(number, 8080), create = optional(bool, true), name = optional(string)})");
+        let v = convert(Value::Object(BTreeMap::new()), &t).unwrap();
+        let Value::Object(m) = v else {
+            panic!("an object")
+        };
+        assert_eq!(m["port"], Value::Number(8080.0));
+        assert_eq!(m["create"], Value::Bool(true));
+        assert_eq!(m["name"], Value::Null);
+        // A null given for an optional attribute takes the default too.
+        let given = Value::Object(BTreeMap::from([("port".to_string(), Value::Null)]));
+        let Value::Object(m) = convert(given, &t).unwrap() else {
+            panic!("an object")
+        };
+        assert_eq!(m["port"], Value::Number(8080.0));
     }
 }

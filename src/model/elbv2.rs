@@ -814,9 +814,28 @@ impl<'a> Builder<'a> {
             }
         }
         if out.is_empty() {
+            // Instances join a cluster through their user data (`ECS_CLUSTER=name` written to
+            // /etc/ecs/ecs.config): the Auto Scaling groups whose launch template or
+            // configuration says so.
+            let name = cluster
+                .and_then(|c| attr(&c.body, "name"))
+                .and_then(|a| a.value.as_str());
+            if let Some(name) = name {
+                let needle = format!("ECS_CLUSTER={name}");
+                for g in self.of_type("aws_autoscaling_group") {
+                    if self.user_data(g).is_some_and(|u| {
+                        u.lines()
+                            .any(|l| l.contains(&needle) && !l.contains(&format!("{needle}-")))
+                    }) {
+                        out.push(g);
+                    }
+                }
+            }
+        }
+        if out.is_empty() {
             return Err(unknown_at(
                 format!(
-                    "the container instances of {}'s cluster are not in this configuration (no capacity provider with an Auto Scaling group)",
+                    "the container instances of {}'s cluster are not in this configuration: no capacity provider names an Auto Scaling group, and no launch template's or configuration's user data joins the cluster",
                     svc.address
                 ),
                 svc.span,
@@ -838,6 +857,39 @@ impl<'a> Builder<'a> {
             .iter()
             .flat_map(|t| self.of_type(t))
             .find(|r| attr(&r.body, "name").and_then(|a| a.value.as_str()) == Some(name))
+    }
+}
+
+impl<'a> Builder<'a> {
+    /// The user data of an Auto Scaling group's launch configuration or launch template, as
+    /// text (a launch template's is base64), when it is known.
+    fn user_data(&self, asg: &ResourceInstance) -> Option<String> {
+        use base64::Engine;
+        if let Some(lc) = attr(&asg.body, "launch_configuration")
+            .and_then(|a| self.reference(&a.value))
+            .filter(|(r, _)| r.rtype == "aws_launch_configuration")
+        {
+            let body = &lc.0.body;
+            return attr(body, "user_data")
+                .and_then(|a| a.value.as_str().map(str::to_string))
+                .or_else(|| {
+                    attr(body, "user_data_base64")
+                        .and_then(|a| a.value.as_str())
+                        .and_then(|t| base64::engine::general_purpose::STANDARD.decode(t).ok())
+                        .and_then(|b| String::from_utf8(b).ok())
+                });
+        }
+        let spec = asg.body.blocks_of("launch_template").next()?;
+        let lt = ["id", "launch_template_id", "name"]
+            .iter()
+            .find_map(|n| attr(&spec.body, n))
+            .and_then(|a| self.reference(&a.value))
+            .filter(|(r, _)| r.rtype == "aws_launch_template")?;
+        let text = attr(&lt.0.body, "user_data")?.value.as_str()?;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .ok()?;
+        String::from_utf8(bytes).ok()
     }
 }
 

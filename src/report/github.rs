@@ -26,7 +26,7 @@ pub fn render(outcome: &Outcome) -> String {
             message.push_str("\nhelp: ");
             message.push_str(help);
         }
-        if let Some(fix) = &finding.fix {
+        if let Some(fix) = finding.fix_text() {
             message.push_str("\nsuggested fix:\n");
             message.push_str(fix);
         }

@@ -80,7 +80,7 @@ fn group<'a>(finding: &'a Finding, sources: &'a SourceTable) -> Group<'a> {
     if let Some(help) = &finding.help {
         group = group.element(Level::HELP.message(help.as_str()));
     }
-    if let Some(fix) = &finding.fix {
+    if let Some(fix) = finding.fix_text() {
         group = group.element(Level::HELP.message(format!("suggested fix:\n{fix}")));
     }
     group

@@ -86,7 +86,7 @@ pub fn render(outcome: &Outcome) -> String {
                 })
                 .collect(),
             help: f.help.as_deref(),
-            fix: f.fix.as_deref(),
+            fix: f.fix_text(),
         })
         .collect();
     let doc = Document {

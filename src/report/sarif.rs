@@ -70,7 +70,7 @@ pub fn render(outcome: &Outcome, srcroot: Option<&Path>) -> String {
                 text.push_str("\nhelp: ");
                 text.push_str(help);
             }
-            if let Some(fix) = &f.fix {
+            if let Some(fix) = f.fix_text() {
                 text.push_str("\nsuggested fix:\n");
                 text.push_str(fix);
             }

@@ -4,6 +4,7 @@ use crate::algebra::protocol::Protocol;
 use crate::checks::context::Context;
 use crate::checks::evidence::{group_names, primary_group};
 use crate::checks::fixes::{edit_span, sg_rule_fix, PeerFix};
+use crate::checks::pools::pools;
 use crate::diagnostic::Finding;
 use crate::model::{Direction, Groups};
 
@@ -41,8 +42,9 @@ crate::declare_rule! {
 pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
     let net = cx.net;
     let mut seen = Vec::new();
-    for lb in &net.lbs {
-        let Ok(targets) = &lb.targets else { continue };
+    let pools = net.lbs.ids().flat_map(|id| pools(net, id));
+    for pool in pools {
+        let Ok(targets) = &pool.targets else { continue };
         for t in targets {
             let Groups::Known(ids) = &t.groups else {
                 continue;
@@ -85,7 +87,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                         ),
                     )
                     .help("add an ingress rule for ICMP type 3 code 4")
-                    .fix(sg_rule_fix(
+                    .fix_with(sg_rule_fix(
                         net,
                         g,
                         "ingress",

@@ -9,7 +9,7 @@ use crate::checks::context::Context;
 use crate::checks::evidence::{clients, hop, local_name, undecided_one, with_call_sites};
 use crate::checks::fixes::{cidr_label, covering_cidr, resource_type_and_name, slug};
 use crate::checks::pools::{pools, Pool};
-use crate::diagnostic::{Finding, HopKind, Rule};
+use crate::diagnostic::{Finding, Fix, FixEdit, HopKind, Rule};
 use crate::model::{Direction, Known, LoadBalancer, NaclId, Network, Placement, SubnetId};
 use crate::source::Span;
 
@@ -171,7 +171,9 @@ pub(super) fn why(net: &Network, nacl: NaclId, b: &Block) -> String {
     }
 }
 
-/// The `aws_network_acl_rule` that would allow `ports` for `cidr`.
+/// The rule that would allow `ports` for `cidr`: an inline `ingress`/`egress` block inserted
+/// into the ACL (or into the override file that supplies its inline rules of that direction)
+/// when the ACL has inline rules, else an `aws_network_acl_rule` appended to the ACL's file.
 pub(super) fn fix(
     net: &Network,
     nacl: NaclId,
@@ -179,7 +181,7 @@ pub(super) fn fix(
     cidr: &AddrSet,
     ports: &PortSet,
     deny: Option<RuleTag>,
-) -> String {
+) -> Fix {
     let n = &net.nacls[nacl];
     let egress = direction == Direction::Egress;
     let number = match deny {
@@ -204,15 +206,26 @@ pub(super) fn fix(
     if n.rules.iter().any(|r| r.inline) {
         let kind = direction.as_str();
         let (rtype, rname) = resource_type_and_name(&n.address);
-        return format!(
-            "# inside resource \"{rtype}\" \"{rname}\"\n{kind} {{\n  rule_no    = {number}\n  action     = \"allow\"\n  protocol   = \"tcp\"\n  cidr_block = \"{cidr_text}\"\n  from_port  = {from}\n  to_port    = {to}\n}}"
-        );
+        let block = nacl_edit_span(net, nacl, direction);
+        return Fix {
+            text: format!(
+                "# inside resource \"{rtype}\" \"{rname}\"\n{kind} {{\n  rule_no    = {number}\n  action     = \"allow\"\n  protocol   = \"tcp\"\n  cidr_block = \"{cidr_text}\"\n  from_port  = {from}\n  to_port    = {to}\n}}"
+            ),
+            edit: FixEdit::InsertInBlock {
+                file: block.file,
+                block,
+            },
+        };
     }
-    format!(
+    let text = format!(
         "resource \"aws_network_acl_rule\" \"{name}_{}_{from}\" {{\n  network_acl_id = {}.id\n  rule_number    = {number}\n  egress         = {egress}\n  protocol       = \"tcp\"\n  rule_action    = \"allow\"\n  cidr_block     = \"{cidr_text}\"\n  from_port      = {from}\n  to_port        = {to}\n}}",
         if egress { "out" } else { "in" },
         local_name(&n.address)
-    )
+    );
+    Fix {
+        text,
+        edit: FixEdit::AppendToFile { file: n.span.file },
+    }
 }
 
 /// Builds the finding for a proven block.
@@ -245,7 +258,7 @@ pub(super) fn finding(
         cidr_label(cidr),
         net.nacls[nacl].address
     ))
-    .fix(fix(net, nacl, direction, cidr, &b.ports, b.deny));
+    .fix_with(fix(net, nacl, direction, cidr, &b.ports, b.deny));
     with_call_sites(f, lb)
 }
 

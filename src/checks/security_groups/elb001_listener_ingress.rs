@@ -128,7 +128,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                 )
                 .label(l.lb_port_span, format!("clients connect to port {port} here"))
                 .help(format!("add an ingress rule for {transport} {port} from {}", if internal { "the VPC CIDR" } else { "0.0.0.0/0" }))
-                .fix(sg_rule_fix(net, g, "ingress", &transport.to_ascii_lowercase(), &required, &peer))
+                .fix_with(sg_rule_fix(net, g, "ingress", &transport.to_ascii_lowercase(), &required, &peer))
                 .hop(hop(lb, HopKind::ClientsToLb, port));
                 out.push(with_call_sites(f, lb));
             } else if let Some(n) = sg_undecided(&requirement, &ans, &required, l.lb_port_span) {

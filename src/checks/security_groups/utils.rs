@@ -101,7 +101,7 @@ pub(super) fn lb_egress(
                                 needed.ports,
                                 members(&pool)
                             ))
-                            .fix(sg_rule_fix(
+                            .fix_with(sg_rule_fix(
                                 net,
                                 g,
                                 "egress",
@@ -321,7 +321,7 @@ pub(super) fn instance_ingress(
                                 } else {
                                     format!("add an ingress rule for {} {} from the load balancer's security group", needed.transport(), needed.ports)
                                 })
-                                .fix(sg_rule_fix(
+                                .fix_with(sg_rule_fix(
                                     net,
                                     g,
                                     "ingress",

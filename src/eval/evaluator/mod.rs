@@ -53,6 +53,9 @@ pub struct Inputs {
     pub vars: Vec<(String, String)>,
     /// `TF_VAR_name=value` from the environment.
     pub env_vars: Vec<(String, String)>,
+    /// The `--var` names some evaluated root declares, so that the run can say which name no
+    /// root declares (Terraform rejects those).
+    pub declared: std::sync::Mutex<std::collections::BTreeSet<String>>,
 }
 
 /// Most instances one `count` or `for_each` may create.
@@ -189,6 +192,14 @@ pub fn evaluate_root_with(
     };
     // Size the memo tables for the root's own declarations once, instead of growing them.
     if let Some(d) = ev.decls(0) {
+        if !inputs.vars.is_empty() {
+            let mut declared = inputs.declared.lock().unwrap_or_else(|e| e.into_inner());
+            for (name, _) in &inputs.vars {
+                if d.variables.contains_key(name.as_str()) {
+                    declared.insert(name.clone());
+                }
+            }
+        }
         let blocks = d.resources.len() + d.data.len();
         let values = d.variables.len() + d.locals.len() + d.outputs.len();
         let calls = d.modules.len();

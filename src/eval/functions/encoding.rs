@@ -1,3 +1,4 @@
+//! Base64: `base64encode` and `base64decode` (user data of instances and launch templates).
 //! JSON: `jsonencode` and `jsondecode`, and the string escaping of Go's encoding/json, which
 //! `format` shares for `%q` and `%v`.
 
@@ -94,6 +95,30 @@ pub(super) fn jsondecode(args: &[Value]) -> Res<Value> {
     }
 }
 
+/// `base64encode(string)`: the standard alphabet with padding, as Terraform.
+pub(super) fn base64encode(args: &[Value]) -> Res<Value> {
+    use base64::Engine;
+    arity(args, 1, 1)?;
+    let text = to_str(&args[0], "str")?;
+    Ok(Value::String(
+        base64::engine::general_purpose::STANDARD.encode(text.as_bytes()),
+    ))
+}
+
+/// `base64decode(string)`: the result must be UTF-8, as Terraform requires.
+pub(super) fn base64decode(args: &[Value]) -> Res<Value> {
+    use base64::Engine;
+    arity(args, 1, 1)?;
+    let text = to_str(&args[0], "str")?;
+    match base64::engine::general_purpose::STANDARD.decode(text.as_bytes()) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(s) => Ok(Value::String(s)),
+            Err(_) => fail("the result of decoding the provided string is not valid UTF-8"),
+        },
+        Err(e) => fail(format!("failed to decode base64 data: {e}")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::eval::functions::test_support::{
@@ -118,5 +143,18 @@ mod tests {
         );
         let u = unk("var.doc");
         assert_eq!(ok("jsondecode", vec![u.clone()]), u);
+    }
+
+    #[test]
+    fn base64_round_trip() {
+        assert_eq!(
+            ok("base64encode", vec![s("ECS_CLUSTER=web\n")]),
+            s("RUNTX0NMVVNURVI9d2ViCg==")
+        );
+        assert_eq!(
+            ok("base64decode", vec![s("RUNTX0NMVVNURVI9d2ViCg==")]),
+            s("ECS_CLUSTER=web\n")
+        );
+        assert!(err("base64decode", vec![s("not base64!")]).contains("base64"));
     }
 }

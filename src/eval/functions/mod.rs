@@ -64,6 +64,8 @@ type Impl = fn(&[Value]) -> Res<Value>;
 /// Every function [`call`] implements, by name, sorted by name for a binary search.
 static FUNCTIONS: &[(&str, Impl)] = &[
     ("abs", number::abs),
+    ("base64decode", encoding::base64decode),
+    ("base64encode", encoding::base64encode),
     ("ceil", number::ceil),
     ("chunklist", collection::chunklist),
     ("cidrhost", cidr::cidrhost),
