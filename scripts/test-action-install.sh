@@ -3,7 +3,7 @@
 # 127.0.0.1 (a good one, a tampered one, one without this runner's archive, none at all, a
 # poisoned cache); the `run:` scripts of action.yml's build and run steps, taken from
 # action.yml itself, with `cargo` replaced by a stub that records its calls; and
-# scripts/action-summary.sh on the shipped example.
+# scripts/action-summary.sh (its markdown job summary) on the shipped example.
 #
 #   scripts/test-action-install.sh
 #
@@ -295,7 +295,18 @@ check "summary: errors=2" [ "$(out errors "$work/summary.out")" = 2 ]
 check "summary: warnings=0, notes=0" \
   [ "$(out warnings "$work/summary.out")/$(out notes "$work/summary.out")" = 0/0 ]
 check "summary: the counts in the job summary" has "2 errors, 0 warnings, 0 notes" "$work/summary.md"
-check "summary: the compact findings in a fenced block" has "web/main.tf:97:3: error[ELB011]" "$work/summary.md"
+check "summary: the markdown table links each finding to its line" \
+  has "| **error** | \`ELB011\` | [web/main.tf:97](web/main.tf#L97) |" "$work/summary.md"
+check "summary: a Mermaid diagram of the blocked path" has '```mermaid' "$work/summary.md"
+check "summary: ... whose blocked hops are red" has "linkStyle 2 stroke:#d00" "$work/summary.md"
+check "summary: in Actions, links point at the commit" summary linked \
+  GITHUB_SERVER_URL=https://github.com GITHUB_REPOSITORY=acme/infra GITHUB_SHA=0123abc
+check "summary: ... https://github.com/acme/infra/blob/0123abc/web/main.tf#L97" \
+  has "(https://github.com/acme/infra/blob/0123abc/web/main.tf#L97)" "$work/linked.md"
+check "summary: bad arguments: the counts and the error instead" \
+  summary badargs INPUT_ARGS=--no-such-flag
+check "summary: ... the run failed" has "**The run failed** (exit status 2)" "$work/badargs.md"
+check "summary: ... with the error message" has "no-such-flag" "$work/badargs.md"
 check "summary: summary false writes no summary" summary nosummary INPUT_SUMMARY=false
 check "summary: ... but still counts" [ "$(out errors "$work/nosummary.out")" = 2 ]
 check "summary: ... and leaves the job summary alone" [ ! -e "$work/nosummary.md" ]

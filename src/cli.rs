@@ -72,6 +72,11 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     pub format: FormatArg,
+    /// Start the markdown format's location links with URL, e.g.
+    /// https://github.com/OWNER/REPO/blob/SHA/ for a pull request comment, where relative
+    /// links do not resolve [default: links relative to the current directory].
+    #[arg(long, value_name = "URL")]
+    pub link_base: Option<String>,
     /// Write the --format output to FILE; the terminal still gets the human format.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -166,6 +171,9 @@ pub enum FormatArg {
     Github,
     /// One line per finding: `path:line:col: severity[CODE]: message`.
     Compact,
+    /// A table of findings and a Mermaid diagram of each blocked path, for a pull request
+    /// comment or $GITHUB_STEP_SUMMARY.
+    Markdown,
 }
 
 impl From<FormatArg> for Format {
@@ -176,6 +184,7 @@ impl From<FormatArg> for Format {
             FormatArg::Sarif => Format::Sarif,
             FormatArg::Github => Format::Github,
             FormatArg::Compact => Format::Compact,
+            FormatArg::Markdown => Format::Markdown,
         }
     }
 }

@@ -117,7 +117,11 @@ fn check(args: &CheckArgs) -> ExitCode {
     };
     let on_stdout = match &args.output {
         Some(file) => {
-            let text = report::render(format, &outcome, &RenderOptions::default());
+            let options = RenderOptions {
+                link_base: args.link_base.clone(),
+                ..RenderOptions::default()
+            };
+            let text = report::render(format, &outcome, &options);
             if let Err(e) = std::fs::write(file, text) {
                 eprintln!("error: cannot write {}: {e}", file.display());
                 return ExitCode::from(2);
@@ -130,6 +134,7 @@ fn check(args: &CheckArgs) -> ExitCode {
             &RenderOptions {
                 color: stdout_color,
                 srcroot: None,
+                link_base: args.link_base.clone(),
             },
         ),
     };

@@ -12,6 +12,8 @@
 //!   against the workspace, the problem matcher's regexp) and must land on the text the
 //!   finding points at.
 //! - SARIF logs validate against the SARIF 2.1.0 JSON schema.
+//! - The markdown table links each finding to its line, and its diagram draws the blocked hop
+//!   in red (`scripts/check-mermaid.sh` parses the diagrams with Mermaid itself).
 
 use regex::Regex;
 use serde_json::Value;
@@ -26,7 +28,7 @@ use tf_elbcheck::source::{FileId, SourceTable, Span};
 use tf_elbcheck::suppress;
 
 const TODAY: &str = "2025-06-15";
-const FORMATS: [&str; 5] = ["human", "json", "sarif", "github", "compact"];
+const FORMATS: [&str; 6] = ["human", "json", "sarif", "github", "compact", "markdown"];
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -283,7 +285,7 @@ fn every_format_matches_its_golden_file() {
 #[test]
 fn output_file_gets_the_format_and_the_terminal_gets_human() {
     let dir = tempfile::tempdir().unwrap();
-    for format in ["sarif", "json", "compact"] {
+    for format in ["sarif", "json", "compact", "markdown"] {
         let file = dir.path().join(format!("report.{format}"));
         let (status, stdout) = run(&["--format", format, "--output", file.to_str().unwrap()]);
         let (status_alone, alone) = run(&["--format", format]);
@@ -327,6 +329,75 @@ fn all_formats_agree_on_the_findings() {
     assert_eq!(total as usize, json["findings"].as_array().unwrap().len());
     // The excluded directory never shows up.
     assert!(from_json.iter().all(|k| !k.0.starts_with("legacy/")));
+}
+
+/// (file, line, code) of each row of the markdown table, read from its location link.
+fn markdown_rows(text: &str, base: &str) -> Vec<(String, usize, String)> {
+    let row = Regex::new(
+        r"^\| [^|]+ \| `([A-Z]+[0-9]+)` \| \[([^\]]+):(\d+)\]\((.*)#L(\d+)(?:-L\d+)?\) \| ",
+    )
+    .unwrap();
+    text.lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| Severity") && !l.starts_with("| ---"))
+        .map(|l| {
+            let c = row
+                .captures(l)
+                .unwrap_or_else(|| panic!("a finding row: {l}"));
+            let target = c[4]
+                .strip_prefix(base)
+                .expect("the link starts with the base");
+            assert_eq!(target, &c[2], "link and text name the same file");
+            assert_eq!(c[3], c[5], "link and text name the same line");
+            (c[2].to_string(), c[3].parse().unwrap(), c[1].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn markdown_rows_agree_with_json_and_the_diagram_marks_the_blocked_hop() {
+    let (_, json) = run(&["--format", "json"]);
+    let json: Value = serde_json::from_str(&json).unwrap();
+    let from_json: Vec<(String, usize, String)> = json_keys(&json)
+        .into_iter()
+        .map(|(f, l, _, c)| (f, l, c))
+        .collect();
+    let (_, md) = run(&["--format", "markdown"]);
+    let mut rows = markdown_rows(&md, "");
+    rows.sort();
+    assert_eq!(rows, from_json);
+    for (file, line, _) in &rows {
+        let text = std::fs::read_to_string(scenario().join(file)).unwrap();
+        assert!(text.lines().count() >= *line, "{file}#L{line} exists");
+    }
+
+    let base = "https://github.com/acme/infra/blob/0123abc/";
+    let (_, linked) = run(&["--format", "markdown", "--link-base", base]);
+    let mut linked_rows = markdown_rows(&linked, base);
+    linked_rows.sort();
+    assert_eq!(linked_rows, rows);
+
+    // One diagram, for aws_elb.web, whose ELB002 edge (LB to instances) is red.
+    let block = md
+        .split("```mermaid\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("a mermaid block");
+    assert_eq!(md.matches("```mermaid").count(), 1);
+    let edges: Vec<&str> = block
+        .lines()
+        .filter(|l| l.contains("-->") || l.contains("-.->"))
+        .collect();
+    let red: Vec<usize> = block
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("linkStyle "))
+        .map(|l| l.split(' ').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(red.len(), 1);
+    let edge = edges[red[0]];
+    assert!(
+        edge.contains("|\"ELB002: 8080\"|") && edge.trim().starts_with("lb_aws_elb_web -->"),
+        "{edge}"
+    );
 }
 
 #[test]

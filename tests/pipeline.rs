@@ -109,3 +109,39 @@ fn every_fixture_with_every_rule() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The hop rules attach the leg of the path they find blocked (the markdown format draws it),
+/// naming the load balancer and the ports their message names; no other finding has one.
+#[test]
+fn hop_findings_name_their_leg() {
+    use tf_elbcheck::diagnostic::HopKind;
+    let kind = |code: &str| match code {
+        "ELB001" | "ELB010" => Some(HopKind::ClientsToLb),
+        "ELB002" | "ELB003" | "ELB004" | "ELB005" | "ELB012" | "ELB014" => {
+            Some(HopKind::LbToTargets)
+        }
+        "ELB011" => Some(HopKind::RepliesToClients),
+        "ELB013" | "ELB015" => Some(HopKind::RepliesToLb),
+        _ => None,
+    };
+    let mut seen = BTreeSet::new();
+    for fixture in fixtures() {
+        let outcome = fixture.run(None);
+        for f in &outcome.findings {
+            let at = format!("{}/{}: {}", fixture.code, fixture.name, f.message);
+            assert_eq!(f.hop.as_ref().map(|h| h.kind), kind(f.code()), "{at}");
+            let Some(hop) = &f.hop else { continue };
+            seen.insert(f.code());
+            assert!(f.message.contains(hop.lb.as_ref()), "{at}");
+            assert!(f.message.contains(&hop.ports), "{} in {at}", hop.ports);
+            assert_eq!(hop.targets.is_some(), hop.kind.is_target_side(), "{at}");
+            assert!(hop.targets.as_ref().is_none_or(|t| !t.is_empty()), "{at}");
+        }
+    }
+    let all: BTreeSet<&str> = [
+        "ELB001", "ELB002", "ELB003", "ELB004", "ELB005", "ELB010", "ELB011", "ELB012", "ELB013",
+        "ELB014", "ELB015",
+    ]
+    .into();
+    assert_eq!(seen, all);
+}

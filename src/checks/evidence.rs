@@ -5,7 +5,7 @@ use crate::algebra::addrs::AddrSet;
 use crate::algebra::ports::PortSet;
 use crate::analysis::flow::{placement_addrs, Cover, FlowPeer, SgAnswer};
 use crate::diagnostic::codes::ELB900;
-use crate::diagnostic::Finding;
+use crate::diagnostic::{Finding, Hop, HopKind};
 use crate::eval::Unknown;
 use crate::model::{GroupId, Groups, Known, LbId, LoadBalancer, Network, Target};
 use crate::source::Span;
@@ -17,6 +17,19 @@ pub(crate) fn clients(net: &Network, lb: &LoadBalancer) -> Known<AddrSet> {
         Ok(true) => net.lb_vpc_cidrs(lb),
         Err(u) => Err(u.clone()),
     }
+}
+
+/// The leg of `lb`'s path that a finding blocks on `ports`, with the LB's known listener ports.
+pub(crate) fn hop(lb: &LoadBalancer, kind: HopKind, ports: impl std::fmt::Display) -> Hop {
+    let mut listeners: Vec<u16> = lb
+        .listeners
+        .iter()
+        .filter_map(|l| l.lb_port.as_ref().ok().copied())
+        .collect();
+    listeners.sort_unstable();
+    listeners.dedup();
+    let listeners: Vec<String> = listeners.iter().map(u16::to_string).collect();
+    Hop::new(lb.address.clone(), kind, ports).listeners(listeners.join(", "))
 }
 
 pub(crate) fn lb_peer(net: &Network, lb_index: LbId) -> FlowPeer {

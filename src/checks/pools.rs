@@ -114,6 +114,26 @@ pub(crate) struct Pool<'n> {
     pub(crate) clients_seen: Known<bool>,
 }
 
+impl Pool<'_> {
+    /// How a finding's hop names the pool's targets: the ELBv2 target group, or a Classic
+    /// LB's instances (at most three by name).
+    pub(crate) fn label(&self) -> String {
+        if let Some(g) = self.group {
+            return g.address.to_string();
+        }
+        let mut names: Vec<&str> = match &self.targets {
+            Ok(t) => t.iter().map(|t| t.address.as_ref()).collect(),
+            Err(_) => vec![],
+        };
+        names.dedup();
+        match names.len() {
+            0 => "instances".to_string(),
+            1..=3 => names.join(", "),
+            n => format!("{}, {} and {} more", names[0], names[1], n - 2),
+        }
+    }
+}
+
 /// Instance and health-check ports of a Classic LB, merged so that a port is listed once.
 pub(crate) fn needed_ports(lb: &LoadBalancer) -> Vec<NeededPort> {
     let mut out: Vec<NeededPort> = Vec::new();

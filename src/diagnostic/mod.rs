@@ -1,12 +1,15 @@
 //! Findings: what every stage reports (load errors and rule findings alike), with a primary
-//! location, secondary labels, a help line and an optional HCL fix, and the [`Rule`]s they are
-//! findings of. A fix is HCL text together with the [`FixEdit`] that says where the text goes,
-//! so that `--fix` can apply it.
+//! location, secondary labels, a help line, an optional HCL fix and, for the rules about one
+//! leg of a load balancer's path, that leg as a [`Hop`]; and the [`Rule`]s they are findings
+//! of. A fix is HCL text together with the [`FixEdit`] that says where the text goes, so that
+//! `--fix` can apply it.
 
 pub mod codes;
+mod hop;
 mod outcome;
 mod rule;
 
+pub use hop::{Hop, HopKind};
 pub use outcome::{FailOn, Outcome};
 pub use rule::Rule;
 
@@ -64,6 +67,8 @@ pub struct Finding {
     pub help: Option<String>,
     /// HCL that would fix the problem, and where it goes.
     pub fix: Option<Fix>,
+    /// The leg of a load balancer's path the finding blocks (hop rules only).
+    pub hop: Option<Hop>,
 }
 
 /// A suggested fix: the HCL every format prints, and the edit that applies it.
@@ -110,6 +115,7 @@ impl Finding {
             labels: Vec::new(),
             help: None,
             fix: None,
+            hop: None,
         }
     }
 
@@ -137,6 +143,12 @@ impl Finding {
     /// A fix with the edit that applies it.
     pub fn fix_with(mut self, fix: Fix) -> Finding {
         self.fix = Some(fix);
+        self
+    }
+
+    /// The leg of a load balancer's path the finding blocks.
+    pub fn hop(mut self, hop: Hop) -> Finding {
+        self.hop = Some(hop);
         self
     }
 

@@ -1,4 +1,4 @@
-//! Renderers for findings: human, compact, json, sarif and github.
+//! Renderers for findings: human, compact, json, sarif, github and markdown.
 //!
 //! Every renderer is a pure function from an [`Outcome`] to a `String`; none of them prints.
 //! The findings come in output order ([`Outcome::set_findings`]). They share two things
@@ -13,6 +13,7 @@ pub mod compact;
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod markdown;
 pub mod sarif;
 
 use crate::diagnostic::Outcome;
@@ -34,6 +35,9 @@ pub enum Format {
     Github,
     /// One line per finding: `path:line:col: severity[CODE]: message`.
     Compact,
+    /// Markdown with a table of findings and a Mermaid diagram of each blocked path, for a
+    /// pull request comment or `$GITHUB_STEP_SUMMARY`.
+    Markdown,
 }
 
 /// Settings that only some formats use.
@@ -44,6 +48,9 @@ pub struct RenderOptions {
     /// The directory SARIF URIs are relative to (`%SRCROOT%`); the current directory when
     /// `None`.
     pub srcroot: Option<PathBuf>,
+    /// The URL the markdown format's location links start with (e.g.
+    /// `https://github.com/OWNER/REPO/blob/SHA/`); plain relative links when `None`.
+    pub link_base: Option<String>,
 }
 
 /// Renders the outcome in one format.
@@ -54,6 +61,7 @@ pub fn render(format: Format, outcome: &Outcome, options: &RenderOptions) -> Str
         Format::Sarif => sarif::render(outcome, options.srcroot.as_deref()),
         Format::Github => github::render(outcome),
         Format::Compact => compact::render(outcome),
+        Format::Markdown => markdown::render(outcome, options.link_base.as_deref()),
     }
 }
 

@@ -140,6 +140,7 @@ pub fn render(outcome: &Outcome) -> String {
         &RenderOptions {
             color: false,
             srcroot: None,
+            link_base: None,
         },
     )
 }

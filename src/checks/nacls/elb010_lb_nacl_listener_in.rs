@@ -3,8 +3,8 @@
 use super::utils::{evaluate, finding, lb_nacls, AclAnswer, Blocked};
 use crate::algebra::ports::PortSet;
 use crate::checks::context::Context;
-use crate::checks::evidence::{clients, undecided_one};
-use crate::diagnostic::Finding;
+use crate::checks::evidence::{clients, hop, undecided_one};
+use crate::diagnostic::{Finding, HopKind};
 use crate::model::Direction;
 
 crate::declare_rule! {
@@ -93,7 +93,8 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                         );
                         out.push(
                             finding(net, &RULE, lb, nacl, Direction::Ingress, &clients, &b, what)
-                                .label(l.lb_port_span, "the listener port"),
+                                .label(l.lb_port_span, "the listener port")
+                                .hop(hop(lb, HopKind::ClientsToLb, &b.ports)),
                         );
                     }
                 }

@@ -4,8 +4,8 @@ use super::utils::{ephemeral, evaluate, finding, lb_nacls, AclAnswer, Blocked};
 use crate::algebra::addrs::AddrSet;
 use crate::algebra::ports::PortSet;
 use crate::checks::context::Context;
-use crate::checks::evidence::clients;
-use crate::diagnostic::Finding;
+use crate::checks::evidence::{clients, hop};
+use crate::diagnostic::{Finding, HopKind};
 use crate::model::Direction;
 
 crate::declare_rule! {
@@ -91,16 +91,10 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                         "replies from {} in {names} cannot reach its clients",
                         lb.address
                     );
-                    out.push(finding(
-                        net,
-                        &RULE,
-                        lb,
-                        nacl,
-                        Direction::Egress,
-                        &admitted,
-                        &b,
-                        what,
-                    ));
+                    out.push(
+                        finding(net, &RULE, lb, nacl, Direction::Egress, &admitted, &b, what)
+                            .hop(hop(lb, HopKind::RepliesToClients, &b.ports)),
+                    );
                 }
             }
         }

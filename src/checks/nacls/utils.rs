@@ -6,10 +6,10 @@ use crate::algebra::nacl::Verdict;
 use crate::algebra::ports::PortSet;
 use crate::analysis::flow::RuleTag;
 use crate::checks::context::Context;
-use crate::checks::evidence::{clients, local_name, undecided_one, with_call_sites};
+use crate::checks::evidence::{clients, hop, local_name, undecided_one, with_call_sites};
 use crate::checks::fixes::{cidr_label, covering_cidr, resource_type_and_name, slug};
 use crate::checks::pools::{pools, Pool};
-use crate::diagnostic::{Finding, Fix, FixEdit, Rule};
+use crate::diagnostic::{Finding, Fix, FixEdit, HopKind, Rule};
 use crate::model::{Direction, Known, LoadBalancer, NaclId, Network, Placement, SubnetId};
 use crate::source::Span;
 
@@ -362,6 +362,8 @@ struct Pending {
     members: &'static str,
     lb_subnets: Vec<std::sync::Arc<str>>,
     inst_subnets: Vec<std::sync::Arc<str>>,
+    /// The pools' targets, as the hop names them.
+    targets: Vec<String>,
 }
 
 /// One evaluation a pair flow asks for: the ACL of `own`, the addresses on the other side,
@@ -382,6 +384,7 @@ pub(super) fn check_pairs(cx: &Context, out: &mut Vec<Finding>, flow: &PairFlow)
         let mut pending: Vec<Pending> = Vec::new();
         for pool in pools(net, id) {
             let Ok(targets) = &pool.targets else { continue };
+            let label = pool.label();
             let members = if pool.group.is_some() {
                 "targets"
             } else {
@@ -445,6 +448,9 @@ pub(super) fn check_pairs(cx: &Context, out: &mut Vec<Finding>, flow: &PairFlow)
                                 if !p.inst_subnets.contains(ask.inst_subnet) {
                                     p.inst_subnets.push(ask.inst_subnet.clone());
                                 }
+                                if !p.targets.contains(&label) {
+                                    p.targets.push(label.clone());
+                                }
                             }
                             None => pending.push(Pending {
                                 nacl,
@@ -454,6 +460,7 @@ pub(super) fn check_pairs(cx: &Context, out: &mut Vec<Finding>, flow: &PairFlow)
                                 members,
                                 lb_subnets: ask.lb_subnet.into_iter().cloned().collect(),
                                 inst_subnets: vec![ask.inst_subnet.clone()],
+                                targets: vec![label.clone()],
                             }),
                         }
                     }
@@ -474,16 +481,23 @@ pub(super) fn check_pairs(cx: &Context, out: &mut Vec<Finding>, flow: &PairFlow)
                 &p.inst_subnets.join(", "),
                 p.members,
             );
-            out.push(finding(
-                net,
-                flow.rule,
-                lb,
-                p.nacl,
-                flow.direction,
-                &p.cidr,
-                &p.block,
-                what,
-            ));
+            let kind = match flow.traffic {
+                Traffic::Requests => HopKind::LbToTargets,
+                Traffic::Replies => HopKind::RepliesToLb,
+            };
+            out.push(
+                finding(
+                    net,
+                    flow.rule,
+                    lb,
+                    p.nacl,
+                    flow.direction,
+                    &p.cidr,
+                    &p.block,
+                    what,
+                )
+                .hop(hop(lb, kind, &p.block.ports).targets(p.targets.join(", "))),
+            );
         }
     }
 }

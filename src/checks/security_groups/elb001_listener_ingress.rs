@@ -5,11 +5,11 @@ use crate::algebra::protocol::Protocol;
 use crate::analysis::flow::{sg_query, sg_query_proto, Cover, FlowPeer};
 use crate::checks::context::Context;
 use crate::checks::evidence::{
-    clients, group_names, primary_group, sg_undecided, undecided_one, unknown_listener_ports,
+    clients, group_names, hop, primary_group, sg_undecided, undecided_one, unknown_listener_ports,
     with_call_sites,
 };
 use crate::checks::fixes::{edit_span, sg_rule_fix, vpc_cidr_expr, PeerFix};
-use crate::diagnostic::Finding;
+use crate::diagnostic::{Finding, HopKind};
 use crate::model::{Direction, GroupId, Groups};
 
 crate::declare_rule! {
@@ -128,7 +128,8 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                 )
                 .label(l.lb_port_span, format!("clients connect to port {port} here"))
                 .help(format!("add an ingress rule for {transport} {port} from {}", if internal { "the VPC CIDR" } else { "0.0.0.0/0" }))
-                .fix_with(sg_rule_fix(net, g, "ingress", &transport.to_ascii_lowercase(), &required, &peer));
+                .fix_with(sg_rule_fix(net, g, "ingress", &transport.to_ascii_lowercase(), &required, &peer))
+                .hop(hop(lb, HopKind::ClientsToLb, port));
                 out.push(with_call_sites(f, lb));
             } else if let Some(n) = sg_undecided(&requirement, &ans, &required, l.lb_port_span) {
                 out.push(n);

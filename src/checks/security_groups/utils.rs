@@ -6,14 +6,14 @@ use crate::algebra::protocol::Protocol;
 use crate::analysis::flow::{sg_query_proto, Cover, FlowPeer, SgAnswer};
 use crate::checks::context::Context;
 use crate::checks::evidence::{
-    clients, group_names, known_groups, lb_peer, local_name, primary_group, sg_undecided,
+    clients, group_names, hop, known_groups, lb_peer, local_name, primary_group, sg_undecided,
     target_peer, targets_sharing, undecided_one, unknown_listener_ports, with_call_sites,
 };
 use crate::checks::fixes::{
     edit_span, peer_fix, peer_group_expr, sg_rule_fix, vpc_cidr_expr, PeerFix,
 };
 use crate::checks::pools::{pools, NeededPort, Pool};
-use crate::diagnostic::{Finding, Rule};
+use crate::diagnostic::{Finding, HopKind, Rule};
 use crate::model::{Direction, GroupId, Groups, LbId, LoadBalancer, Network, Target};
 use rustc_hash::FxHashMap as HashMap;
 
@@ -108,7 +108,10 @@ pub(super) fn lb_egress(
                                 &needed.transport().to_ascii_lowercase(),
                                 &required,
                                 &peer,
-                            ));
+                            ))
+                            .hop(
+                                hop(lb, HopKind::LbToTargets, &needed.ports).targets(pool.label()),
+                            );
                         out.push(with_call_sites(f, lb));
                     } else if let Some(n) = sg_undecided(&requirement, &ans, &required, lb.span) {
                         out.push(n);
@@ -325,7 +328,11 @@ pub(super) fn instance_ingress(
                                     &needed.transport().to_ascii_lowercase(),
                                     &required,
                                     &peer,
-                                ));
+                                ))
+                                .hop(
+                                    hop(lb, HopKind::LbToTargets, &needed.ports)
+                                        .targets(pool.label()),
+                                );
                             out.push(with_call_sites(f, lb));
                         } else if let Some(n) = sg_undecided(&requirement, ans, &required, t.span) {
                             out.push(n);
