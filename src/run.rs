@@ -18,6 +18,7 @@ use crate::source::{Snippets, SourceTable};
 use crate::suppress;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// What a run needs to know beyond the paths.
 #[derive(Debug, Clone, Default)]
@@ -128,8 +129,9 @@ fn check_in_pool(options: &Options) -> Outcome {
     // Directories that call no module, or only local modules, are checked as soon as they are
     // parsed.
     let only = options.only.as_deref();
+    let load_balancers = AtomicUsize::new(0);
     let early =
-        |p: &Project, texts: &dyn Snippets| check_root(p, &p.roots[0], &inputs, stop, only, texts);
+        |p: &Project, texts: &dyn Snippets| check_root(p, &p.roots[0], &inputs, stop, only, texts, &load_balancers);
     let mut project = frontend::discover_with(
         &options.paths,
         &mut outcome.sources,
@@ -148,7 +150,15 @@ fn check_in_pool(options: &Options) -> Outcome {
             .zip(checked)
             .map(|(root, checked)| {
                 checked.unwrap_or_else(|| {
-                    check_root(&project, root, &inputs, stop, only, &outcome.sources)
+                    check_root(
+                        &project,
+                        root,
+                        &inputs,
+                        stop,
+                        only,
+                        &outcome.sources,
+                        &load_balancers,
+                    )
                 })
             })
             .collect();
@@ -176,6 +186,9 @@ fn check_in_pool(options: &Options) -> Outcome {
         || config.apply(suppress::apply(findings, sources, &options.today)),
     );
     outcome.set_findings(findings);
+    if stop > Stage::Model {
+        outcome.load_balancers = Some(load_balancers.into_inner());
+    }
     // Paths under which nothing was read: a typo that lands on a real folder must not pass.
     for p in &options.paths {
         let read = outcome
@@ -319,12 +332,14 @@ fn check_root(
     stop: Stage,
     only: Option<&[&'static Rule]>,
     sources: &dyn Snippets,
+    load_balancers: &AtomicUsize,
 ) -> Vec<Finding> {
     let mut root = evaluate_root_with(project, root, inputs, false);
     let mut findings = std::mem::take(&mut root.findings);
     if stop > Stage::Eval {
         let (net, model_findings) = crate::model::build(&root);
         findings.extend(model_findings);
+        load_balancers.fetch_add(net.lbs.len(), Ordering::Relaxed);
         if stop > Stage::Model {
             let cx = crate::checks::Context::new(&net, sources);
             findings.extend(crate::checks::run(&cx, only));

@@ -33,11 +33,16 @@ pub fn render(outcome: &Outcome, color: bool) -> String {
 /// `2 findings (1 error, 1 warning, 0 notes) in 3 files checked`.
 pub fn summary_line(s: &Summary) -> String {
     let files = plural(s.files_checked, "file");
+    let lbs = match s.load_balancers {
+        None => String::new(),
+        Some(0) => "; 0 load balancers found".to_string(),
+        Some(n) => format!("; {} checked", plural(n, "load balancer")),
+    };
     if s.total() == 0 {
-        return format!("no findings in {files} checked");
+        return format!("no findings in {files} checked{lbs}");
     }
     format!(
-        "{} ({}, {}, {}) in {files} checked",
+        "{} ({}, {}, {}) in {files} checked{lbs}",
         plural(s.total(), "finding"),
         plural(s.errors, "error"),
         plural(s.warnings, "warning"),

@@ -104,6 +104,9 @@ pub struct Summary {
     pub notes: usize,
     /// Terraform files read (configuration files do not count).
     pub files_checked: usize,
+    /// Load balancers checked (absent when the checks did not run).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub load_balancers: Option<usize>,
 }
 
 impl Summary {
@@ -118,6 +121,7 @@ impl Summary {
                 .files()
                 .filter(|(_, f)| !f.path.to_string_lossy().ends_with(".toml"))
                 .count(),
+            load_balancers: outcome.load_balancers,
         }
     }
 
@@ -273,7 +277,8 @@ mod tests {
                 errors: 1,
                 warnings: 1,
                 notes: 1,
-                files_checked: 2
+                files_checked: 2,
+                load_balancers: None,
             }
         );
         assert_eq!(s.total(), 3);
