@@ -227,6 +227,37 @@ pub fn sg_query_proto(
     ans
 }
 
+/// True when the union of `groups` certainly allows, in `dir` and for `proto`, the port that
+/// `symbol` stands for: a port known only as an unknown value (a variable without a value)
+/// is allowed by a rule whose `from_port`/`to_port` are that same value, or that covers every
+/// port, and whose peer certainly matches (SPEC §9.2: equal unknowns are equal).
+pub fn sg_allows_symbol(
+    net: &Network,
+    groups: &[GroupId],
+    dir: Direction,
+    flow: &FlowPeer,
+    symbol: &Unknown,
+    proto: Protocol,
+) -> bool {
+    groups.iter().any(|&g| {
+        let group = &net.groups[g];
+        group
+            .rules
+            .iter()
+            .filter(|r| r.direction == dir)
+            .filter(|r| matches!(&r.protocol, Ok(p) if p.carries(proto)))
+            .filter(|r| match &r.ports {
+                Ok(p) => p.is_full(),
+                Err(u) => u == symbol,
+            })
+            .any(|r| {
+                merged_cidrs(&r.peers)
+                    .iter()
+                    .any(|p| matches!(peer_match(g, p, flow, r.span), Match::Yes))
+            })
+    })
+}
+
 /// A rule's peers with its CIDRs merged into one (borrowed as they are when there is at most
 /// one CIDR, the common case).
 fn merged_cidrs(peers: &[Peer]) -> std::borrow::Cow<'_, [Peer]> {

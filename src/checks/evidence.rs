@@ -92,7 +92,11 @@ pub(crate) fn sg_undecided(
 
 /// Listener ports whose value is unknown before apply, as ELB900 notes: every requirement on
 /// that port is undecided. Listeners whose port is the same unknown share one note.
-pub(crate) fn unknown_listener_ports(lb: &LoadBalancer, field: &str) -> Vec<Finding> {
+pub(crate) fn unknown_listener_ports(
+    lb: &LoadBalancer,
+    field: &str,
+    proven: &dyn Fn(&Unknown) -> bool,
+) -> Vec<Finding> {
     let mut groups: Vec<(&Unknown, Vec<Span>)> = Vec::new();
     for l in &lb.listeners {
         let (port, span) = match field {
@@ -100,6 +104,10 @@ pub(crate) fn unknown_listener_ports(lb: &LoadBalancer, field: &str) -> Vec<Find
             _ => (&l.instance_port, l.instance_port_span),
         };
         let Err(u) = port else { continue };
+        // The same unknown value on both sides of every hop decides the requirement.
+        if proven(u) {
+            continue;
+        }
         match groups.iter_mut().find(|(seen, _)| *seen == u) {
             Some((_, spans)) => spans.push(span),
             None => groups.push((u, vec![span])),

@@ -2,7 +2,7 @@
 
 use crate::algebra::ports::PortSet;
 use crate::algebra::protocol::Protocol;
-use crate::analysis::flow::{sg_query, sg_query_proto, Cover, FlowPeer};
+use crate::analysis::flow::{sg_allows_symbol, sg_query, sg_query_proto, Cover, FlowPeer};
 use crate::checks::context::Context;
 use crate::checks::evidence::{
     clients, group_names, hop, primary_group, sg_undecided, undecided_one, unknown_listener_ports,
@@ -68,7 +68,25 @@ crate::declare_rule! {
 pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
     let net = cx.net;
     for lb in &net.lbs {
-        out.extend(unknown_listener_ports(lb, "lb_port"));
+        // A listener port known only as an unknown value is proven open when the LB's groups
+        // admit that same value from the clients and no network ACL stands on the way.
+        let proven = |u: &crate::eval::Unknown| {
+            let Groups::Known(ids) = &lb.groups else {
+                return matches!(lb.groups, Groups::Unfiltered);
+            };
+            let acl_free = match &lb.placement {
+                crate::model::Placement::Subnets(s) => {
+                    s.iter().all(|s| net.subnets[*s].nacl.is_none())
+                }
+                _ => true,
+            };
+            let Ok(clients) = clients(net, lb) else {
+                return false;
+            };
+            let flow = clients_peer(clients, Cover::Any, matches!(lb.internal, Ok(true)));
+            acl_free && sg_allows_symbol(net, ids, Direction::Ingress, &flow, u, Protocol::Tcp)
+        };
+        out.extend(unknown_listener_ports(lb, "lb_port", &proven));
         let ids = match &lb.groups {
             Groups::Known(ids) => ids.clone(),
             // No group filters an NLB without groups: every client reaches its listeners.
