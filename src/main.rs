@@ -108,6 +108,9 @@ fn check(args: &CheckArgs) -> ExitCode {
     for e in &outcome.errors {
         eprintln!("error: {e}");
     }
+    for w in &outcome.warnings {
+        eprintln!("warning: {w}");
+    }
     let format = Format::from(args.format);
 
     let stdout_color = match args.color {

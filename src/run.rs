@@ -30,6 +30,9 @@ pub struct Options {
     pub vars: Vec<(String, String)>,
     /// `TF_VAR_*` values from the environment.
     pub env_vars: Vec<(String, String)>,
+    /// `--plan FILE`: the JSON of a saved plan (`terraform show -json PLANFILE`), whose known
+    /// values fill what the HCL leaves unknown ([`crate::eval::plan`]).
+    pub plan: Option<PathBuf>,
     /// Worker threads (0 = one per core).
     pub jobs: usize,
     /// `--config FILE`; otherwise `.tf-elbcheck.toml` is searched upward from each path.
@@ -125,7 +128,13 @@ fn check_in_pool(options: &Options) -> Outcome {
     if options.paths.is_empty() {
         return outcome;
     }
-    let (inputs, mut findings) = parse_var_files(options, &mut outcome.sources);
+    let (mut inputs, mut findings) = parse_var_files(options, &mut outcome.sources);
+    if let Some(file) = &options.plan {
+        match read_plan(file) {
+            Ok(plan) => inputs.plan = Some(std::sync::Arc::new(plan)),
+            Err(e) => outcome.errors.push(format!("--plan {}: {e}", file.display())),
+        }
+    }
     // Directories that call no module, or only local modules, are checked as soon as they are
     // parsed.
     let only = options.only.as_deref();
@@ -202,6 +211,11 @@ fn check_in_pool(options: &Options) -> Outcome {
             ));
         }
     }
+    if let (Some(plan), Some(file)) = (&inputs.plan, &options.plan) {
+        if stop > Stage::Parse {
+            outcome.warnings.extend(unmatched_warning(plan, file));
+        }
+    }
     // Terraform rejects a value for a variable that the root does not declare.
     if stop > Stage::Parse {
         let declared = inputs.declared.lock().unwrap_or_else(|e| e.into_inner());
@@ -214,6 +228,54 @@ fn check_in_pool(options: &Options) -> Outcome {
         }
     }
     outcome
+}
+
+/// Largest plan file read: a plan of a few thousand resources is tens of MiB.
+const MAX_PLAN_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Reads and indexes `--plan FILE`; the error says why it is not a usable plan.
+fn read_plan(file: &Path) -> Result<crate::eval::plan::Plan, String> {
+    let size = std::fs::metadata(file).map_err(|e| e.to_string())?.len();
+    if size > MAX_PLAN_BYTES {
+        return Err(format!(
+            "the file is {size} bytes, more than the {MAX_PLAN_BYTES} read"
+        ));
+    }
+    let text = std::fs::read_to_string(file).map_err(|e| e.to_string())?;
+    crate::eval::plan::Plan::parse(&text)
+}
+
+/// Most plan addresses a warning lists.
+const LISTED: usize = 5;
+
+/// The warning for resources of the plan that match no evaluated resource: their values were
+/// not used. `None` when every one matched.
+fn unmatched_warning(plan: &crate::eval::plan::Plan, file: &Path) -> Option<String> {
+    let unmatched = plan.unmatched();
+    if unmatched.is_empty() {
+        return None;
+    }
+    let total = plan.managed_count();
+    let mut listed = unmatched
+        .iter()
+        .take(LISTED)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if unmatched.len() > LISTED {
+        listed.push_str(&format!(" and {} more", unmatched.len() - LISTED));
+    }
+    let file = file.display();
+    Some(if unmatched.len() == total {
+        format!(
+            "--plan {file}: none of the plan's {total} resource instances matches a resource of              the scanned configuration (a plan of another configuration?); the plan was not              used: {listed}"
+        )
+    } else {
+        format!(
+            "--plan {file}: {} of the plan's {total} resource instances match nothing in the              scanned configuration (not scanned, or in a module that is not installed); their              values were not used: {listed}",
+            unmatched.len()
+        )
+    })
 }
 
 /// A Terraform source file (not a variables file or the configuration file).
