@@ -132,15 +132,18 @@ fn check_in_pool(options: &Options) -> Outcome {
     if let Some(file) = &options.plan {
         match read_plan(file) {
             Ok(plan) => inputs.plan = Some(std::sync::Arc::new(plan)),
-            Err(e) => outcome.errors.push(format!("--plan {}: {e}", file.display())),
+            Err(e) => outcome
+                .errors
+                .push(format!("--plan {}: {e}", file.display())),
         }
     }
     // Directories that call no module, or only local modules, are checked as soon as they are
     // parsed.
     let only = options.only.as_deref();
     let load_balancers = AtomicUsize::new(0);
-    let early =
-        |p: &Project, texts: &dyn Snippets| check_root(p, &p.roots[0], &inputs, stop, only, texts, &load_balancers);
+    let early = |p: &Project, texts: &dyn Snippets| {
+        check_root(p, &p.roots[0], &inputs, stop, only, texts, &load_balancers)
+    };
     let mut project = frontend::discover_with(
         &options.paths,
         &mut outcome.sources,
@@ -268,11 +271,15 @@ fn unmatched_warning(plan: &crate::eval::plan::Plan, file: &Path) -> Option<Stri
     let file = file.display();
     Some(if unmatched.len() == total {
         format!(
-            "--plan {file}: none of the plan's {total} resource instances matches a resource of              the scanned configuration (a plan of another configuration?); the plan was not              used: {listed}"
+            "--plan {file}: none of the plan's {total} resource instances matches a resource of \
+             the scanned configuration (a plan of another configuration?); the plan was not \
+             used: {listed}"
         )
     } else {
         format!(
-            "--plan {file}: {} of the plan's {total} resource instances match nothing in the              scanned configuration (not scanned, or in a module that is not installed); their              values were not used: {listed}",
+            "--plan {file}: {} of the plan's {total} resource instances match nothing in the \
+             scanned configuration (not scanned, or in a module that is not installed); their \
+             values were not used: {listed}",
             unmatched.len()
         )
     })

@@ -71,10 +71,12 @@ impl Plan {
         }
         let Some(planned) = top.get("planned_values") else {
             if top.contains_key("values") {
-                return Err("this is the JSON of a state (`values`, no `planned_values`), not of \
+                return Err(
+                    "this is the JSON of a state (`values`, no `planned_values`), not of \
                             a plan: save a plan with `terraform plan -out PLANFILE` and give \
                             the output of `terraform show -json PLANFILE`"
-                    .into());
+                        .into(),
+                );
             }
             return Err("not the JSON of a plan: no `planned_values`".into());
         };
@@ -223,7 +225,9 @@ impl Plan {
                 }
             }
             Value::List(items) => {
-                let p = planned.and_then(Json::as_array).filter(|p| p.len() == items.len());
+                let p = planned
+                    .and_then(Json::as_array)
+                    .filter(|p| p.len() == items.len());
                 for (i, item) in items.iter_mut().enumerate() {
                     let u = unknown.and_then(|u| u.get(i));
                     self.fill_value(item, p.map(|p| &p[i]), u);
