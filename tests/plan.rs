@@ -204,3 +204,38 @@ fn a_plan_of_another_configuration_is_a_warning() {
         r.stderr
     );
 }
+
+#[test]
+fn a_data_source_read_by_the_plan_is_used() {
+    // Written by hand: recording a plan that reads a data source needs AWS. The subnets come
+    // from `data.aws_subnets.public.ids`; the plan's prior state holds what it read.
+    let (_dir, path) = temp_file(
+        "plan.json",
+        r#"{"format_version": "1.2", "terraform_version": "1.11.0",
+            "planned_values": {"root_module": {}},
+            "prior_state": {"format_version": "1.0", "values": {"root_module": {"resources": [
+              {"address": "data.aws_subnets.public", "mode": "data", "type": "aws_subnets",
+               "name": "public", "values": {"ids": ["subnet-0abc", "subnet-0def"]}}]}}}}"#,
+    );
+    let dir = root().join("testdata/rules/ELB900/fail_list_from_data_source");
+    let hcl = run(&dir, None);
+    assert!(
+        hcl.messages
+            .iter()
+            .any(|m| m.contains("comes from a data source")),
+        "{:?}",
+        hcl.messages
+    );
+    let planned = run(&dir, Some(&path));
+    assert!(
+        !planned.messages.iter().any(|m| m.contains("data source")),
+        "{:?}",
+        planned.messages
+    );
+    assert!(
+        planned.messages.iter().any(|m| m.contains("`subnet-0abc`")),
+        "{:?}",
+        planned.messages
+    );
+    assert!(planned.stderr.is_empty(), "{}", planned.stderr);
+}
