@@ -8,6 +8,10 @@
 # are fake, and the fixtures use no data sources. Only plan.json is kept: the binary plan,
 # .terraform/ and the lock file are removed.
 #
+# A case with a <case>.record/ directory beside it is planned from a copy of the case overlaid
+# with that directory:
+# this is how a fixture stands for a module that is not installed where it is scanned.
+#
 # Usage: scripts/record-plans.sh [CASE...]   (default: every case)
 set -euo pipefail
 
@@ -47,12 +51,19 @@ for case in "${cases[@]}"; do
   if [ -f "$dir/plan-args" ]; then
     mapfile -t args < <(grep -v '^[[:space:]]*$' "$dir/plan-args")
   fi
+  run_dir="$dir"
+  if [ -d "$plans/$case.record" ]; then
+    run_dir="$work/$case.config"
+    mkdir -p "$run_dir"
+    (cd "$dir" && find . -name '*.tf' -exec cp --parents {} "$run_dir" \;)
+    cp -r "$plans/$case.record/." "$run_dir"
+  fi
   (
-    cd "$dir"
+    cd "$run_dir"
     export TF_DATA_DIR="$work/$case.terraform"
     "$terraform" init -input=false -no-color >/dev/null
     "$terraform" plan -input=false -no-color -lock=false -out="$work/$case.tfplan" "${args[@]}" >/dev/null
-    "$terraform" show -json "$work/$case.tfplan" | python3 -m json.tool --indent 1 >plan.json
+    "$terraform" show -json "$work/$case.tfplan" | python3 -m json.tool --indent 1 >"$dir/plan.json"
     rm -f .terraform.lock.hcl
   )
 done

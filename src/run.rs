@@ -131,7 +131,11 @@ fn check_in_pool(options: &Options) -> Outcome {
     let (mut inputs, mut findings) = parse_var_files(options, &mut outcome.sources);
     if let Some(file) = &options.plan {
         match read_plan(file) {
-            Ok(plan) => inputs.plan = Some(std::sync::Arc::new(plan)),
+            Ok((mut plan, text)) => {
+                // Resources known only from the plan point into it.
+                plan.set_file(outcome.sources.add(absolute(file), text));
+                inputs.plan = Some(std::sync::Arc::new(plan));
+            }
             Err(e) => outcome
                 .errors
                 .push(format!("--plan {}: {e}", file.display())),
@@ -237,7 +241,7 @@ fn check_in_pool(options: &Options) -> Outcome {
 const MAX_PLAN_BYTES: u64 = 512 * 1024 * 1024;
 
 /// Reads and indexes `--plan FILE`; the error says why it is not a usable plan.
-fn read_plan(file: &Path) -> Result<crate::eval::plan::Plan, String> {
+fn read_plan(file: &Path) -> Result<(crate::eval::plan::Plan, String), String> {
     let size = std::fs::metadata(file).map_err(|e| e.to_string())?.len();
     if size > MAX_PLAN_BYTES {
         return Err(format!(
@@ -245,7 +249,8 @@ fn read_plan(file: &Path) -> Result<crate::eval::plan::Plan, String> {
         ));
     }
     let text = std::fs::read_to_string(file).map_err(|e| e.to_string())?;
-    crate::eval::plan::Plan::parse(&text)
+    let plan = crate::eval::plan::Plan::parse(&text)?;
+    Ok((plan, text))
 }
 
 /// Most plan addresses a warning lists.
@@ -278,7 +283,7 @@ fn unmatched_warning(plan: &crate::eval::plan::Plan, file: &Path) -> Option<Stri
     } else {
         format!(
             "--plan {file}: {} of the plan's {total} resource instances match nothing in the \
-             scanned configuration (not scanned, or in a module that is not installed); their \
+             scanned configuration (in a path not scanned?); their \
              values were not used: {listed}",
             unmatched.len()
         )
@@ -412,6 +417,15 @@ fn check_root(
         if stop > Stage::Model {
             let cx = crate::checks::Context::new(&net, sources);
             findings.extend(crate::checks::run(&cx, only));
+        }
+    }
+    // A finding about a resource known only from the plan points into the plan's JSON: no fix
+    // is offered there.
+    if let Some(plan_file) = inputs.plan.as_ref().and_then(|p| p.file()) {
+        for f in &mut findings {
+            if f.span.file == plan_file || fix_files(f).any(|id| id == plan_file) {
+                f.fix = None;
+            }
         }
     }
     findings

@@ -239,3 +239,48 @@ fn a_data_source_read_by_the_plan_is_used() {
     );
     assert!(planned.stderr.is_empty(), "{}", planned.stderr);
 }
+
+#[test]
+fn a_module_that_is_not_installed_is_checked_from_the_plan() {
+    // Without the plan, the registry module is skipped (TF005) and no load balancer is found.
+    let hcl = run(&case("missing_module"), None);
+    assert_eq!(hcl.codes, ["TF005"], "{:?}", hcl.messages);
+    assert_eq!(hcl.status, 0);
+    // With it, the module's resources come from the plan: the group admits 443, the listener
+    // is on 80 (ELB001), and the finding points at the group's address in plan.json.
+    let dir = case("missing_module");
+    let out = Command::new(env!("CARGO_BIN_EXE_tf-elbcheck"))
+        .env_remove("NO_COLOR")
+        .args(["--format", "compact", "--plan"])
+        .arg(dir.join("plan.json"))
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let elb001 = text
+        .lines()
+        .find(|l| l.contains("error[ELB001]"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        elb001.contains("missing_module/plan.json:")
+            && elb001.contains("module.lb.aws_security_group.lb allows TCP 80"),
+        "{elb001}"
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // No fix is offered in the plan's JSON.
+    let human = Command::new(env!("CARGO_BIN_EXE_tf-elbcheck"))
+        .env_remove("NO_COLOR")
+        .args(["--color", "never", "--plan"])
+        .arg(dir.join("plan.json"))
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let human = String::from_utf8_lossy(&human.stdout);
+    assert!(human.contains("error[ELB001]"), "{human}");
+    assert!(!human.contains("suggested fix"), "{human}");
+}

@@ -14,11 +14,16 @@
 //!   read.
 //!
 //! References to managed resources are kept as they are: `aws_security_group.lb.id` names that
-//! group whatever its id. A resource the evaluation did not produce (its module is not
-//! installed) is not added; [`Plan::unmatched`] lists those, so the run can say so.
+//! group whatever its id.
+//!
+//! The resources of a module whose source the evaluation could not read (a registry module not
+//! installed) come from the plan alone ([`Plan::instances_under`]); they point into the plan
+//! file. Other resources of the plan that match no evaluated instance are not used;
+//! [`Plan::unmatched`] lists them, so the run can say so.
 
-use super::value::Value;
-use super::{EvalBody, ResourceInstance};
+use super::value::{Reference, Value};
+use super::{EvalAttr, EvalBlock, EvalBody, Mode, ResourceInstance};
+use crate::source::{FileId, Span};
 use serde_json::Value as Json;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Mutex;
@@ -33,6 +38,8 @@ struct Planned {
     unknown: Json,
     /// A managed resource (not a data source).
     managed: bool,
+    rtype: String,
+    name: String,
 }
 
 /// A plan read from `terraform show -json`, indexed by resource instance address.
@@ -41,6 +48,14 @@ pub struct Plan {
     resources: HashMap<String, Planned>,
     /// The addresses some evaluated instance matched (shared by the roots of a run).
     matched: Mutex<BTreeSet<String>>,
+    /// The plan file in the source table, when the run added it: the location of resources
+    /// known only from the plan.
+    file: Option<FileId>,
+    /// Byte range of the first `"address": "…"` of each address in the plan's text.
+    spans: HashMap<String, (usize, usize)>,
+    /// `configuration`: for each resource (module path without instance keys, e.g.
+    /// `module.lb.aws_lb.this`), the resources each argument refers to.
+    references: HashMap<String, HashMap<String, Vec<String>>>,
 }
 
 impl Plan {
@@ -97,6 +112,9 @@ impl Plan {
         let mut plan = Plan {
             resources: HashMap::new(),
             matched: Mutex::default(),
+            file: None,
+            spans: HashMap::new(),
+            references: HashMap::new(),
         };
         if let Some(root) = planned.get("root_module") {
             plan.add_module(root, &unknowns, 0);
@@ -110,7 +128,199 @@ impl Plan {
         {
             plan.add_module(root, &HashMap::new(), 0);
         }
+        if let Some(root) = top.get("configuration").and_then(|c| c.get("root_module")) {
+            plan.add_references(root, "", 0);
+        }
+        plan.spans = address_spans(text);
         Ok(plan)
+    }
+
+    /// Records where findings about resources known only from the plan point: the plan file,
+    /// once the run has added it to the source table.
+    pub fn set_file(&mut self, file: FileId) {
+        self.file = Some(file);
+    }
+
+    /// The plan file in the source table, when the run added it.
+    pub fn file(&self) -> Option<FileId> {
+        self.file
+    }
+
+    /// Adds the references of each argument of the resources of a module of `configuration`,
+    /// and of the modules it calls.
+    fn add_references(&mut self, module: &Json, prefix: &str, depth: usize) {
+        if depth > 100 {
+            return;
+        }
+        for r in module
+            .get("resources")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let Some(address) = r.get("address").and_then(Json::as_str) else {
+                continue;
+            };
+            let mut args = HashMap::new();
+            for (name, e) in r
+                .get("expressions")
+                .and_then(Json::as_object)
+                .into_iter()
+                .flatten()
+            {
+                let refs: Vec<String> = e
+                    .get("references")
+                    .and_then(Json::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Json::as_str)
+                    .map(str::to_string)
+                    .collect();
+                if !refs.is_empty() {
+                    args.insert(name.clone(), refs);
+                }
+                // A nested block: a list of objects of expressions, e.g. `default_action.0.
+                // target_group_arn`.
+                for (i, block) in e.as_array().into_iter().flatten().enumerate() {
+                    for (arg, e) in block.as_object().into_iter().flatten() {
+                        let refs: Vec<String> = e
+                            .get("references")
+                            .and_then(Json::as_array)
+                            .into_iter()
+                            .flatten()
+                            .filter_map(Json::as_str)
+                            .map(str::to_string)
+                            .collect();
+                        if !refs.is_empty() {
+                            args.insert(format!("{name}.{i}.{arg}"), refs);
+                        }
+                    }
+                }
+            }
+            self.references.insert(format!("{prefix}{address}"), args);
+        }
+        for (name, call) in module
+            .get("module_calls")
+            .and_then(Json::as_object)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(m) = call.get("module") {
+                self.add_references(m, &format!("{prefix}module.{name}."), depth + 1);
+            }
+        }
+    }
+
+    /// Resource instances the plan has under the module instances whose source the evaluation
+    /// could not read (`missing`: address prefixes such as `module.alb.`), built from the
+    /// plan's values. They point into the plan file; an argument the plan does not know is
+    /// unknown, or a reference when the configuration names exactly one resource of the same
+    /// module instance for it.
+    pub fn instances_under(&self, missing: &[&str]) -> Vec<ResourceInstance> {
+        let Some(file) = self.file else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (address, p) in &self.resources {
+            if !p.managed
+                || !missing
+                    .iter()
+                    .any(|m| !m.is_empty() && address.starts_with(m))
+            {
+                continue;
+            }
+            let Some((prefix, base)) = split_address(address, &p.rtype, &p.name) else {
+                continue;
+            };
+            let (start, end) = self.spans.get(address).copied().unwrap_or((0, 0));
+            let span = Span::new(file, start, end);
+            let refs = self.references.get(&strip_keys(&base));
+            let mut body = body_of(&p.values, &p.unknown, span, 0);
+            for (arg, targets) in refs.into_iter().flatten() {
+                // `arg`, or `kind.i.arg` for an argument of the i-th nested block of a kind.
+                let (target, arg) = match arg.splitn(3, '.').collect::<Vec<_>>().as_slice() {
+                    [kind, i, arg] => {
+                        let i: usize = i.parse().unwrap_or(usize::MAX);
+                        let block = body.blocks.iter_mut().filter(|b| b.kind == *kind).nth(i);
+                        match block {
+                            Some(b) => (&mut b.body, *arg),
+                            None => continue,
+                        }
+                    }
+                    _ => (&mut body, arg.as_str()),
+                };
+                let unknown = target.get(arg).is_some_and(|a| a.value.is_unknown());
+                if !unknown {
+                    continue;
+                }
+                if let Some(r) = self.one_reference(prefix, targets) {
+                    let value = if LIST_ARGS.contains(&arg) {
+                        Value::List(vec![r])
+                    } else {
+                        r
+                    };
+                    target.insert(arg.into(), EvalAttr { value, span });
+                }
+            }
+            out.push(ResourceInstance {
+                address: address.as_str().into(),
+                resource: base.as_str().into(),
+                mode: Mode::Managed,
+                rtype: p.rtype.as_str().into(),
+                name: p.name.as_str().into(),
+                body,
+                span,
+                call_sites: Vec::new(),
+                uncertain: None,
+            });
+            self.matched
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(address.clone());
+        }
+        out.sort_by(|a, b| a.address.cmp(&b.address));
+        out
+    }
+
+    /// The reference the configuration's `targets` (`aws_security_group.lb.id`,
+    /// `aws_security_group.lb`) make, when they name exactly one attribute of one resource the
+    /// plan has (without `count`/`for_each`) in module instance `prefix`.
+    fn one_reference(&self, prefix: &str, targets: &[String]) -> Option<Value> {
+        let mut found: Option<(String, String)> = None;
+        for t in targets {
+            if t.contains('[') {
+                return None;
+            }
+            let parts: Vec<&str> = t.split('.').collect();
+            let resource = match parts.as_slice() {
+                [first, ..]
+                    if matches!(
+                        *first,
+                        "var" | "local" | "module" | "data" | "each" | "count" | "path" | "self"
+                    ) =>
+                {
+                    return None
+                }
+                // The resource itself, listed after its attribute.
+                [_, _] => continue,
+                [rtype, name, attribute] => {
+                    (format!("{prefix}{rtype}.{name}"), attribute.to_string())
+                }
+                _ => return None,
+            };
+            if !self.resources.get(&resource.0).is_some_and(|p| p.managed) {
+                return None;
+            }
+            match &found {
+                Some(f) if *f != resource => return None,
+                _ => found = Some(resource),
+            }
+        }
+        let (address, attribute) = found?;
+        Some(Value::Reference(Reference {
+            address: address.into(),
+            attribute: attribute.as_str().into(),
+        }))
     }
 
     /// Adds the resources of a module of the values representation, and of its children.
@@ -139,6 +349,8 @@ impl Plan {
                     values: r.get("values").cloned().unwrap_or(Json::Null),
                     unknown: unknowns.get(address).map_or(Json::Null, |u| (*u).clone()),
                     managed,
+                    rtype: str_of(r, "type"),
+                    name: str_of(r, "name"),
                 },
             );
         }
@@ -257,6 +469,142 @@ impl Plan {
         }
         let v = p.values.get(attribute)?;
         (!v.is_null()).then(|| from_json(v, 0))
+    }
+}
+
+/// Arguments that hold a list of references (`security_groups = [aws_security_group.lb.id]`).
+const LIST_ARGS: &[&str] = &[
+    "security_groups",
+    "vpc_security_group_ids",
+    "subnets",
+    "instances",
+    "cidr_blocks",
+];
+
+fn str_of(r: &Json, key: &str) -> String {
+    r.get(key)
+        .and_then(Json::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// `module.a["x"].aws_lb.this[0]` → (`module.a["x"].`, `module.a["x"].aws_lb.this`).
+fn split_address<'a>(address: &'a str, rtype: &str, name: &str) -> Option<(&'a str, String)> {
+    let local = format!("{rtype}.{name}");
+    let at = address.rfind(&local)?;
+    let prefix = &address[..at];
+    (prefix.is_empty() || prefix.ends_with('.')).then(|| (prefix, format!("{prefix}{local}")))
+}
+
+/// An address without its instance keys: `module.a["x"].aws_lb.this` → `module.a.aws_lb.this`.
+fn strip_keys(address: &str) -> String {
+    let mut out = String::with_capacity(address.len());
+    let mut depth = 0usize;
+    let mut quoted = false;
+    for c in address.chars() {
+        match c {
+            '"' if depth > 0 => quoted = !quoted,
+            '[' if !quoted => depth += 1,
+            ']' if !quoted => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The byte range of the first `"address": "…"` of each address in a plan's text.
+fn address_spans(text: &str) -> HashMap<String, (usize, usize)> {
+    let mut out = HashMap::new();
+    let key = "\"address\"";
+    let mut from = 0;
+    while let Some(i) = text[from..].find(key) {
+        let start = from + i;
+        from = start + key.len();
+        let rest = text[from..].trim_start();
+        let Some(rest) = rest.strip_prefix(':') else {
+            continue;
+        };
+        let value_start = text.len() - rest.trim_start().len();
+        let mut de = serde_json::Deserializer::from_str(&text[value_start..]).into_iter::<String>();
+        if let Some(Ok(address)) = de.next() {
+            let end = value_start + de.byte_offset();
+            out.entry(address).or_insert((start, end));
+        }
+    }
+    out
+}
+
+/// A body of evaluated arguments from a resource's planned values: arrays of objects become
+/// nested blocks; what `after_unknown` marks unknown is unknown.
+fn body_of(values: &Json, unknown: &Json, span: Span, depth: usize) -> EvalBody {
+    let mut body = EvalBody::default();
+    if depth > 32 {
+        return body;
+    }
+    let empty = serde_json::Map::new();
+    let values = values.as_object().unwrap_or(&empty);
+    for (k, v) in values {
+        let u = unknown.get(k);
+        match v.as_array() {
+            Some(items) if !items.is_empty() && items.iter().all(Json::is_object) => {
+                for (i, item) in items.iter().enumerate() {
+                    let u = u.and_then(|u| u.get(i)).unwrap_or(&Json::Null);
+                    body.blocks.push(EvalBlock {
+                        kind: k.as_str().into(),
+                        body: body_of(item, u, span, depth + 1),
+                        span,
+                        uncertain: None,
+                    });
+                }
+            }
+            _ => body.insert(
+                k.as_str().into(),
+                EvalAttr {
+                    value: with_unknowns(v, u, span, 0),
+                    span,
+                },
+            ),
+        }
+    }
+    for (k, u) in unknown.as_object().into_iter().flatten() {
+        if u == &Json::Bool(true) && !values.contains_key(k) {
+            body.insert(
+                k.as_str().into(),
+                EvalAttr {
+                    value: known_after_apply(span),
+                    span,
+                },
+            );
+        }
+    }
+    body
+}
+
+fn known_after_apply(span: Span) -> Value {
+    Value::unknown("known only after apply (from the plan)", Some(span))
+}
+
+/// A planned value with the leaves `unknown` marks made unknown.
+fn with_unknowns(v: &Json, unknown: Option<&Json>, span: Span, depth: usize) -> Value {
+    match unknown {
+        Some(Json::Bool(true)) => known_after_apply(span),
+        Some(u @ (Json::Array(_) | Json::Object(_))) if depth < 64 => match v {
+            Json::Array(items) => Value::List(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| with_unknowns(item, u.get(i), span, depth + 1))
+                    .collect(),
+            ),
+            Json::Object(map) => Value::Object(
+                map.iter()
+                    .map(|(k, item)| (k.clone(), with_unknowns(item, u.get(k), span, depth + 1)))
+                    .collect(),
+            ),
+            _ => from_json(v, depth),
+        },
+        _ => from_json(v, depth),
     }
 }
 

@@ -228,6 +228,19 @@ pub fn evaluate_root_with(
     }
     drop(bodies);
     if let Some(plan) = &inputs.plan {
+        // Resources of modules whose source could not be read (not installed) come from the
+        // plan alone.
+        let missing: Vec<&str> = ev
+            .insts
+            .iter()
+            .filter(|i| i.missing.is_some())
+            .map(|i| i.prefix.as_str())
+            .collect();
+        let from_plan = plan.instances_under(&missing);
+        if !from_plan.is_empty() {
+            resources.extend(from_plan);
+            resources.sort_by(|a, b| a.address.cmp(&b.address));
+        }
         plan.fill(&mut resources);
     }
     RootEval {
