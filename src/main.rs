@@ -208,6 +208,9 @@ fn rules() -> ExitCode {
 fn graph(load: &LoadArgs) -> ExitCode {
     let options = cli::options(load, None);
     let (dot, outcome) = run::graph(&options);
+    for e in &outcome.errors {
+        eprintln!("error: {e}");
+    }
     if !outcome.findings.is_empty() {
         let color = std::io::stderr().is_terminal() && !no_color_env();
         eprint!("{}", report::human::render(&outcome, color));

@@ -129,18 +129,9 @@ fn check_in_pool(options: &Options) -> Outcome {
         return outcome;
     }
     let (mut inputs, mut findings) = parse_var_files(options, &mut outcome.sources);
-    if let Some(file) = &options.plan {
-        match read_plan(file) {
-            Ok((mut plan, text)) => {
-                // Resources known only from the plan point into it.
-                plan.set_file(outcome.sources.add(absolute(file), text));
-                inputs.plan = Some(std::sync::Arc::new(plan));
-            }
-            Err(e) => outcome
-                .errors
-                .push(format!("--plan {}: {e}", file.display())),
-        }
-    }
+    outcome
+        .errors
+        .extend(attach_plan(options, &mut inputs, &mut outcome.sources));
     // Directories that call no module, or only local modules, are checked as soon as they are
     // parsed.
     let only = options.only.as_deref();
@@ -235,6 +226,24 @@ fn check_in_pool(options: &Options) -> Outcome {
         }
     }
     outcome
+}
+
+/// Reads `--plan FILE`, when given, into `inputs` (the file joins the source table: resources
+/// known only from the plan point into it); the error says why it cannot be used.
+fn attach_plan(
+    options: &Options,
+    inputs: &mut Inputs,
+    sources: &mut SourceTable,
+) -> Option<String> {
+    let file = options.plan.as_ref()?;
+    match read_plan(file) {
+        Ok((mut plan, text)) => {
+            plan.set_file(sources.add(absolute(file), text));
+            inputs.plan = Some(std::sync::Arc::new(plan));
+            None
+        }
+        Err(e) => Some(format!("--plan {}: {e}", file.display())),
+    }
 }
 
 /// Largest plan file read: a plan of a few thousand resources is tens of MiB.
@@ -447,6 +456,7 @@ pub fn graph(options: &Options) -> (String, Outcome) {
         dot.push_str(&root.graph.to_dot(&name, &outcome.sources));
         outcome.findings.extend(root.findings.iter().cloned());
     }
+    outcome.errors.extend(loaded.errors);
     let mut findings = std::mem::take(&mut outcome.findings);
     findings.extend(loaded.findings);
     outcome.set_findings(findings);
@@ -458,6 +468,8 @@ pub struct Loaded {
     pub roots: Vec<RootEval>,
     /// Findings from discovery, reading and parsing.
     pub findings: Vec<Finding>,
+    /// Problems of the run itself (a `--plan` that cannot be used).
+    pub errors: Vec<String>,
 }
 
 /// Discovers, parses and evaluates every root under the paths.
@@ -465,13 +477,20 @@ pub struct Loaded {
 /// Every evaluated root is kept; [`check`] evaluates and checks the roots one at a time instead.
 pub fn load(options: &Options, config: &Config, sources: &mut SourceTable) -> Loaded {
     thread_pool(options.jobs).install(|| {
-        let (project, inputs, findings) = parse(options, config, sources);
+        let (project, mut inputs, findings) = parse(options, config, sources);
+        let errors = attach_plan(options, &mut inputs, sources)
+            .into_iter()
+            .collect();
         let roots = project
             .roots
             .par_iter()
             .map(|root| evaluate_root(&project, root, &inputs))
             .collect();
-        Loaded { roots, findings }
+        Loaded {
+            roots,
+            findings,
+            errors,
+        }
     })
 }
 

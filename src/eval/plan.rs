@@ -644,6 +644,25 @@ mod tests {
     }
 
     #[test]
+    fn addresses_are_split_and_located() {
+        assert_eq!(
+            super::strip_keys(r#"module.a["x.y"].aws_lb.this[0]"#),
+            "module.a.aws_lb.this"
+        );
+        assert_eq!(
+            super::split_address(r#"module.a["k"].aws_lb.this[0]"#, "aws_lb", "this"),
+            Some((
+                r#"module.a["k"]."#,
+                r#"module.a["k"].aws_lb.this"#.to_string()
+            ))
+        );
+        let text = r#"{"a": {"address" :  "aws_lb.x"}, "b": {"address": "aws_lb.x"}}"#;
+        let spans = super::address_spans(text);
+        let (start, end) = spans["aws_lb.x"];
+        assert_eq!(&text[start..end], r#""address" :  "aws_lb.x""#);
+    }
+
+    #[test]
     fn data_sources_come_from_the_prior_state() {
         let plan = Plan::parse(
             r#"{"format_version": "1.2", "planned_values": {"root_module": {}},
