@@ -284,3 +284,21 @@ fn a_module_that_is_not_installed_is_checked_from_the_plan() {
     assert!(human.contains("error[ELB001]"), "{human}");
     assert!(!human.contains("suggested fix"), "{human}");
 }
+
+#[test]
+fn the_plan_expands_a_count_or_for_each_the_hcl_cannot_tell() {
+    // `count = length(var.egress_ports)` and `for_each = var.ingress_ports`, both unknown
+    // without the plan: each stands for rules of unknown number.
+    let hcl = run(&case("unknown_count"), None);
+    assert_eq!(count(&hcl, "ELB900"), 4, "{:?}", hcl.messages);
+    assert!(hcl
+        .messages
+        .iter()
+        .any(|m| m.contains("how many instances")));
+    // The plan has lb_out[0], lb_out[1], app_in["web"] and app_in["admin"], each with its port.
+    let planned = own_plan("unknown_count");
+    assert_eq!(count(&planned, "ELB900"), 0, "{:?}", planned.messages);
+    assert_eq!(count(&planned, "ELB004"), 1, "{:?}", planned.messages);
+    assert_eq!(planned.status, 1);
+    assert!(planned.stderr.is_empty(), "{}", planned.stderr);
+}

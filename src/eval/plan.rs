@@ -382,8 +382,45 @@ impl Plan {
         out
     }
 
-    /// Fills what the evaluation of `resources` left unknown with the plan's values.
-    pub fn fill(&self, resources: &mut [ResourceInstance]) {
+    /// Fills what the evaluation of `resources` left unknown with the plan's values. An
+    /// instance standing for a resource (or module) whose `count`/`for_each` the evaluation
+    /// could not tell (`aws_x.y[*]`) becomes the instances the plan has, each filled from its
+    /// own values; with none in the plan it stays as it is.
+    pub fn fill(&self, resources: &mut Vec<ResourceInstance>) {
+        if resources
+            .iter()
+            .any(|r| r.uncertain.is_some() && r.address.contains("[*]"))
+        {
+            let mut expanded = Vec::with_capacity(resources.len());
+            for r in resources.drain(..) {
+                let mut keyed: Vec<&String> = if r.uncertain.is_some() && r.address.contains("[*]")
+                {
+                    self.resources
+                        .keys()
+                        .filter(|a| matches_any_key(&r.address, a))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                if keyed.is_empty() {
+                    expanded.push(r);
+                    continue;
+                }
+                keyed.sort();
+                for a in keyed {
+                    let mut one = r.clone();
+                    one.resource = match r.address.ends_with("[*]") {
+                        true => a[..a.rfind('[').unwrap_or(a.len())].into(),
+                        false => a.as_str().into(),
+                    };
+                    one.address = a.as_str().into();
+                    one.uncertain = None;
+                    expanded.push(one);
+                }
+            }
+            expanded.sort_by(|a, b| a.address.cmp(&b.address));
+            *resources = expanded;
+        }
         let mut matched = Vec::new();
         for r in resources.iter_mut() {
             let planned = self.resources.get(&*r.address);
@@ -511,6 +548,45 @@ fn strip_keys(address: &str) -> String {
         }
     }
     out
+}
+
+/// Whether `address` is `pattern` with each `[*]` replaced by one instance key (`[0]`,
+/// `["a"]`).
+fn matches_any_key(pattern: &str, address: &str) -> bool {
+    let mut rest = address;
+    let mut pieces = pattern.split("[*]").peekable();
+    while let Some(piece) = pieces.next() {
+        let Some(after) = rest.strip_prefix(piece) else {
+            return false;
+        };
+        rest = after;
+        if pieces.peek().is_none() {
+            return rest.is_empty();
+        }
+        // One key: `[digits]` or `["string"]`.
+        let Some(key) = rest.strip_prefix('[') else {
+            return false;
+        };
+        let end = if let Some(quoted) = key.strip_prefix('"') {
+            let mut escaped = false;
+            let close = quoted.char_indices().find(|&(_, c)| {
+                let done = c == '"' && !escaped;
+                escaped = c == '\\' && !escaped;
+                done
+            });
+            match close {
+                Some((i, _)) if quoted[i + 1..].starts_with(']') => 1 + i + 2,
+                _ => return false,
+            }
+        } else {
+            match key.find(']') {
+                Some(i) if i > 0 && key[..i].bytes().all(|b| b.is_ascii_digit()) => i + 1,
+                _ => return false,
+            }
+        };
+        rest = &key[end..];
+    }
+    rest.is_empty()
 }
 
 /// The byte range of the first `"address": "…"` of each address in a plan's text.
@@ -641,6 +717,19 @@ mod tests {
         assert!(e.contains("state"), "{e}");
         let e = Plan::parse("[]").unwrap_err();
         assert!(e.contains("not an object"), "{e}");
+    }
+
+    #[test]
+    fn unknown_keys_match_any_key() {
+        use super::matches_any_key as m;
+        assert!(m("aws_x.y[*]", "aws_x.y[0]"));
+        assert!(m("aws_x.y[*]", r#"aws_x.y["a]b"]"#));
+        assert!(m("module.m[*].aws_x.y", r#"module.m["k"].aws_x.y"#));
+        assert!(m("module.m[*].aws_x.y[*]", "module.m[1].aws_x.y[2]"));
+        assert!(!m("aws_x.y[*]", "aws_x.y"));
+        assert!(!m("aws_x.y[*]", "aws_x.yz[0]"));
+        assert!(!m("aws_x.y[*]", "aws_x.y[0].z"));
+        assert!(!m("aws_x.y", "aws_x.y[0]"));
     }
 
     #[test]
