@@ -56,6 +56,10 @@ pub struct LoadArgs {
     /// Read variable values from a .tfvars file (repeatable, later files win).
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<PathBuf>,
+    /// Fill values the HCL leaves unknown from a saved plan's JSON (`terraform show -json
+    /// PLANFILE`, or `tofu show -json`); findings still point at the HCL.
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
     /// Use this configuration file instead of searching for .tf-elbcheck.toml.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -227,6 +231,7 @@ pub fn options(load: &LoadArgs, today: Option<&str>) -> Options {
         paths: load.paths.clone(),
         var_files: load.var_files.clone(),
         vars: load.vars.clone(),
+        plan: load.plan.clone(),
         env_vars,
         jobs: load.jobs,
         config: load.config.clone(),

@@ -108,6 +108,9 @@ fn check(args: &CheckArgs) -> ExitCode {
     for e in &outcome.errors {
         eprintln!("error: {e}");
     }
+    for w in &outcome.warnings {
+        eprintln!("warning: {w}");
+    }
     let format = Format::from(args.format);
 
     let stdout_color = match args.color {
@@ -205,6 +208,9 @@ fn rules() -> ExitCode {
 fn graph(load: &LoadArgs) -> ExitCode {
     let options = cli::options(load, None);
     let (dot, outcome) = run::graph(&options);
+    for e in &outcome.errors {
+        eprintln!("error: {e}");
+    }
     if !outcome.findings.is_empty() {
         let color = std::io::stderr().is_terminal() && !no_color_env();
         eprint!("{}", report::human::render(&outcome, color));

@@ -30,6 +30,9 @@ pub struct Options {
     pub vars: Vec<(String, String)>,
     /// `TF_VAR_*` values from the environment.
     pub env_vars: Vec<(String, String)>,
+    /// `--plan FILE`: the JSON of a saved plan (`terraform show -json PLANFILE`), whose known
+    /// values fill what the HCL leaves unknown ([`crate::eval::plan`]).
+    pub plan: Option<PathBuf>,
     /// Worker threads (0 = one per core).
     pub jobs: usize,
     /// `--config FILE`; otherwise `.tf-elbcheck.toml` is searched upward from each path.
@@ -125,7 +128,10 @@ fn check_in_pool(options: &Options) -> Outcome {
     if options.paths.is_empty() {
         return outcome;
     }
-    let (inputs, mut findings) = parse_var_files(options, &mut outcome.sources);
+    let (mut inputs, mut findings) = parse_var_files(options, &mut outcome.sources);
+    outcome
+        .errors
+        .extend(attach_plan(options, &mut inputs, &mut outcome.sources));
     // Directories that call no module, or only local modules, are checked as soon as they are
     // parsed.
     let only = options.only.as_deref();
@@ -203,6 +209,11 @@ fn check_in_pool(options: &Options) -> Outcome {
             ));
         }
     }
+    if let (Some(plan), Some(file)) = (&inputs.plan, &options.plan) {
+        if stop > Stage::Parse {
+            outcome.warnings.extend(unmatched_warning(plan, file));
+        }
+    }
     // Terraform rejects a value for a variable that the root does not declare.
     if stop > Stage::Parse {
         let declared = inputs.declared.lock().unwrap_or_else(|e| e.into_inner());
@@ -215,6 +226,77 @@ fn check_in_pool(options: &Options) -> Outcome {
         }
     }
     outcome
+}
+
+/// Reads `--plan FILE`, when given, into `inputs` (the file joins the source table: resources
+/// known only from the plan point into it); the error says why it cannot be used.
+fn attach_plan(
+    options: &Options,
+    inputs: &mut Inputs,
+    sources: &mut SourceTable,
+) -> Option<String> {
+    let file = options.plan.as_ref()?;
+    match read_plan(file) {
+        Ok((mut plan, text)) => {
+            plan.set_file(sources.add(absolute(file), text));
+            inputs.plan = Some(std::sync::Arc::new(plan));
+            None
+        }
+        Err(e) => Some(format!("--plan {}: {e}", file.display())),
+    }
+}
+
+/// Largest plan file read: a plan of a few thousand resources is tens of MiB.
+const MAX_PLAN_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Reads and indexes `--plan FILE`; the error says why it is not a usable plan.
+fn read_plan(file: &Path) -> Result<(crate::eval::plan::Plan, String), String> {
+    let size = std::fs::metadata(file).map_err(|e| e.to_string())?.len();
+    if size > MAX_PLAN_BYTES {
+        return Err(format!(
+            "the file is {size} bytes, more than the {MAX_PLAN_BYTES} read"
+        ));
+    }
+    let text = std::fs::read_to_string(file).map_err(|e| e.to_string())?;
+    let plan = crate::eval::plan::Plan::parse(&text)?;
+    Ok((plan, text))
+}
+
+/// Most plan addresses a warning lists.
+const LISTED: usize = 5;
+
+/// The warning for resources of the plan that match no evaluated resource: their values were
+/// not used. `None` when every one matched.
+fn unmatched_warning(plan: &crate::eval::plan::Plan, file: &Path) -> Option<String> {
+    let unmatched = plan.unmatched();
+    if unmatched.is_empty() {
+        return None;
+    }
+    let total = plan.managed_count();
+    let mut listed = unmatched
+        .iter()
+        .take(LISTED)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if unmatched.len() > LISTED {
+        listed.push_str(&format!(" and {} more", unmatched.len() - LISTED));
+    }
+    let file = file.display();
+    Some(if unmatched.len() == total {
+        format!(
+            "--plan {file}: none of the plan's {total} resource instances matches a resource of \
+             the scanned configuration (a plan of another configuration?); the plan was not \
+             used: {listed}"
+        )
+    } else {
+        format!(
+            "--plan {file}: {} of the plan's {total} resource instances match nothing in the \
+             scanned configuration (in a path not scanned?); their \
+             values were not used: {listed}",
+            unmatched.len()
+        )
+    })
 }
 
 /// A Terraform source file (not a variables file or the configuration file).
@@ -346,6 +428,15 @@ fn check_root(
             findings.extend(crate::checks::run(&cx, only));
         }
     }
+    // A finding about a resource known only from the plan points into the plan's JSON: no fix
+    // is offered there.
+    if let Some(plan_file) = inputs.plan.as_ref().and_then(|p| p.file()) {
+        for f in &mut findings {
+            if f.span.file == plan_file || fix_files(f).any(|id| id == plan_file) {
+                f.fix = None;
+            }
+        }
+    }
     findings
 }
 
@@ -365,6 +456,7 @@ pub fn graph(options: &Options) -> (String, Outcome) {
         dot.push_str(&root.graph.to_dot(&name, &outcome.sources));
         outcome.findings.extend(root.findings.iter().cloned());
     }
+    outcome.errors.extend(loaded.errors);
     let mut findings = std::mem::take(&mut outcome.findings);
     findings.extend(loaded.findings);
     outcome.set_findings(findings);
@@ -376,6 +468,8 @@ pub struct Loaded {
     pub roots: Vec<RootEval>,
     /// Findings from discovery, reading and parsing.
     pub findings: Vec<Finding>,
+    /// Problems of the run itself (a `--plan` that cannot be used).
+    pub errors: Vec<String>,
 }
 
 /// Discovers, parses and evaluates every root under the paths.
@@ -383,13 +477,20 @@ pub struct Loaded {
 /// Every evaluated root is kept; [`check`] evaluates and checks the roots one at a time instead.
 pub fn load(options: &Options, config: &Config, sources: &mut SourceTable) -> Loaded {
     thread_pool(options.jobs).install(|| {
-        let (project, inputs, findings) = parse(options, config, sources);
+        let (project, mut inputs, findings) = parse(options, config, sources);
+        let errors = attach_plan(options, &mut inputs, sources)
+            .into_iter()
+            .collect();
         let roots = project
             .roots
             .par_iter()
             .map(|root| evaluate_root(&project, root, &inputs))
             .collect();
-        Loaded { roots, findings }
+        Loaded {
+            roots,
+            findings,
+            errors,
+        }
     })
 }
 

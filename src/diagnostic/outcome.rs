@@ -57,6 +57,9 @@ pub struct Outcome {
     /// Problems of the run itself that have no place in a file: a path that does not exist,
     /// a path with no Terraform, a `--var` that no root declares. Any of them is exit 2.
     pub errors: Vec<String>,
+    /// Problems of the run that leave it usable (printed on stderr, no effect on the exit
+    /// status): resources of a `--plan` that match nothing in the scanned configuration.
+    pub warnings: Vec<String>,
     /// The load balancers checked (every instance, in every root), when the checks ran.
     pub load_balancers: Option<usize>,
 }

@@ -19,6 +19,7 @@
 //! - `decls`: the declarations of a module directory, indexed by name; `schema`: the arguments
 //!   accepted in the nested blocks the checks read;
 //! - `types`: type constraints and the conversion of variable values to them;
+//! - [`plan`]: values a Terraform plan knows, filled in where evaluation left unknowns;
 //! - [`value`]: values, unknowns and references; [`limits`]: the bounds on nesting, size, work
 //!   and instances; [`graph`]: the reference graph.
 
@@ -28,6 +29,7 @@ mod expr;
 mod functions;
 pub mod graph;
 pub mod limits;
+pub mod plan;
 mod schema;
 mod types;
 pub mod value;

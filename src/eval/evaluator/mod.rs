@@ -56,6 +56,8 @@ pub struct Inputs {
     /// The `--var` names some evaluated root declares, so that the run can say which name no
     /// root declares (Terraform rejects those).
     pub declared: std::sync::Mutex<std::collections::BTreeSet<String>>,
+    /// `--plan`: values the plan knows fill what the evaluation leaves unknown.
+    pub plan: Option<Arc<super::plan::Plan>>,
 }
 
 /// Most instances one `count` or `for_each` may create.
@@ -225,6 +227,22 @@ pub fn evaluate_root_with(
         }
     }
     drop(bodies);
+    if let Some(plan) = &inputs.plan {
+        // Resources of modules whose source could not be read (not installed) come from the
+        // plan alone.
+        let missing: Vec<&str> = ev
+            .insts
+            .iter()
+            .filter(|i| i.missing.is_some())
+            .map(|i| i.prefix.as_str())
+            .collect();
+        let from_plan = plan.instances_under(&missing);
+        if !from_plan.is_empty() {
+            resources.extend(from_plan);
+            resources.sort_by(|a, b| a.address.cmp(&b.address));
+        }
+        plan.fill(&mut resources);
+    }
     RootEval {
         root: root.to_path_buf(),
         resources,
