@@ -130,8 +130,9 @@ fn check_in_pool(options: &Options) -> Outcome {
     // parsed.
     let only = options.only.as_deref();
     let load_balancers = AtomicUsize::new(0);
-    let early =
-        |p: &Project, texts: &dyn Snippets| check_root(p, &p.roots[0], &inputs, stop, only, texts, &load_balancers);
+    let early = |p: &Project, texts: &dyn Snippets| {
+        check_root(p, &p.roots[0], &inputs, stop, only, texts, &load_balancers)
+    };
     let mut project = frontend::discover_with(
         &options.paths,
         &mut outcome.sources,

@@ -77,7 +77,13 @@ pub(super) fn element(args: &[Value]) -> Res<Value> {
     if list.is_empty() {
         return fail("cannot use element function with an empty list");
     }
-    let i = index.rem_euclid(list.len() as i64) as usize;
+    // Terraform wraps the index around with Go's `%` (the remainder keeps the index's sign) and
+    // refuses a negative result: `element(l, -2)` of two elements is the first, of three an error.
+    let i = index % list.len() as i64;
+    if i < 0 {
+        return fail("cannot use element function with a negative index");
+    }
+    let i = i as usize;
     Ok(list[i].clone())
 }
 
@@ -447,7 +453,7 @@ mod tests {
         let list = strs(&["a", "b", "c"]);
         assert_eq!(ok("element", vec![list.clone(), n(1.0)]), s("b"));
         assert_eq!(ok("element", vec![list.clone(), n(5.0)]), s("c"));
-        assert_eq!(ok("element", vec![list.clone(), n(-1.0)]), s("c"));
+        assert!(err("element", vec![list.clone(), n(-1.0)]).contains("negative index"));
         assert_eq!(ok("element", vec![list.clone(), s("3")]), s("a"));
         let u = unk("aws_subnet.b.id");
         let mixed = l(vec![lb(), u.clone()]);
