@@ -402,3 +402,52 @@ resource "x" "y" {
     assert_eq!(attr(&roots, "x.y", "port"), s("8080"));
     assert_eq!(attr(&roots, "x.y", "el"), s("b"), "element wraps around");
 }
+
+#[test]
+fn terraform_0_11_bool_count_converts_to_one_or_zero() {
+    let (roots, codes) = eval(&[(
+        "main.tf",
+        r#"
+variable "monitoring" { default = false }
+variable "enabled" { default = true }
+variable "flag" { default = "true" }
+resource "x" "off" { count = "${var.monitoring}" }
+resource "x" "on" { count = "${var.enabled}" }
+resource "x" "typed" { count = var.enabled }
+resource "x" "string" { count = var.flag }
+"#,
+    )]);
+    assert!(codes.is_empty(), "{codes:?}");
+    let addresses: Vec<&str> = roots[0].resources.iter().map(|r| &*r.address).collect();
+    assert_eq!(addresses, ["x.on[0]", "x.string[0]", "x.typed[0]"]);
+}
+
+#[test]
+fn blocks_of_older_terraform_are_notes_not_parse_errors() {
+    let (roots, codes) = eval(&[
+        (
+            "main.tf",
+            r#"
+atlas {
+  name = "hashicorp/best-practices"
+}
+resource "terraform_remote_state" "vpc" {
+  backend = "atlas"
+}
+resource "template_file" "user_data" {
+  template = "x"
+}
+resource "x" "y" {
+  vpc = terraform_remote_state.vpc.output.vpc_id
+  data = template_file.user_data.rendered
+}
+"#,
+        ),
+        ("legacy.tf.json", r#"{"atlas": {"name": "a/b"}}"#),
+    ]);
+    assert_eq!(codes, ["TF006", "TF006", "TF006", "TF006"], "{codes:?}");
+    assert!(
+        attr(&roots, "x.y", "vpc").is_unknown()
+            || matches!(attr(&roots, "x.y", "vpc"), Value::Reference(_))
+    );
+}
