@@ -451,3 +451,23 @@ resource "x" "y" {
             || matches!(attr(&roots, "x.y", "vpc"), Value::Reference(_))
     );
 }
+
+#[test]
+fn opentofu_files_are_read_and_replace_the_tf_file_of_their_name() {
+    let (roots, codes) = eval(&[
+        ("main.tf", "resource \"x\" \"y\" { v = \"terraform\" }\n"),
+        ("main.tofu", "resource \"x\" \"y\" { v = \"tofu\" }\n"),
+        ("extra.tofu", "resource \"x\" \"z\" { v = local.j }\n"),
+        ("j.tf.json", r#"{"locals": {"j": "tf.json"}}"#),
+        ("j.tofu.json", r#"{"locals": {"j": "tofu.json"}}"#),
+        ("override.tofu", "resource \"x\" \"z\" { w = 1 }\n"),
+    ]);
+    assert!(codes.is_empty(), "{codes:?}");
+    assert_eq!(attr(&roots, "x.y", "v"), s("tofu"));
+    assert_eq!(attr(&roots, "x.z", "v"), s("tofu.json"));
+    assert_eq!(attr(&roots, "x.z", "w"), Value::Number(1.0));
+    // A directory holding only OpenTofu files is a module too.
+    let (roots, codes) = eval(&[("only.tofu", "resource \"x\" \"y\" { v = 1 }\n")]);
+    assert!(codes.is_empty(), "{codes:?}");
+    assert_eq!(attr(&roots, "x.y", "v"), Value::Number(1.0));
+}
