@@ -5,7 +5,7 @@
 
 use super::args::{
     arity, deep_unknown, fail, invalid, not_null, opaque, stop_opaque, stringify, to_int, to_list,
-    to_object, to_str, unknown_of, Kinds, Res, Stop,
+    to_object, to_str, unify, unknown_of, Kinds, Res, Stop,
 };
 use super::set::{contains3, dedupe, eq3};
 use super::string::graphemes;
@@ -248,7 +248,11 @@ pub(super) fn distinct(args: &[Value]) -> Res<Value> {
     if let Some(u) = list.iter().find_map(deep_unknown) {
         return Err(Stop::Unknown(u));
     }
-    Ok(Value::List(dedupe(list.to_vec())))
+    // The argument is a list: a tuple's elements are converted to one type first, so
+    // `distinct([1, "1"])` is `["1"]`.
+    let mut items = list.to_vec();
+    unify(items.iter_mut().collect())?;
+    Ok(Value::List(dedupe(items)))
 }
 
 pub(super) fn contains(args: &[Value]) -> Res<Value> {
