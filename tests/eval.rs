@@ -471,3 +471,24 @@ fn opentofu_files_are_read_and_replace_the_tf_file_of_their_name() {
     assert!(codes.is_empty(), "{codes:?}");
     assert_eq!(attr(&roots, "x.y", "v"), Value::Number(1.0));
 }
+
+#[test]
+fn a_conditional_gives_its_branches_one_type_without_failing_on_the_other_branch() {
+    let (roots, codes) = eval(&[(
+        "main.tf",
+        r#"
+locals {
+  empty = []
+}
+resource "x" "y" {
+  guarded = length(local.empty) > 0 ? local.empty[0] : 0
+  mixed   = false ? "a" : 1
+  port    = true ? 80 : 443
+}
+"#,
+    )]);
+    assert!(codes.is_empty(), "{codes:?}");
+    assert_eq!(attr(&roots, "x.y", "guarded"), Value::Number(0.0));
+    assert_eq!(attr(&roots, "x.y", "mixed"), s("1"));
+    assert_eq!(attr(&roots, "x.y", "port"), Value::Number(80.0));
+}
