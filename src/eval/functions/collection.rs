@@ -123,6 +123,32 @@ pub(super) fn values(args: &[Value]) -> Res<Value> {
     Ok(Value::List(map.values().cloned().collect()))
 }
 
+/// `list(a, b, …)`: Terraform 0.11's list constructor (removed in Terraform 0.15, where `[a, b]`
+/// replaces it). Its elements take one type, as `tolist` gives them.
+pub(super) fn list(args: &[Value]) -> Res<Value> {
+    let mut items = args.to_vec();
+    unify(items.iter_mut().collect())?;
+    Ok(Value::List(items))
+}
+
+/// `map(k1, v1, k2, v2, …)`: Terraform 0.11's map constructor (removed in Terraform 0.15, where
+/// `{k1 = v1}` replaces it). Keys are strings and unique, values take one type.
+pub(super) fn map(args: &[Value]) -> Res<Value> {
+    if args.len() % 2 != 0 {
+        return fail("requires an even number of arguments, a key followed by its value");
+    }
+    let mut out = BTreeMap::new();
+    for pair in args.chunks(2) {
+        stop_opaque(&pair[0])?;
+        let k = to_str(&pair[0], "keys")?;
+        if out.insert(k.clone(), pair[1].clone()).is_some() {
+            return fail(format!("duplicate key \"{k}\""));
+        }
+    }
+    unify(out.values_mut().collect())?;
+    Ok(Value::Object(out))
+}
+
 pub(super) fn zipmap(args: &[Value]) -> Res<Value> {
     arity(args, 2, 2)?;
     let keys = to_list(&args[0], "keys")?;
