@@ -204,7 +204,7 @@ fn check_in_pool(options: &Options) -> Outcome {
             .any(|(_, f)| is_terraform(&f.path) && f.path.starts_with(absolute(p)));
         if !read && p.is_dir() {
             outcome.errors.push(format!(
-                "no Terraform files (.tf, .tf.json) under `{}`",
+                "no Terraform files (.tf, .tf.json, .tofu, .tofu.json) under `{}`",
                 p.display()
             ));
         }
@@ -299,10 +299,12 @@ fn unmatched_warning(plan: &crate::eval::plan::Plan, file: &Path) -> Option<Stri
     })
 }
 
-/// A Terraform source file (not a variables file or the configuration file).
+/// A Terraform (or OpenTofu) source file (not a variables file or the configuration file).
 fn is_terraform(path: &Path) -> bool {
     let name = path.to_string_lossy();
-    name.ends_with(".tf") || name.ends_with(".tf.json")
+    [".tf", ".tf.json", ".tofu", ".tofu.json"]
+        .iter()
+        .any(|ext| name.ends_with(ext))
 }
 
 /// `p` made absolute against the current directory, as the source table's paths are.

@@ -680,7 +680,7 @@ fn a_path_that_does_not_exist_or_holds_no_terraform_is_a_plain_error() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "no Terraform files (.tf, .tf.json) under `empty`",
+            "no Terraform files (.tf, .tf.json, .tofu, .tofu.json) under `empty`",
         ));
 }
 

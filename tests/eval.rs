@@ -402,3 +402,93 @@ resource "x" "y" {
     assert_eq!(attr(&roots, "x.y", "port"), s("8080"));
     assert_eq!(attr(&roots, "x.y", "el"), s("b"), "element wraps around");
 }
+
+#[test]
+fn terraform_0_11_bool_count_converts_to_one_or_zero() {
+    let (roots, codes) = eval(&[(
+        "main.tf",
+        r#"
+variable "monitoring" { default = false }
+variable "enabled" { default = true }
+variable "flag" { default = "true" }
+resource "x" "off" { count = "${var.monitoring}" }
+resource "x" "on" { count = "${var.enabled}" }
+resource "x" "typed" { count = var.enabled }
+resource "x" "string" { count = var.flag }
+"#,
+    )]);
+    assert!(codes.is_empty(), "{codes:?}");
+    let addresses: Vec<&str> = roots[0].resources.iter().map(|r| &*r.address).collect();
+    assert_eq!(addresses, ["x.on[0]", "x.string[0]", "x.typed[0]"]);
+}
+
+#[test]
+fn blocks_of_older_terraform_are_notes_not_parse_errors() {
+    let (roots, codes) = eval(&[
+        (
+            "main.tf",
+            r#"
+atlas {
+  name = "hashicorp/best-practices"
+}
+resource "terraform_remote_state" "vpc" {
+  backend = "atlas"
+}
+resource "template_file" "user_data" {
+  template = "x"
+}
+resource "x" "y" {
+  vpc = terraform_remote_state.vpc.output.vpc_id
+  data = template_file.user_data.rendered
+}
+"#,
+        ),
+        ("legacy.tf.json", r#"{"atlas": {"name": "a/b"}}"#),
+    ]);
+    assert_eq!(codes, ["TF006", "TF006", "TF006", "TF006"], "{codes:?}");
+    assert!(
+        attr(&roots, "x.y", "vpc").is_unknown()
+            || matches!(attr(&roots, "x.y", "vpc"), Value::Reference(_))
+    );
+}
+
+#[test]
+fn opentofu_files_are_read_and_replace_the_tf_file_of_their_name() {
+    let (roots, codes) = eval(&[
+        ("main.tf", "resource \"x\" \"y\" { v = \"terraform\" }\n"),
+        ("main.tofu", "resource \"x\" \"y\" { v = \"tofu\" }\n"),
+        ("extra.tofu", "resource \"x\" \"z\" { v = local.j }\n"),
+        ("j.tf.json", r#"{"locals": {"j": "tf.json"}}"#),
+        ("j.tofu.json", r#"{"locals": {"j": "tofu.json"}}"#),
+        ("override.tofu", "resource \"x\" \"z\" { w = 1 }\n"),
+    ]);
+    assert!(codes.is_empty(), "{codes:?}");
+    assert_eq!(attr(&roots, "x.y", "v"), s("tofu"));
+    assert_eq!(attr(&roots, "x.z", "v"), s("tofu.json"));
+    assert_eq!(attr(&roots, "x.z", "w"), Value::Number(1.0));
+    // A directory holding only OpenTofu files is a module too.
+    let (roots, codes) = eval(&[("only.tofu", "resource \"x\" \"y\" { v = 1 }\n")]);
+    assert!(codes.is_empty(), "{codes:?}");
+    assert_eq!(attr(&roots, "x.y", "v"), Value::Number(1.0));
+}
+
+#[test]
+fn a_conditional_gives_its_branches_one_type_without_failing_on_the_other_branch() {
+    let (roots, codes) = eval(&[(
+        "main.tf",
+        r#"
+locals {
+  empty = []
+}
+resource "x" "y" {
+  guarded = length(local.empty) > 0 ? local.empty[0] : 0
+  mixed   = false ? "a" : 1
+  port    = true ? 80 : 443
+}
+"#,
+    )]);
+    assert!(codes.is_empty(), "{codes:?}");
+    assert_eq!(attr(&roots, "x.y", "guarded"), Value::Number(0.0));
+    assert_eq!(attr(&roots, "x.y", "mixed"), s("1"));
+    assert_eq!(attr(&roots, "x.y", "port"), Value::Number(80.0));
+}

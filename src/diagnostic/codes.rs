@@ -1,5 +1,5 @@
 //! The codes that no check function produces, with their documentation: load errors
-//! (`TF001`-`TF005`, `TF010`), undecided requirements (`ELB900`) and bad suppression comments
+//! (`TF001`-`TF006`, `TF010`), undecided requirements (`ELB900`) and bad suppression comments
 //! (`ELB030`). They live here, below every stage, because the frontend, the evaluator, the
 //! model, the checks and the suppression pass all report them.
 
@@ -182,6 +182,34 @@ crate::declare_rule! {
 
 crate::declare_rule! {
     /// ## What it checks
+    /// Blocks that an older Terraform accepted and current Terraform does not: a top-level
+    /// `atlas` block (Terraform Enterprise's legacy settings, accepted up to Terraform 0.11),
+    /// and the resource forms of `terraform_remote_state` and `template_file`, which Terraform
+    /// 0.7 turned into data sources. The note names the version that had the block.
+    ///
+    /// ## Why it matters
+    /// Old code still holds them and the rest of the configuration can be checked: an `atlas`
+    /// block is skipped, such a resource is read like a data source (its attributes are
+    /// unknown). The run carries on instead of stopping with a parse error.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// resource "terraform_remote_state" "vpc" {
+    ///   backend = "s3"
+    /// }
+    /// ```
+    ///
+    /// Use instead: `data "terraform_remote_state" "vpc" { … }` (and drop `atlas` blocks).
+    pub static TF006 = {
+        code: "TF006",
+        name: "legacy-block",
+        severity: Note,
+        summary: "a block of an older Terraform version was read as its successor or skipped",
+    }
+}
+
+crate::declare_rule! {
+    /// ## What it checks
     ///
     /// Every `# tf-elbcheck:ignore CODE[,CODE] [until=YYYY-MM-DD] -- reason` comment (or the same
     /// after `//`). It is reported when:
@@ -230,5 +258,5 @@ crate::declare_rule! {
 
 /// Every code declared here, sorted.
 pub(crate) static ALL: &[&Rule] = &[
-    &ELB030, &ELB900, &TF001, &TF002, &TF003, &TF004, &TF005, &TF010,
+    &ELB030, &ELB900, &TF001, &TF002, &TF003, &TF004, &TF005, &TF006, &TF010,
 ];

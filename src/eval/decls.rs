@@ -2,7 +2,7 @@
 //! data sources, module calls and outputs. Duplicates are reported here.
 
 use super::Mode;
-use crate::diagnostic::codes::TF001;
+use crate::diagnostic::codes::{TF001, TF006};
 use crate::diagnostic::Finding;
 use crate::syntax::{Attribute, Block, Body};
 use rustc_hash::FxHashMap;
@@ -57,6 +57,28 @@ impl<'p> Decls<'p> {
                     dup("module call", name, block, findings);
                 }
                 ("variable" | "output" | "module", [_]) => {}
+                ("resource", [t @ ("terraform_remote_state" | "template_file"), _]) => {
+                    // Kept, so that references to it resolve; its attributes are unknown.
+                    findings.push(Finding::new(
+                        &TF006,
+                        block.header_span,
+                        format!(
+                            "resource \"{t}\" is the form Terraform had before 0.7 made it a data source (write data \"{t}\"); it is read, its attributes known only after apply"
+                        ),
+                    ));
+                    let known = d.by_type[Mode::Managed as usize]
+                        .entry(t)
+                        .or_default()
+                        .insert(labels[1], block);
+                    if known.is_some() {
+                        dup("resource", &super::join_parts(&[t, ".", labels[1]]), block, findings);
+                    }
+                }
+                ("atlas", []) => findings.push(Finding::new(
+                    &TF006,
+                    block.header_span,
+                    "the atlas block (Terraform Enterprise legacy settings) was accepted up to Terraform 0.11 and is skipped".to_string(),
+                )),
                 (kind @ ("resource" | "data"), [t, n]) => {
                     let (mode, what) = match kind {
                         "resource" => (Mode::Managed, "resource"),
@@ -111,7 +133,13 @@ impl<'p> Decls<'p> {
         for attr in &body.attributes {
             // In JSON syntax a block type Terraform knows but this reader does not lower (e.g.
             // `moved`) arrives as an attribute; it is not an error.
-            if !TOP_LEVEL_BLOCKS.contains(&attr.name.as_str()) {
+            if attr.name == "atlas" {
+                findings.push(Finding::new(
+                    &TF006,
+                    attr.name_span,
+                    "the atlas block (Terraform Enterprise legacy settings) was accepted up to Terraform 0.11 and is skipped".to_string(),
+                ));
+            } else if !TOP_LEVEL_BLOCKS.contains(&attr.name.as_str()) {
                 findings.push(Finding::new(&TF001,
                     attr.name_span,
                     format!(

@@ -87,14 +87,14 @@ impl Lowerer {
                     })
                     .collect(),
             ),
-            Expression::StringTemplate(t) => self.template_kind(t.iter()),
+            Expression::StringTemplate(t) => self.template_kind(t.iter(), true),
             Expression::HeredocTemplate(h) => {
                 if h.indent().is_some() {
                     let mut h = (**h).clone();
                     h.dedent();
-                    self.template_kind(h.template.iter())
+                    self.template_kind(h.template.iter(), false)
                 } else {
-                    self.template_kind(h.template.iter())
+                    self.template_kind(h.template.iter(), false)
                 }
             }
             Expression::Parenthesis(p) => ExprKind::Parens(Box::new(self.expr(p.inner()))),
@@ -178,8 +178,12 @@ impl Lowerer {
         }
     }
 
-    fn template_kind<'a>(&self, elements: impl Iterator<Item = &'a ht::Element>) -> ExprKind {
-        let parts = self.template_parts(elements);
+    fn template_kind<'a>(
+        &self,
+        elements: impl Iterator<Item = &'a ht::Element>,
+        quoted: bool,
+    ) -> ExprKind {
+        let parts = self.template_parts_in(elements, quoted, false);
         match parts.as_slice() {
             [] => ExprKind::String(String::new()),
             [TemplatePart::Literal(s)] => ExprKind::String(s.clone()),
@@ -191,32 +195,157 @@ impl Lowerer {
         &self,
         elements: impl Iterator<Item = &'a ht::Element>,
     ) -> Vec<TemplatePart> {
-        let mut parts = Vec::new();
+        self.template_parts_in(elements, false, false)
+    }
+
+    /// The parts of a template. `quoted`: the template is a quoted string; `nested`: these
+    /// elements are the body of a directive, whose literals the parser leaves with their
+    /// escape sequences (`\n`, `$${`), so they are decoded here when the template is quoted.
+    fn template_parts_in<'a>(
+        &self,
+        elements: impl Iterator<Item = &'a ht::Element>,
+        quoted: bool,
+        nested: bool,
+    ) -> Vec<TemplatePart> {
+        // Each part with its strip markers: `~` at the start of its opening marker trims the
+        // literal before it, `~` at the end of its closing marker the literal after it.
+        let mut parts: Vec<(TemplatePart, bool, bool)> = Vec::new();
         for element in elements {
-            match element {
-                ht::Element::Literal(s) => parts.push(TemplatePart::Literal(s.value().to_string())),
-                ht::Element::Interpolation(i) => {
-                    parts.push(TemplatePart::Interpolation(self.expr(&i.expr)))
+            parts.push(match element {
+                ht::Element::Literal(s) => {
+                    let text = if quoted && nested {
+                        decode_escapes(s.value())
+                    } else {
+                        s.value().to_string()
+                    };
+                    (TemplatePart::Literal(text), false, false)
                 }
+                ht::Element::Interpolation(i) => (
+                    TemplatePart::Interpolation(self.expr(&i.expr)),
+                    i.strip.strip_start(),
+                    i.strip.strip_end(),
+                ),
                 ht::Element::Directive(d) => match &**d {
-                    ht::Directive::If(d) => parts.push(TemplatePart::If {
-                        cond: self.expr(&d.if_expr.cond_expr),
-                        then: self.template_parts(d.if_expr.template.iter()),
-                        otherwise: d
+                    ht::Directive::If(d) => {
+                        let then_end = d.else_expr.as_ref().map_or(d.endif_expr.strip, |e| e.strip);
+                        let mut then =
+                            self.template_parts_in(d.if_expr.template.iter(), quoted, true);
+                        strip_ends(
+                            &mut then,
+                            d.if_expr.strip.strip_end(),
+                            then_end.strip_start(),
+                        );
+                        let otherwise = d
                             .else_expr
                             .as_ref()
-                            .map(|e| self.template_parts(e.template.iter()))
-                            .unwrap_or_default(),
-                    }),
-                    ht::Directive::For(d) => parts.push(TemplatePart::For {
-                        key_var: d.for_expr.key_var.as_ref().map(|k| k.as_str().into()),
-                        value_var: d.for_expr.value_var.as_str().into(),
-                        collection: self.expr(&d.for_expr.collection_expr),
-                        body: self.template_parts(d.for_expr.template.iter()),
-                    }),
+                            .map(|e| {
+                                let mut parts =
+                                    self.template_parts_in(e.template.iter(), quoted, true);
+                                let end = d.endif_expr.strip.strip_start();
+                                strip_ends(&mut parts, e.strip.strip_end(), end);
+                                parts
+                            })
+                            .unwrap_or_default();
+                        (
+                            TemplatePart::If {
+                                cond: self.expr(&d.if_expr.cond_expr),
+                                then,
+                                otherwise,
+                            },
+                            d.if_expr.strip.strip_start(),
+                            d.endif_expr.strip.strip_end(),
+                        )
+                    }
+                    ht::Directive::For(d) => {
+                        let mut body =
+                            self.template_parts_in(d.for_expr.template.iter(), quoted, true);
+                        strip_ends(
+                            &mut body,
+                            d.for_expr.strip.strip_end(),
+                            d.endfor_expr.strip.strip_start(),
+                        );
+                        (
+                            TemplatePart::For {
+                                key_var: d.for_expr.key_var.as_ref().map(|k| k.as_str().into()),
+                                value_var: d.for_expr.value_var.as_str().into(),
+                                collection: self.expr(&d.for_expr.collection_expr),
+                                body,
+                            },
+                            d.for_expr.strip.strip_start(),
+                            d.endfor_expr.strip.strip_end(),
+                        )
+                    }
                 },
+            });
+        }
+        for i in 0..parts.len() {
+            let before = i > 0 && parts[i - 1].2;
+            let after = parts.get(i + 1).is_some_and(|p| p.1);
+            if let TemplatePart::Literal(s) = &mut parts[i].0 {
+                strip_literal(s, before, after);
             }
         }
-        parts
+        parts.into_iter().map(|(p, _, _)| p).collect()
     }
+}
+
+/// Applies the strip markers of a directive to the first and last literal of its body.
+fn strip_ends(parts: &mut [TemplatePart], start: bool, end: bool) {
+    if let Some(TemplatePart::Literal(s)) = parts.first_mut() {
+        strip_literal(s, start, false);
+    }
+    if let Some(TemplatePart::Literal(s)) = parts.last_mut() {
+        strip_literal(s, false, end);
+    }
+}
+
+/// Trims the whitespace at the start and/or end of a template literal, as a `~` next to it does.
+fn strip_literal(s: &mut String, start: bool, end: bool) {
+    if end {
+        s.truncate(s.trim_end().len());
+    }
+    if start {
+        *s = s.trim_start().to_string();
+    }
+}
+
+/// Decodes the escape sequences of a quoted HCL string: `\n`, `\r`, `\t`, `\"`, `\\`,
+/// `\uNNNN`, `\UNNNNNNNN`, and the template escapes `$${` and `%%{`.
+fn decode_escapes(raw: &str) -> String {
+    let raw = raw.replace("$${", "${").replace("%%{", "%{");
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some('t') => out.push('\t'),
+            Some(q @ ('"' | '\\')) => out.push(q),
+            Some(u @ ('u' | 'U')) => {
+                let len = if u == 'u' { 4 } else { 8 };
+                let digits: String = chars.by_ref().take(len).collect();
+                match u32::from_str_radix(&digits, 16)
+                    .ok()
+                    .and_then(char::from_u32)
+                {
+                    Some(c) => out.push(c),
+                    None => {
+                        out.push('\\');
+                        out.push(u);
+                        out.push_str(&digits);
+                    }
+                }
+            }
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
 }

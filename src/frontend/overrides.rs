@@ -53,7 +53,11 @@ fn merge(into: &mut Body, body: Body) {
 
 /// True for the file names Terraform treats as override files.
 pub(super) fn is_override(name: &str) -> bool {
-    let stem = name.trim_end_matches(".json").trim_end_matches(".tf");
+    let name = name.strip_suffix(".json").unwrap_or(name);
+    let stem = name
+        .strip_suffix(".tf")
+        .or_else(|| name.strip_suffix(".tofu"))
+        .unwrap_or(name);
     stem == "override" || stem.ends_with("_override")
 }
 

@@ -117,6 +117,11 @@ impl<'p> Evaluator<'p> {
         if let Some(a) = count {
             result = match &v {
                 Value::Unknown(u) => Expansion::Unknown(u.clone()),
+                // Terraform 0.11 (`count = "${var.enabled}"`) converted a bool, or its string,
+                // to 1 or 0 where a number was expected.
+                _ if v.as_bool().is_some() => {
+                    Expansion::Count(usize::from(v.as_bool() == Some(true)))
+                }
                 _ => match v.as_f64() {
                     Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= MAX_INSTANCES as f64 => {
                         Expansion::Count(n as usize)

@@ -141,8 +141,20 @@ impl<'p> Evaluator<'p> {
                         }
                     }
                     other => match other.as_bool() {
-                        Some(true) => self.eval(t, scope),
-                        Some(false) => self.eval(f, scope),
+                        // Terraform gives both results one type: a number or bool chosen
+                        // against a string becomes a string (`false ? "a" : 1` is "1").
+                        Some(cond) => {
+                            let (chosen, other) = if cond { (t, f) } else { (f, t) };
+                            let v = self.eval(chosen, scope)?;
+                            if matches!(v, Value::Number(_) | Value::Bool(_))
+                                && matches!(self.eval(other, scope), Ok(Value::String(_)))
+                            {
+                                if let Some(s) = v.to_template_string() {
+                                    return Ok(Value::String(s));
+                                }
+                            }
+                            Ok(v)
+                        }
                         None => Err(err(
                             c.span,
                             format!("a condition must be a bool, not {}", other.type_name()),

@@ -297,6 +297,11 @@ pub(super) fn unify(items: Vec<&mut Value>) -> Res<()> {
     if !kinds.consistent() {
         return fail("all elements must have the same type");
     }
+    // Numbers and bools meet only in strings: without a string among them there is no common
+    // type (Terraform refuses `tolist([1, true])`).
+    if kinds.number && kinds.boolean && !kinds.string {
+        return fail("all elements must have the same type");
+    }
     if kinds.primitives() > 1 {
         for v in items {
             stringify(v);

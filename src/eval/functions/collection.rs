@@ -5,7 +5,7 @@
 
 use super::args::{
     arity, deep_unknown, fail, invalid, not_null, opaque, stop_opaque, stringify, to_int, to_list,
-    to_object, to_str, unknown_of, Kinds, Res, Stop,
+    to_object, to_str, unify, unknown_of, Kinds, Res, Stop,
 };
 use super::set::{contains3, dedupe, eq3};
 use super::string::graphemes;
@@ -77,7 +77,13 @@ pub(super) fn element(args: &[Value]) -> Res<Value> {
     if list.is_empty() {
         return fail("cannot use element function with an empty list");
     }
-    let i = index.rem_euclid(list.len() as i64) as usize;
+    // Terraform wraps the index around with Go's `%` (the remainder keeps the index's sign) and
+    // refuses a negative result: `element(l, -2)` of two elements is the first, of three an error.
+    let i = index % list.len() as i64;
+    if i < 0 {
+        return fail("cannot use element function with a negative index");
+    }
+    let i = i as usize;
     Ok(list[i].clone())
 }
 
@@ -115,6 +121,32 @@ pub(super) fn values(args: &[Value]) -> Res<Value> {
     arity(args, 1, 1)?;
     let map = to_object(&args[0], "mapping")?;
     Ok(Value::List(map.values().cloned().collect()))
+}
+
+/// `list(a, b, …)`: Terraform 0.11's list constructor (removed in Terraform 0.15, where `[a, b]`
+/// replaces it). Its elements take one type, as `tolist` gives them.
+pub(super) fn list(args: &[Value]) -> Res<Value> {
+    let mut items = args.to_vec();
+    unify(items.iter_mut().collect())?;
+    Ok(Value::List(items))
+}
+
+/// `map(k1, v1, k2, v2, …)`: Terraform 0.11's map constructor (removed in Terraform 0.15, where
+/// `{k1 = v1}` replaces it). Keys are strings and unique, values take one type.
+pub(super) fn map(args: &[Value]) -> Res<Value> {
+    if args.len() % 2 != 0 {
+        return fail("requires an even number of arguments, a key followed by its value");
+    }
+    let mut out = BTreeMap::new();
+    for pair in args.chunks(2) {
+        stop_opaque(&pair[0])?;
+        let k = to_str(&pair[0], "keys")?;
+        if out.insert(k.clone(), pair[1].clone()).is_some() {
+            return fail(format!("duplicate key \"{k}\""));
+        }
+    }
+    unify(out.values_mut().collect())?;
+    Ok(Value::Object(out))
 }
 
 pub(super) fn zipmap(args: &[Value]) -> Res<Value> {
@@ -242,7 +274,11 @@ pub(super) fn distinct(args: &[Value]) -> Res<Value> {
     if let Some(u) = list.iter().find_map(deep_unknown) {
         return Err(Stop::Unknown(u));
     }
-    Ok(Value::List(dedupe(list.to_vec())))
+    // The argument is a list: a tuple's elements are converted to one type first, so
+    // `distinct([1, "1"])` is `["1"]`.
+    let mut items = list.to_vec();
+    unify(items.iter_mut().collect())?;
+    Ok(Value::List(dedupe(items)))
 }
 
 pub(super) fn contains(args: &[Value]) -> Res<Value> {
@@ -447,7 +483,7 @@ mod tests {
         let list = strs(&["a", "b", "c"]);
         assert_eq!(ok("element", vec![list.clone(), n(1.0)]), s("b"));
         assert_eq!(ok("element", vec![list.clone(), n(5.0)]), s("c"));
-        assert_eq!(ok("element", vec![list.clone(), n(-1.0)]), s("c"));
+        assert!(err("element", vec![list.clone(), n(-1.0)]).contains("negative index"));
         assert_eq!(ok("element", vec![list.clone(), s("3")]), s("a"));
         let u = unk("aws_subnet.b.id");
         let mixed = l(vec![lb(), u.clone()]);

@@ -132,7 +132,14 @@ fn format_verb(verb: &Verb, raw: &str, offset: usize, args: &[Value], out: &mut 
         ));
     };
     let unsupported = |msg: &str| fail(format!("unsupported value for {raw:?} at {offset}: {msg}"));
-    if verb.mode != 'v' && matches!(arg, Value::Null) {
+    if matches!(arg, Value::Null) {
+        if verb.mode == 'v' {
+            // Terraform's own result for `format("%v", null)` is an unknown string.
+            return Err(Stop::Unknown(Value::unknown(
+                "format: Terraform leaves %v of a null value unknown",
+                None,
+            )));
+        }
         return unsupported("null value cannot be formatted");
     }
     stop_opaque(arg)?;
@@ -531,7 +538,7 @@ mod tests {
         assert_eq!(fmt("%%d %s", vec![s("x")]), s("%d x"));
         assert_eq!(fmt("%[2]s %[1]s %s", vec![s("a"), s("b")]), s("b a b"));
         assert_eq!(fmt("%t", vec![s("true")]), s("true"));
-        assert_eq!(fmt("%v", vec![Value::Null]), s("null"));
+        assert!(ok("format", vec![s("%v"), Value::Null]).is_unknown());
         assert_eq!(fmt("%v", vec![b(true)]), s("true"));
         assert_eq!(fmt("%v", vec![s("x")]), s("x"));
         assert_eq!(fmt("%#v", vec![s("x")]), s("\"x\""));
