@@ -157,8 +157,9 @@ fn check_in_pool(options: &Options) -> Outcome {
     outcome
 }
 
-/// Evaluates, models and checks one root (up to `stop`), keeping only its findings.
-fn check_root(
+/// Evaluates, models and checks one root (up to `stop`), keeping only its findings (before
+/// suppressions and configuration are applied).
+pub fn check_root(
     project: &Project,
     root: &Path,
     inputs: &Inputs,
