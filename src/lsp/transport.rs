@@ -92,16 +92,30 @@ fn write_loop<W: Write>(output: W, messages: Receiver<Message>, control: Receive
         let result = if control_open {
             select! {
                 recv(messages) -> m => match m {
-                    Ok(m) => m.write(&mut out),
+                    Ok(m) => {
+                        // An error answer the reader queued before the server said `m` goes
+                        // first: answers keep the order of the messages they answer.
+                        let mut flush = None;
+                        let mut result = Ok(());
+                        while let Ok(c) = control.try_recv() {
+                            match c {
+                                Control::Raw(text) => result = result.and(write_raw(&mut out, &text)),
+                                Control::Flush(ack) => flush = Some(ack),
+                            }
+                        }
+                        result = result.and(m.write(&mut out));
+                        if let Some(ack) = flush {
+                            result = result.and(flush_all(&mut out, &messages));
+                            let _ = ack.send(());
+                        }
+                        result
+                    }
                     Err(_) => break,
                 },
                 recv(control) -> c => match c {
                     Ok(Control::Raw(text)) => write_raw(&mut out, &text),
                     Ok(Control::Flush(ack)) => {
-                        let written = messages
-                            .try_iter()
-                            .try_for_each(|m| m.write(&mut out))
-                            .and_then(|()| out.flush());
+                        let written = flush_all(&mut out, &messages);
                         let _ = ack.send(());
                         written
                     }
@@ -123,6 +137,14 @@ fn write_loop<W: Write>(output: W, messages: Receiver<Message>, control: Receive
         }
     }
     let _ = out.flush();
+}
+
+/// Writes every message queued so far.
+fn flush_all(out: &mut impl Write, messages: &Receiver<Message>) -> io::Result<()> {
+    messages
+        .try_iter()
+        .try_for_each(|m| m.write(&mut *out))
+        .and_then(|()| out.flush())
 }
 
 fn write_raw(out: &mut impl Write, text: &str) -> io::Result<()> {
