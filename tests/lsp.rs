@@ -606,3 +606,64 @@ fn every_quick_fix_removes_its_finding() {
     );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+#[test]
+fn a_file_opened_without_folders_and_the_configuration_file_on_save() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/rules");
+    copy_dir(
+        &rules.join("ELB004/fail_no_ingress"),
+        &tmp.path().join("root"),
+    );
+    let main = tmp.path().join("root/main.tf");
+    let main_uri = uri(&main);
+    let mut client = Client::start();
+    let id = client.request("initialize", json!({"capabilities": {}}));
+    assert!(client.response(&id).response_result.is_ok());
+    client.notify("initialized", json!({}));
+    let text = std::fs::read_to_string(&main).unwrap();
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": main_uri, "languageId": "terraform", "version": 1, "text": text}}),
+    );
+    assert_eq!(codes(&client.diagnostics(&main_uri)), ["ELB004", "ELB023"]);
+
+    // The configuration is read again when it is saved.
+    let config = tmp.path().join("root/.tf-elbcheck.toml");
+    std::fs::write(&config, "disable = [\"ELB023\"]\n").unwrap();
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri(&config)}}),
+    );
+    assert_eq!(codes(&client.diagnostics(&main_uri)), ["ELB004"]);
+    // A mistake in it is reported on it, and the defaults apply meanwhile.
+    std::fs::write(&config, "disabled = [\"ELB023\"]\n").unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&config), "type": 2}]}),
+    );
+    assert_eq!(codes(&client.diagnostics(&uri(&config))), ["TF010"]);
+    std::fs::remove_file(&config).unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&config), "type": 3}]}),
+    );
+    assert!(client.diagnostics(&uri(&config)).is_empty());
+    assert_eq!(client.exit(), 0);
+}
+
+#[test]
+fn a_deleted_directory_takes_its_diagnostics_with_it() {
+    let tmp = three_roots();
+    let mut client = Client::start();
+    client.initialize(tmp.path());
+    let alone = tmp.path().join("alone/main.tf");
+    assert!(!client.diagnostics(&uri(&alone)).is_empty());
+    std::fs::remove_dir_all(tmp.path().join("alone")).unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&tmp.path().join("alone")), "type": 3}]}),
+    );
+    assert!(client.diagnostics(&uri(&alone)).is_empty());
+    assert_eq!(client.exit(), 0);
+}

@@ -430,6 +430,16 @@ impl Server<'_> {
         if !is_terraform(&path) {
             return;
         }
+        if self.folders.is_empty() {
+            // No workspace folder (a single file opened): check the file's directory.
+            if let Some(dir) = path.parent() {
+                self.folders.push(dir.to_path_buf());
+                self.job(Job::Load {
+                    folders: self.folders.clone(),
+                    settings: self.settings.clone(),
+                });
+            }
+        }
         self.docs.insert(
             path.clone(),
             Doc {
@@ -473,6 +483,8 @@ impl Server<'_> {
                 "registerOptions": { "watchers": [
                     { "globPattern": "**/*.{tf,tf.json,tfvars,tfvars.json}" },
                     { "globPattern": format!("**/{}", crate::config::FILE_NAME) },
+                    // Deleted directories (their files are not reported one by one).
+                    { "globPattern": "**/*", "kind": 4 },
                 ] },
             }],
         });

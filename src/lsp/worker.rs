@@ -113,6 +113,8 @@ pub struct Worker {
     reload: bool,
     /// Files last published with at least one diagnostic.
     published: HashSet<PathBuf>,
+    /// Log each batch's timings on stderr (`TF_ELBCHECK_LSP_LOG` set).
+    log: bool,
 }
 
 /// The longest a burst of changes is waited out before checking anyway.
@@ -140,6 +142,7 @@ impl Worker {
             pending: BTreeSet::new(),
             reload: false,
             published: HashSet::new(),
+            log: std::env::var_os("TF_ELBCHECK_LSP_LOG").is_some_and(|v| !v.is_empty()),
         }
     }
 
@@ -195,9 +198,16 @@ impl Worker {
     /// Applies the changes taken, checks, and publishes when the check completes.
     fn batch(&mut self) {
         let generation = self.shared.generation.load(Ordering::SeqCst);
+        let started = Instant::now();
+        let mut times = Vec::new();
         if self.reload {
             self.reload = false;
             self.pending.clear();
+            if self.folders.is_empty() {
+                // Nothing to check until a folder or a file is opened.
+                self.workspace = None;
+                return;
+            }
             let canonical: Vec<PathBuf> = self
                 .folders
                 .iter()
@@ -224,6 +234,7 @@ impl Worker {
             for path in gone {
                 self.clear(&path);
             }
+            times.push(("load", started.elapsed()));
         }
         let Some(workspace) = self.workspace.as_mut() else {
             return;
@@ -232,17 +243,32 @@ impl Worker {
             let paths: Vec<PathBuf> = std::mem::take(&mut self.pending).into_iter().collect();
             let docs = Docs(&self.docs);
             self.pool.install(|| workspace.update(&paths, &docs));
+            times.push(("update", started.elapsed()));
         }
+        let roots = workspace.dirty();
         let shared = &self.shared;
         let cancelled = || {
             shared.generation.load(Ordering::SeqCst) != generation
                 || shared.quit.load(Ordering::SeqCst)
         };
-        if !self.pool.install(|| workspace.check(&cancelled)) {
-            return;
+        let complete = self.pool.install(|| workspace.check(&cancelled));
+        times.push(("check", started.elapsed()));
+        if complete {
+            let changed = workspace.take_changed();
+            self.publish(&changed);
+            times.push(("publish", started.elapsed()));
         }
-        let changed = workspace.take_changed();
-        self.publish(&changed);
+        if self.log {
+            let steps: Vec<String> = times
+                .iter()
+                .map(|(step, at)| format!("{step} {:.1} ms", at.as_secs_f64() * 1000.0))
+                .collect();
+            let state = if complete { "" } else { " (superseded)" };
+            eprintln!(
+                "tf-elbcheck lsp: {roots} roots{state}: {}",
+                steps.join(", ")
+            );
+        }
     }
 
     /// Publishes an empty list for a file the workspace no longer has.
@@ -295,7 +321,7 @@ impl Worker {
                 Report::Findings(found) => (found, &sources.get(id).text),
                 Report::Broken(broken) => (vec![broken.finding.clone()], &broken.text),
             };
-            let index = LineIndex::new(text);
+            let index = LineIndex::new(if found.is_empty() { "" } else { text });
             let mut locate = |span: crate::source::Span| -> Option<Location> {
                 let file = sources.get(span.file);
                 let uri = self.uri(&file.path)?;

@@ -224,12 +224,17 @@ impl Workspace {
     /// Takes the changes to these files into account: their directories are read and parsed
     /// again and the roots that use them marked to be checked. `paths` may name files that are
     /// new, deleted or unchanged.
+    /// A path that is no Terraform file counts as a directory: every module directory in it
+    /// is read again (it may have been deleted).
     pub fn update(&mut self, paths: &[PathBuf], buffers: &dyn Buffers) {
-        let dirs: BTreeSet<PathBuf> = paths
-            .iter()
-            .filter(|p| self.ids.contains_key(*p) || self.wants(p))
-            .filter_map(|p| p.parent().map(Path::to_path_buf))
-            .collect();
+        let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
+        for path in paths {
+            if self.ids.contains_key(path) || self.wants(path) {
+                dirs.extend(path.parent().map(Path::to_path_buf));
+            } else if !is_terraform_file(path) {
+                dirs.extend(self.dirs.keys().filter(|d| d.starts_with(path)).cloned());
+            }
+        }
         self.today = suppress::today_utc();
         for dir in dirs {
             self.reload_dir(&dir, buffers);
@@ -335,10 +340,9 @@ impl Workspace {
             }
         }
         affected.extend(self.users.get(dir).cloned().unwrap_or_default());
+        let roots: std::collections::HashSet<&PathBuf> = self.project.roots.iter().collect();
+        let affected: Vec<PathBuf> = affected.into_iter().filter(|r| roots.contains(r)).collect();
         for root in affected {
-            if !self.project.roots.contains(&root) {
-                continue;
-            }
             for d in self.uses.get(&root).into_iter().flatten() {
                 self.changed
                     .extend(self.dirs.get(d).into_iter().flatten().copied());
@@ -503,7 +507,7 @@ impl Workspace {
                 found.extend(results.filter(|f| f.span.file == id).cloned());
             }
         }
-        let found = suppress::apply_in(found, &self.sources, &self.today, &|f| f == id);
+        let found = suppress::apply_in(found, &self.sources, &self.today, &[id]);
         let mut found = self.config.apply(found);
         found.sort_by(|a, b| {
             (a.span.start, a.code(), &a.message).cmp(&(b.span.start, b.code(), &b.message))
