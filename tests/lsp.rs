@@ -115,12 +115,8 @@ impl Buffers for Open {
     fn text(&self, path: &Path) -> Option<Arc<str>> {
         self.0.get(path).cloned()
     }
-    fn paths_in(&self, dir: &Path) -> Vec<PathBuf> {
-        self.0
-            .keys()
-            .filter(|p| p.parent() == Some(dir))
-            .cloned()
-            .collect()
+    fn paths(&self) -> Vec<PathBuf> {
+        self.0.keys().cloned().collect()
     }
 }
 
@@ -666,4 +662,19 @@ fn a_deleted_directory_takes_its_diagnostics_with_it() {
     );
     assert!(client.diagnostics(&uri(&alone)).is_empty());
     assert_eq!(client.exit(), 0);
+}
+
+#[test]
+fn buffers_open_before_the_workspace_is_loaded_count_in_new_directories_too() {
+    let tmp = three_roots();
+    let dir = std::fs::canonicalize(tmp.path()).unwrap();
+    let text = std::fs::read_to_string(dir.join("alone/main.tf")).unwrap();
+    let mut open = Open::default();
+    let unsaved = dir.join("unsaved/main.tf");
+    open.0.insert(unsaved.clone(), Arc::from(text.as_str()));
+    let ws = load(&dir, &open);
+    assert!(ws.roots().iter().any(|r| r == &dir.join("unsaved")));
+    assert!(workspace_findings(&ws)
+        .iter()
+        .any(|f| f.starts_with(&unsaved.display().to_string()) && f.contains("ELB004")));
 }

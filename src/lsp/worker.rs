@@ -87,12 +87,8 @@ impl Buffers for Docs<'_> {
     fn text(&self, path: &Path) -> Option<Arc<str>> {
         self.0.get(path).map(|d| Arc::clone(&d.text))
     }
-    fn paths_in(&self, dir: &Path) -> Vec<PathBuf> {
-        self.0
-            .keys()
-            .filter(|p| p.parent() == Some(dir))
-            .cloned()
-            .collect()
+    fn paths(&self) -> Vec<PathBuf> {
+        self.0.keys().cloned().collect()
     }
 }
 

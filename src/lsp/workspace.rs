@@ -35,8 +35,14 @@ use std::sync::Arc;
 pub trait Buffers: Sync {
     /// The text of the buffer of `path`, when it is open.
     fn text(&self, path: &Path) -> Option<Arc<str>>;
+    /// The paths of the open buffers.
+    fn paths(&self) -> Vec<PathBuf>;
     /// The paths of the open buffers in directory `dir` (not below it).
-    fn paths_in(&self, dir: &Path) -> Vec<PathBuf>;
+    fn paths_in(&self, dir: &Path) -> Vec<PathBuf> {
+        let mut paths = self.paths();
+        paths.retain(|p| p.parent() == Some(dir));
+        paths
+    }
 }
 
 /// No buffer open.
@@ -46,7 +52,7 @@ impl Buffers for NoBuffers {
     fn text(&self, _: &Path) -> Option<Arc<str>> {
         None
     }
-    fn paths_in(&self, _: &Path) -> Vec<PathBuf> {
+    fn paths(&self) -> Vec<PathBuf> {
         Vec::new()
     }
 }
@@ -161,16 +167,8 @@ impl Workspace {
         ws.index_uses();
         ws.dirty = ws.project.roots.iter().cloned().collect();
         ws.changed = ws.sources.files().map(|(id, _)| id).collect();
-        // Buffers opened before the workspace was loaded.
-        let open: BTreeSet<PathBuf> = ws
-            .dirs
-            .keys()
-            .filter(|d| !buffers.paths_in(d).is_empty())
-            .cloned()
-            .collect();
-        for dir in open {
-            ws.reload_dir(&dir, buffers);
-        }
+        // Buffers opened before the workspace was loaded, in new directories too.
+        ws.update(&buffers.paths(), buffers);
         ws
     }
 
