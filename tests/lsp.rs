@@ -102,7 +102,10 @@ fn copy_dir(from: &Path, to: &Path) {
         if p.is_dir() {
             copy_dir(&p, &dest);
         } else if p.extension().is_none_or(|x| x != "snap") {
-            std::fs::copy(&p, &dest).unwrap();
+            // Line ends as in the repository, whatever the checkout made of them: the tests
+            // edit the text.
+            let text = std::fs::read_to_string(&p).unwrap();
+            std::fs::write(&dest, text.replace("\r\n", "\n")).unwrap();
         }
     }
 }
@@ -626,12 +629,18 @@ fn a_file_opened_without_folders_and_the_configuration_file_on_save() {
 
     // The configuration is read again when it is saved.
     let config = tmp.path().join("root/.tf-elbcheck.toml");
-    std::fs::write(&config, "disable = [\"ELB023\"]\n").unwrap();
+    std::fs::write(
+        &config,
+        "disable = [\"ELB023\"]\n[severity]\nELB004 = \"warning\"\n",
+    )
+    .unwrap();
     client.notify(
         "textDocument/didSave",
         json!({"textDocument": {"uri": uri(&config)}}),
     );
-    assert_eq!(codes(&client.diagnostics(&main_uri)), ["ELB004"]);
+    let configured = client.diagnostics(&main_uri);
+    assert_eq!(codes(&configured), ["ELB004"]);
+    assert_eq!(configured[0]["severity"], 2);
     // A mistake in it is reported on it, and the defaults apply meanwhile.
     std::fs::write(&config, "disabled = [\"ELB023\"]\n").unwrap();
     client.notify(
@@ -677,4 +686,42 @@ fn buffers_open_before_the_workspace_is_loaded_count_in_new_directories_too() {
     assert!(workspace_findings(&ws)
         .iter()
         .any(|f| f.starts_with(&unsaved.display().to_string()) && f.contains("ELB004")));
+}
+
+/// A folder named through a link (macOS's `/var` is one) is checked where it really is, and
+/// reported under the client's name.
+#[cfg(unix)]
+#[test]
+fn a_folder_named_through_a_link_keeps_the_client_s_uris() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/rules");
+    copy_dir(
+        &rules.join("ELB004/fail_no_ingress"),
+        &tmp.path().join("real/root"),
+    );
+    let link = tmp.path().join("link");
+    std::os::unix::fs::symlink(tmp.path().join("real"), &link).unwrap();
+    let main = link.join("root/main.tf");
+    let mut client = Client::start();
+    client.initialize(&link);
+    let first = client.diagnostics(&uri(&main));
+    assert_eq!(codes(&first), ["ELB004", "ELB023"]);
+    let related = first[0]["relatedInformation"][0]["location"]["uri"].clone();
+    assert_eq!(related, json!(uri(&main)));
+    let text = std::fs::read_to_string(&main).unwrap();
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri(&main), "languageId": "terraform", "version": 1,
+               "text": text.replace("instance_port     = 8080", "instance_port     = 80")}}),
+    );
+    let after = client.diagnostics(&uri(&main));
+    assert!(after
+        .iter()
+        .any(|d| d["message"].as_str().unwrap().contains("TCP 80 ")));
+    let id = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri(&main)}, "position": {"line": 37, "character": 0}}),
+    );
+    assert!(client.response(&id).response_result.unwrap().is_object());
+    assert_eq!(client.exit(), 0);
 }

@@ -431,8 +431,10 @@ impl Server<'_> {
             return;
         }
         if self.folders.is_empty() {
-            // No workspace folder (a single file opened): check the file's directory.
-            if let Some(dir) = path.parent() {
+            // No workspace folder (a single file opened): check the file's directory, named
+            // as the client names it.
+            let named = uri.to_file_path().ok();
+            if let Some(dir) = named.as_deref().and_then(Path::parent) {
                 self.folders.push(dir.to_path_buf());
                 self.job(Job::Load {
                     folders: self.folders.clone(),

@@ -161,7 +161,7 @@ async def test_the_quick_fix_applied_clears_the_diagnostic(client: LanguageClien
     change(client, main, 3, [whole(text)])
     await published(client, main.as_uri(), version=3)
     suppress = actions[1].edit.changes[main.as_uri()]
-    assert suppress[0].new_text == "# tf-elbcheck:ignore ELB004 -- reason\n"
+    assert suppress[0].new_text.rstrip("\r\n") == "# tf-elbcheck:ignore ELB004 -- reason"
     change(client, main, 4, [whole(apply_edits(text, suppress))])
     assert codes(await published(client, main.as_uri(), version=4)) == ["ELB023"]
 
