@@ -161,7 +161,14 @@ impl Worker {
             if self.shared.quit.load(Ordering::SeqCst) {
                 return;
             }
-            self.batch();
+            let batch = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.batch()));
+            if batch.is_err() {
+                // A bug: the workspace may be half updated, so it is loaded again from scratch
+                // with the next change rather than left to drift (or the thread to die).
+                eprintln!("tf-elbcheck lsp: internal error; the workspace will be loaded again");
+                self.workspace = None;
+                self.reload = true;
+            }
         }
     }
 
