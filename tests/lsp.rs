@@ -443,6 +443,23 @@ fn diagnostics_follow_incremental_edits_and_quick_fixes_remove_them() {
     let hover = client.response(&id).response_result.unwrap();
     let text = hover["contents"]["value"].as_str().unwrap();
     assert!(text.contains("ELB004") && text.contains("What it checks"));
+    // Hover on a label: the listener's instance port is part of the finding.
+    let id = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": main_uri}, "position": {"line": 59, "character": 26}}),
+    );
+    let hover = client.response(&id).response_result.unwrap();
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        text.starts_with(
+            "the listener sends to instance port 8080: part of **error[ELB004]** at main.tf:38"
+        ),
+        "{text}"
+    );
+    assert_eq!(
+        hover["range"]["start"],
+        json!({"line": 59, "character": 24})
+    );
 
     // Open, then an incremental edit that adds a half-typed block: TF001 on the file.
     let text = std::fs::read_to_string(&main).unwrap();

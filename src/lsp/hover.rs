@@ -12,8 +12,26 @@ pub struct Shown<'a> {
     pub help: Option<&'a str>,
 }
 
+/// A label of a finding (its other side) on the hovered line.
+pub struct Label {
+    /// What the label says, e.g. "the listener sends to instance port 8080".
+    pub text: String,
+    pub code: &'static str,
+    pub severity: &'static str,
+    /// The finding's message.
+    pub message: String,
+    /// Where the finding is: `file:line`.
+    pub at: String,
+}
+
 /// Markdown for the findings of one line (the documentation of each rule once).
 pub fn markdown(findings: &[Shown]) -> String {
+    markdown_with_labels(findings, &[])
+}
+
+/// [`markdown`], then the labels on the line of findings elsewhere: each says what part this
+/// line plays in which finding.
+pub fn markdown_with_labels(findings: &[Shown], labels: &[Label]) -> String {
     let mut out = String::new();
     for f in findings {
         if !out.is_empty() {
@@ -29,7 +47,24 @@ pub fn markdown(findings: &[Shown]) -> String {
             out.push_str(&format!("\n\nhelp: {}", escape(help)));
         }
     }
-    let mut codes: Vec<&str> = findings.iter().map(|f| f.code).collect();
+    for label in labels {
+        if !out.is_empty() {
+            out.push_str("\n\n");
+        }
+        out.push_str(&format!(
+            "{}: part of **{}[{}]** at {}: {}",
+            escape(&label.text),
+            label.severity,
+            label.code,
+            escape(&label.at),
+            escape(&label.message)
+        ));
+    }
+    let mut codes: Vec<&str> = findings
+        .iter()
+        .map(|f| f.code)
+        .chain(labels.iter().map(|l| l.code))
+        .collect();
     codes.sort_unstable();
     codes.dedup();
     for code in codes {
@@ -86,5 +121,23 @@ mod tests {
         ));
         assert!(text.contains("**ELB004** (instance-port-ingress): "));
         assert!(text.contains("#### What it checks"));
+    }
+
+    #[test]
+    fn a_label_says_which_finding_it_belongs_to() {
+        let text = markdown_with_labels(
+            &[],
+            &[Label {
+                text: "the listener sends to instance port 8080".into(),
+                code: "ELB004",
+                severity: "error",
+                message: "no ingress rule allows TCP 8080".into(),
+                at: "main.tf:38".into(),
+            }],
+        );
+        assert!(text.starts_with(
+            "the listener sends to instance port 8080: part of **error[ELB004]** at main.tf:38: no ingress rule allows TCP 8080"
+        ));
+        assert!(text.contains("**ELB004** (instance-port-ingress)"));
     }
 }

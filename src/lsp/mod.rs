@@ -510,19 +510,18 @@ impl Server<'_> {
         Some((path, Arc::clone(report)))
     }
 
+    /// The findings on the hovered line, and the labels there of findings anywhere (the
+    /// listener's port, the health check, the instances of a finding on a security group).
     fn hover(&self, params: &HoverParams) -> Option<Hover> {
         let at = &params.text_document_position_params;
         let (_, report) = self.report(&at.text_document.uri)?;
         let line = at.position.line;
+        let on_line = |r: &Range| r.start.line <= line && line <= r.end.line;
         let items: Vec<&Item> = report
             .items
             .iter()
-            .filter(|i| {
-                let r = i.diagnostic.range;
-                r.start.line <= line && line <= r.end.line
-            })
+            .filter(|i| on_line(&i.diagnostic.range))
             .collect();
-        let first = items.first()?;
         let shown: Vec<hover::Shown> = items
             .iter()
             .map(|i| hover::Shown {
@@ -532,12 +531,47 @@ impl Server<'_> {
                 help: i.help.as_deref(),
             })
             .collect();
+        let reports = self
+            .shared
+            .reports
+            .read()
+            .unwrap_or_else(|e| e.into_inner());
+        let mut labels: Vec<hover::Label> = Vec::new();
+        let mut label_range = None;
+        for other in reports.values() {
+            for item in &other.items {
+                for related in item.diagnostic.related_information.iter().flatten() {
+                    if related.location.uri == report.uri && on_line(&related.location.range) {
+                        label_range.get_or_insert(related.location.range);
+                        labels.push(hover::Label {
+                            text: related.message.clone(),
+                            code: item.code,
+                            severity: item.severity.as_str(),
+                            message: item.message.clone(),
+                            at: format!(
+                                "{}:{}",
+                                other
+                                    .uri
+                                    .path_segments()
+                                    .and_then(|mut s| s.next_back())
+                                    .unwrap_or(""),
+                                item.diagnostic.range.start.line + 1
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+        drop(reports);
+        labels.sort_by(|a, b| (&a.at, &a.text).cmp(&(&b.at, &b.text)));
+        labels.dedup_by(|a, b| a.at == b.at && a.text == b.text && a.code == b.code);
+        let range = items.first().map(|i| i.diagnostic.range).or(label_range)?;
         Some(Hover {
             contents: HoverContents::Markup(MarkupContent {
                 kind: MarkupKind::Markdown,
-                value: hover::markdown(&shown),
+                value: hover::markdown_with_labels(&shown, &labels),
             }),
-            range: Some(first.diagnostic.range),
+            range: Some(range),
         })
     }
 

@@ -280,13 +280,12 @@ impl Worker {
             return;
         };
         self.published.remove(path);
-        self.send(&uri, Vec::new(), None);
-        let mut reports = self
-            .shared
+        self.shared
             .reports
             .write()
-            .unwrap_or_else(|e| e.into_inner());
-        reports.remove(path);
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(path);
+        self.send(&uri, Vec::new(), None);
     }
 
     fn uri(&self, path: &Path) -> Option<Url> {
@@ -353,18 +352,19 @@ impl Worker {
             } else {
                 self.published.insert(path.clone());
             }
-            self.send(&uri, diagnostics, version);
+            // The hover and the code actions read the report: it is in place before the client
+            // hears of the diagnostics and asks.
             let report = Arc::new(FileReport {
-                uri,
+                uri: uri.clone(),
                 version,
                 items,
             });
-            let mut shared = self
-                .shared
+            self.shared
                 .reports
                 .write()
-                .unwrap_or_else(|e| e.into_inner());
-            shared.insert(path, report);
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(path, report);
+            self.send(&uri, diagnostics, version);
         }
     }
 }

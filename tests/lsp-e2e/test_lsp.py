@@ -248,6 +248,16 @@ async def test_hover_shows_the_finding_and_its_rule(client: LanguageClient, work
     assert "help: add an ingress rule" in value
     assert "**ELB004** (instance-port-ingress)" in value
     assert "#### What it checks" in value
+    # On the listener's instance port, a label of the finding: what part it plays.
+    label = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=main.as_uri()),
+            position=types.Position(line=59, character=26),
+        )
+    )
+    assert label.contents.value.startswith(
+        "the listener sends to instance port 8080: part of **error[ELB004]** at main.tf:38"
+    )
     nothing = await client.text_document_hover_async(
         types.HoverParams(
             text_document=types.TextDocumentIdentifier(uri=main.as_uri()),
