@@ -643,6 +643,8 @@ fn code_actions(
         }
         let bytes = crate::frontend::read_bounded(p, 16 * 1024 * 1024).ok()?;
         let text = String::from_utf8(bytes).ok()?;
+        // Editors leave a byte order mark out of the text, and so do positions.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
         let uri = if p == path {
             uri.clone()
         } else {
@@ -684,7 +686,9 @@ fn code_actions(
             }
         }
     }
-    for item in report.items.iter().filter(|i| named(i)) {
+    // Suppression comments are read in HCL files only (JSON has no comments).
+    let hcl = !path.to_string_lossy().ends_with(".json");
+    for item in report.items.iter().filter(|i| hcl && named(i)) {
         if item.code.starts_with("TF") || item.code == "ELB030" {
             continue;
         }
