@@ -42,6 +42,9 @@ pub enum Command {
         #[command(flatten)]
         load: LoadArgs,
     },
+    /// Run as a language server on stdin and stdout, for editors: diagnostics as you type,
+    /// quick fixes and hovers. The client's workspace folders are checked.
+    Lsp,
 }
 
 /// What loading Terraform needs.

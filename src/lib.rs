@@ -7,8 +7,9 @@
 //! read and parse files) → [`eval`] (Terraform semantics, unknowns, references) → [`model`]
 //! (the typed AWS network) → `analysis` (flow queries over the model) → [`checks`] (the rules)
 //! → [`fix`] (applying the rules' suggested fixes) → [`config`] and [`suppress`] → [`report`]
-//! (renderers) → [`run`] (one run as a library call). The binary (`main.rs`, `cli.rs`,
-//! `allocator.rs`) sits on top.
+//! (renderers) → [`run`] (one run as a library call) → [`lsp`] (the language server, which
+//! keeps a workspace checked between edits). The binary (`main.rs`, `cli.rs`, `allocator.rs`)
+//! sits on top.
 //!
 //! The public modules are what the binary, the tests and the stage benchmarks use; the
 //! rules' shared helpers and the flow queries are private to the crate.
@@ -24,6 +25,7 @@ pub mod diagnostic;
 pub mod eval;
 pub mod fix;
 pub mod frontend;
+pub mod lsp;
 pub mod model;
 pub mod report;
 pub mod run;

@@ -6,7 +6,7 @@
 //! are those of the check after the fixes. A closed stdout (`tf-elbcheck | head`) is not an
 //! error.
 //!
-//! Subcommands and paths: `explain`, `rules` and `graph` are always subcommands when they come
+//! Subcommands and paths: `explain`, `rules`, `graph` and `lsp` are always subcommands when they come
 //! first, whatever the file system holds, so a command means the same thing in every
 //! directory; to check a directory with one of those names write `./rules` (or `-- rules`).
 //! When `rules` or `graph` runs where such a directory exists, a note on stderr says so.
@@ -66,6 +66,7 @@ fn run_cli() -> ExitCode {
             note_shadowed_directory("graph");
             graph(&load)
         }
+        Some(Command::Lsp) => ExitCode::from(tf_elbcheck::lsp::serve_stdio()),
         None => check(&cli.check),
     }
 }

@@ -409,8 +409,9 @@ pub fn check_and_fix(options: &Options) -> Fixed {
     }
 }
 
-/// Evaluates, models and checks one root (up to `stop`), keeping only its findings.
-fn check_root(
+/// Evaluates, models and checks one root (up to `stop`), keeping only its findings (before
+/// suppressions and configuration are applied); `load_balancers` counts the LBs checked.
+pub fn check_root(
     project: &Project,
     root: &Path,
     inputs: &Inputs,

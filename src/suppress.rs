@@ -32,6 +32,19 @@ use std::collections::{BTreeSet, HashMap};
 /// Removes suppressed findings and adds ELB030 for bad or unused suppressions.
 /// `today` is `YYYY-MM-DD`; when it is not a valid date, today's UTC date is used.
 pub fn apply(findings: Vec<Finding>, sources: &SourceTable, today: &str) -> Vec<Finding> {
+    let all: Vec<FileId> = sources.files().map(|(id, _)| id).collect();
+    apply_in(findings, sources, today, &all)
+}
+
+/// [`apply`] with the directives of only these files: a directive suppresses only findings
+/// that start in its own file, so the findings of one file are settled by that file's
+/// directives alone (an editor re-checks file by file).
+pub fn apply_in(
+    findings: Vec<Finding>,
+    sources: &SourceTable,
+    today: &str,
+    files: &[FileId],
+) -> Vec<Finding> {
     let today = if parse_date(today).is_some() {
         today.to_string()
     } else {
@@ -42,7 +55,7 @@ pub fn apply(findings: Vec<Finding>, sources: &SourceTable, today: &str) -> Vec<
         .map(|r| r.code.to_string())
         .chain(findings.iter().map(|f| f.code().to_string()))
         .collect();
-    let mut directives = directives(sources);
+    let mut directives = directives_in(sources, files);
     let mut by_line: HashMap<(FileId, usize), Vec<usize>> = HashMap::new();
     for (i, d) in directives.iter().enumerate() {
         if let Some(line) = d.covers {
@@ -239,8 +252,14 @@ impl Directive {
 
 /// Every `tf-elbcheck:` directive in the Terraform files of the table.
 pub fn directives(sources: &SourceTable) -> Vec<Directive> {
+    let all: Vec<FileId> = sources.files().map(|(id, _)| id).collect();
+    directives_in(sources, &all)
+}
+
+/// The directives of these files of the table.
+fn directives_in(sources: &SourceTable, files: &[FileId]) -> Vec<Directive> {
     let mut out = Vec::new();
-    for (id, file) in sources.files() {
+    for (id, file) in files.iter().map(|&id| (id, sources.get(id))) {
         let name = file.path.to_string_lossy();
         if name.ends_with(".toml") || name.ends_with(".json") {
             continue;

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! source, syntax → diagnostic → algebra → frontend → eval → model → analysis → checks
-//!   → fix → config, suppress → report → run
+//!   → fix → config, suppress → report → run → lsp
 //! ```
 //!
 //! This test reads the `crate::…` paths of every file in `src/` (comments and `#[cfg(test)]`
@@ -26,6 +26,7 @@ const LAYERS: &[&[&str]] = &[
     &["config", "suppress"],
     &["report"],
     &["run"],
+    &["lsp"],
 ];
 
 fn rank(module: &str) -> Option<usize> {

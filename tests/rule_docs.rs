@@ -95,3 +95,62 @@ fn the_readme_rules_table_covers_every_rule() {
         );
     }
 }
+
+/// `docs/rules.md`: every rule's documentation under a heading of its code, so that
+/// `docs/rules.md#elb004` links to it (the language server's diagnostics do). The text is
+/// what `tf-elbcheck explain` prints; `UPDATE_GOLDEN=1 cargo test --test rule_docs` rewrites
+/// the file after a rule's documentation changed.
+fn rules_markdown() -> String {
+    let mut out = String::from(
+        "# Rules\n\n\
+         Every rule's documentation, as `tf-elbcheck explain CODE` prints it. Generated from the\n\
+         rules' declarations: do not edit; `UPDATE_GOLDEN=1 cargo test --test rule_docs`\n\
+         writes it again. Each rule's heading is its code, so `docs/rules.md#elb004` links to\n\
+         ELB004 (the language server's diagnostics link here).\n",
+    );
+    for rule in registry() {
+        out.push_str(&format!(
+            "\n## {}\n\n`{}` · {} · {}\n\n",
+            rule.code,
+            rule.name,
+            rule.severity.as_str(),
+            rule.summary
+        ));
+        for line in tf_elbcheck::report::doc_text(rule.doc).lines() {
+            match line.strip_prefix("## ") {
+                Some(heading) => out.push_str(&format!("### {heading}\n")),
+                None => {
+                    out.push_str(line);
+                    out.push('\n');
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn docs_rules_md_has_every_rule_s_documentation() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
+    let expected = rules_markdown();
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &expected).unwrap();
+    }
+    let actual = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        actual == expected,
+        "docs/rules.md is not the rules' documentation; run UPDATE_GOLDEN=1 cargo test --test rule_docs"
+    );
+    for rule in registry() {
+        assert_eq!(
+            tf_elbcheck::lsp::convert::rule_url(rule.code),
+            format!(
+                "{}#{}",
+                tf_elbcheck::lsp::convert::RULE_DOCS,
+                rule.code.to_ascii_lowercase()
+            )
+        );
+        assert!(actual.contains(&format!("\n## {}\n", rule.code)));
+    }
+}

@@ -172,28 +172,14 @@ fn load_plan(
             (file, parsed)
         })
         .collect();
-    let mut module = ModuleDir {
-        dir: plan.dir.clone(),
-        ..ModuleDir::default()
-    };
     let mut files = Vec::with_capacity(loaded.len());
-    let mut findings = Vec::new();
-    let mut bodies = Vec::with_capacity(plan.files.len());
-    let mut over = Vec::new();
-    for (n, (file, parsed)) in loaded.into_iter().enumerate() {
+    let mut parsed = Vec::with_capacity(loaded.len());
+    for (file, result) in loaded {
         files.push(file);
-        match parsed {
-            Ok(body) if n < plan.files.len() => bodies.push(body),
-            Ok(body) if n < sources => over.push(body),
-            Ok(body) => module.tfvars.push(body),
-            Err(f) => {
-                module.unparsed |= n < sources;
-                findings.push(f);
-            }
-        }
+        parsed.push(result);
     }
-    module.body = Arc::new(merge_module(bodies, over, &mut findings));
-    (module.calls, module.remote_calls) = module_calls(&module.dir, &module.body);
+    let mut findings = Vec::new();
+    let mut module = module_of(plan, parsed, &mut findings);
     let mut early_findings = None;
     if let Some(early) = early {
         (module, early_findings) = early.check(module, base, sources, &mut files, &findings);
@@ -204,4 +190,57 @@ fn load_plan(
         findings,
         early: early_findings,
     }
+}
+
+/// The module of the directory of `plan` from its files parsed, one result per file in the
+/// order of [`DirPlan::paths`]: primary files merged, override files applied, variable files
+/// kept, module calls listed. Parse errors and merge errors go to `findings`.
+fn module_of(
+    plan: &DirPlan,
+    parsed: Vec<Result<Body, Finding>>,
+    findings: &mut Vec<Finding>,
+) -> ModuleDir {
+    let mut module = ModuleDir {
+        dir: plan.dir.clone(),
+        ..ModuleDir::default()
+    };
+    let sources = plan.files.len() + plan.overrides.len();
+    let mut bodies = Vec::with_capacity(plan.files.len());
+    let mut over = Vec::new();
+    for (n, parsed) in parsed.into_iter().enumerate() {
+        match parsed {
+            Ok(body) if n < plan.files.len() => bodies.push(body),
+            Ok(body) if n < sources => over.push(body),
+            Ok(body) => module.tfvars.push(body),
+            Err(f) => {
+                module.unparsed |= n < sources;
+                findings.push(f);
+            }
+        }
+    }
+    module.body = Arc::new(merge_module(bodies, over, findings));
+    (module.calls, module.remote_calls) = module_calls(&module.dir, &module.body);
+    module
+}
+
+/// Builds the module of directory `dir` from files parsed elsewhere (an editor's buffers),
+/// each given with its path and what parsing it gave, in any order: they are taken in the
+/// order Terraform reads them, as [`load_dirs`] does. Returns the module and the parse and
+/// merge errors.
+pub fn assemble_dir(
+    dir: &Path,
+    files: Vec<(PathBuf, Result<Body, Finding>)>,
+) -> (ModuleDir, Vec<Finding>) {
+    let plan = plan_dir(
+        dir.to_path_buf(),
+        files.iter().map(|(p, _)| p.clone()).collect(),
+    );
+    let mut by_path: FxHashMap<PathBuf, Result<Body, Finding>> = files.into_iter().collect();
+    let parsed = plan
+        .paths()
+        .filter_map(|p| by_path.remove(p))
+        .collect::<Vec<_>>();
+    let mut findings = Vec::new();
+    let module = module_of(&plan, parsed, &mut findings);
+    (module, findings)
 }

@@ -20,6 +20,8 @@ mod roots;
 mod walk;
 
 pub use discover::{discover, discover_with};
+pub use load::assemble_dir;
+pub use plan::{is_tf, is_tfvars};
 pub use project::{EarlyCheck, ModuleDir, Project};
-pub use read::{parse_hcl, read_bounded, read_source, Limits, ReadError};
-pub use roots::{is_local_source, normalize};
+pub use read::{parse_hcl, parse_text, read_bounded, read_file, read_source, Limits, ReadError};
+pub use roots::{is_local_source, normalize, pick_roots};

@@ -7,7 +7,7 @@ use super::overrides;
 use std::path::{Path, PathBuf};
 
 /// `.tf` and `.tf.json` files, and OpenTofu's `.tofu` and `.tofu.json`, override files included.
-pub(super) fn is_tf(name: &str) -> bool {
+pub fn is_tf(name: &str) -> bool {
     name.ends_with(".tf")
         || name.ends_with(".tf.json")
         || name.ends_with(".tofu")
@@ -30,7 +30,7 @@ pub(super) fn is_override_path(path: &Path) -> bool {
 
 /// Variable files Terraform reads for a root: `terraform.tfvars` and `*.auto.tfvars`, and
 /// their JSON forms.
-pub(super) fn is_tfvars(name: &str) -> bool {
+pub fn is_tfvars(name: &str) -> bool {
     matches!(name, "terraform.tfvars" | "terraform.tfvars.json")
         || name.ends_with(".auto.tfvars")
         || name.ends_with(".auto.tfvars.json")

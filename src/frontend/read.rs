@@ -75,7 +75,7 @@ pub fn read_source(
 /// Reads a file that will get id `id` in the source table, without touching the table, so that
 /// files can be read on several threads and added in a fixed order afterwards. A file that
 /// cannot be used is returned with the text read so far (or none) and the finding saying why.
-pub(super) fn read_file(path: &Path, id: FileId, limits: &Limits) -> (SourceFile, Option<Finding>) {
+pub fn read_file(path: &Path, id: FileId, limits: &Limits) -> (SourceFile, Option<Finding>) {
     let fail = |text: String, error: ReadError| {
         let file = SourceFile::new(path.to_path_buf(), text);
         let finding = error.finding(id, file.text.len());
@@ -148,7 +148,7 @@ fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
 }
 
 /// Parses the text of file `id`, read from `path`: JSON syntax for `.json` names, else HCL.
-pub(super) fn parse_text(path: &Path, id: FileId, text: &str) -> Result<Body, Finding> {
+pub fn parse_text(path: &Path, id: FileId, text: &str) -> Result<Body, Finding> {
     if path.to_string_lossy().ends_with(".json") {
         json::parse_json_text(id, text)
     } else {

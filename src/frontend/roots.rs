@@ -63,7 +63,9 @@ pub(super) fn module_calls(dir: &Path, body: &Body) -> (Vec<PathBuf>, bool) {
     (calls, remote)
 }
 
-pub(super) fn pick_roots(modules: &BTreeMap<PathBuf, ModuleDir>) -> Vec<PathBuf> {
+/// The roots among `modules`: the directories no other module calls, and one directory of each
+/// cycle of calls that nothing outside the cycle calls; sorted.
+pub fn pick_roots(modules: &BTreeMap<PathBuf, ModuleDir>) -> Vec<PathBuf> {
     // Hash sets and an index by path: ordered sets compared paths component by component, which
     // cost milliseconds on large trees in this single-threaded step.
     let by_dir: FxHashMap<&Path, &ModuleDir> =
