@@ -198,10 +198,10 @@ fn check_in_pool(options: &Options) -> Outcome {
     }
     // Paths under which nothing was read: a typo that lands on a real folder must not pass.
     for p in &options.paths {
-        let read = outcome
-            .sources
-            .files()
-            .any(|(_, f)| is_terraform(&f.path) && f.path.starts_with(absolute(p)));
+        let read = outcome.sources.files().any(|(_, f)| {
+            let name = f.path.file_name().unwrap_or_default().to_string_lossy();
+            frontend::is_tf(&name) && f.path.starts_with(absolute(p))
+        });
         if !read && p.is_dir() {
             outcome.errors.push(format!(
                 "no Terraform files (.tf, .tf.json, .tofu, .tofu.json) under `{}`",
@@ -297,14 +297,6 @@ fn unmatched_warning(plan: &crate::eval::plan::Plan, file: &Path) -> Option<Stri
             unmatched.len()
         )
     })
-}
-
-/// A Terraform (or OpenTofu) source file (not a variables file or the configuration file).
-fn is_terraform(path: &Path) -> bool {
-    let name = path.to_string_lossy();
-    [".tf", ".tf.json", ".tofu", ".tofu.json"]
-        .iter()
-        .any(|ext| name.ends_with(ext))
 }
 
 /// `p` made absolute against the current directory, as the source table's paths are.

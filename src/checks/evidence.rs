@@ -185,7 +185,7 @@ pub(crate) fn group_names(net: &Network, ids: &[GroupId]) -> String {
 
 /// `aws_instance.web[0] is` or `aws_instance.web[0] and 2 other targets with the same groups
 /// are`, for messages about one target standing for all that share its groups.
-pub(crate) fn targets_sharing(targets: &[Target], t: &Target) -> String {
+pub(crate) fn targets_sharing(targets: &[&Target], t: &Target) -> String {
     let same = |x: &Target| match (&x.groups, &t.groups) {
         (Groups::Known(a), Groups::Known(b)) => a == b,
         _ => false,

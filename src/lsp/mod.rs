@@ -253,12 +253,6 @@ fn respond(connection: &Connection, response: Response) {
     let _ = connection.sender.send(Message::Response(response));
 }
 
-/// True for the files the server keeps buffers of: Terraform and variable files.
-fn is_terraform(path: &Path) -> bool {
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    crate::frontend::is_tf(&name) || crate::frontend::is_tfvars(&name)
-}
-
 fn is_config(path: &Path) -> bool {
     path.file_name()
         .is_some_and(|n| n == crate::config::FILE_NAME)
@@ -427,7 +421,7 @@ impl Server<'_> {
         let Some(path) = convert::uri_path(&uri) else {
             return;
         };
-        if !is_terraform(&path) {
+        if !workspace::is_terraform_file(&path) {
             return;
         }
         if self.folders.is_empty() {

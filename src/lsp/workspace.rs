@@ -535,8 +535,9 @@ impl Workspace {
     }
 }
 
-/// `.tf`, `.tf.json` and the variable files Terraform reads for a root.
-fn is_terraform_file(path: &Path) -> bool {
+/// `.tf`, `.tf.json` and the variable files Terraform reads for a root: the files the server
+/// keeps buffers of.
+pub(super) fn is_terraform_file(path: &Path) -> bool {
     let name = file_name(path);
     frontend::is_tf(&name) || frontend::is_tfvars(&name)
 }

@@ -314,17 +314,7 @@ impl<'a> Builder<'a> {
         if kind.is_some_and(|k| k != "forward") {
             return;
         }
-        let mut arns: Vec<(&Value, Span)> = Vec::new();
-        if let Some(a) = attr(action, "target_group_arn") {
-            arns.push((&a.value, a.span));
-        }
-        for f in action.blocks_of("forward") {
-            for g in f.body.blocks_of("target_group") {
-                if let Some(a) = attr(&g.body, "arn") {
-                    arns.push((&a.value, a.span));
-                }
-            }
-        }
+        let arns = action_arns(action);
         if arns.is_empty() && kind == Some("forward") {
             self.net.lbs[lb].unknown_forwards.push(unknown_at(
                 "the forward action names no target group",
@@ -352,18 +342,7 @@ impl<'a> Builder<'a> {
     /// Marks the target groups of a rule's actions as forwarded to from outside.
     fn forwarded_elsewhere(&mut self, index: &V2Index, rule: &EvalBody) {
         for a in rule.blocks_of("action") {
-            let mut arns: Vec<(&Value, Span)> = Vec::new();
-            if let Some(t) = attr(&a.body, "target_group_arn") {
-                arns.push((&t.value, t.span));
-            }
-            for f in a.body.blocks_of("forward") {
-                for g in f.body.blocks_of("target_group") {
-                    if let Some(t) = attr(&g.body, "arn") {
-                        arns.push((&t.value, t.span));
-                    }
-                }
-            }
-            for (v, at) in arns {
+            for (v, at) in action_arns(&a.body) {
                 if let Ok(tg) = self.tg_ref(index, v, at) {
                     self.net.target_groups[tg].forwarded_elsewhere = true;
                 }
@@ -512,7 +491,7 @@ impl<'a> Builder<'a> {
     }
 
     fn v2_autoscaling(&mut self, index: &V2Index) {
-        for r in self.of_type_list("aws_autoscaling_group") {
+        for r in self.of_types(&["aws_autoscaling_group"]) {
             let mut arns: Vec<(&Value, Span)> = Vec::new();
             if let Some(a) = attr(&r.body, "target_group_arns") {
                 arns.extend(elements(&a.value).into_iter().map(|v| (v, a.span)));
@@ -529,7 +508,7 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        for r in self.of_type_list("aws_autoscaling_attachment") {
+        for r in self.of_types(&["aws_autoscaling_attachment"]) {
             let Some(a) = attr(&r.body, "lb_target_group_arn")
                 .or_else(|| attr(&r.body, "alb_target_group_arn"))
             else {
@@ -537,17 +516,13 @@ impl<'a> Builder<'a> {
             };
             self.asg_attachment(index, r, &a.value, a.span);
         }
-        for r in self.of_type_list("aws_autoscaling_traffic_source_attachment") {
+        for r in self.of_types(&["aws_autoscaling_traffic_source_attachment"]) {
             let source = r.body.blocks_of("traffic_source").next();
             let Some(a) = source.and_then(|s| elbv2_source(&s.body)) else {
                 continue;
             };
             self.asg_attachment(index, r, &a.value, a.span);
         }
-    }
-
-    fn of_type_list(&self, t: &str) -> Vec<&'a ResourceInstance> {
-        self.of_type(t).collect()
     }
 
     /// An attachment of an Auto Scaling group (`autoscaling_group_name`) to a target group.
@@ -571,7 +546,7 @@ impl<'a> Builder<'a> {
 
     /// Target groups a CodeDeploy blue/green deployment switches between are used by it.
     fn v2_codedeploy(&mut self, index: &V2Index) {
-        for r in self.of_type_list("aws_codedeploy_deployment_group") {
+        for r in self.of_types(&["aws_codedeploy_deployment_group"]) {
             for info in r.body.blocks_of("load_balancer_info") {
                 for pair in info.body.blocks_of("target_group_pair_info") {
                     for tg in pair.body.blocks_of("target_group") {
@@ -591,7 +566,7 @@ impl<'a> Builder<'a> {
     }
 
     fn v2_ecs(&mut self, index: &V2Index) {
-        for svc in self.of_type_list("aws_ecs_service") {
+        for svc in self.of_types(&["aws_ecs_service"]) {
             let lbs: Vec<_> = svc.body.blocks_of("load_balancer").collect();
             for lb in lbs {
                 let Some(a) = attr(&lb.body, "target_group_arn") else {
@@ -891,6 +866,23 @@ impl<'a> Builder<'a> {
             .ok()?;
         String::from_utf8(bytes).ok()
     }
+}
+
+/// The target groups an action names: its `target_group_arn`, and the groups of its `forward`
+/// block.
+fn action_arns(action: &EvalBody) -> Vec<(&Value, Span)> {
+    let mut arns: Vec<(&Value, Span)> = Vec::new();
+    if let Some(a) = attr(action, "target_group_arn") {
+        arns.push((&a.value, a.span));
+    }
+    for f in action.blocks_of("forward") {
+        for g in f.body.blocks_of("target_group") {
+            if let Some(a) = attr(&g.body, "arn") {
+                arns.push((&a.value, a.span));
+            }
+        }
+    }
+    arns
 }
 
 /// The `identifier` of an `elbv2` traffic source.

@@ -4,7 +4,6 @@
 use crate::algebra::addrs::AddrSet;
 use crate::checks::context::Context;
 use crate::checks::evidence::local_name;
-use crate::checks::pools::pools;
 use crate::diagnostic::{Finding, Rule};
 use crate::model::{Direction, Groups, Peer};
 use rustc_hash::FxHashSet as HashSet;
@@ -36,7 +35,7 @@ pub(super) fn broad_instance_rules(
                 .unwrap_or_else(|_| AddrSet::all().subtract(&AddrSet::public()))
         };
         let mut seen = Vec::new();
-        for pool in pools(net, id) {
+        for pool in cx.pools(id) {
             // Targets that see the clients' own addresses (NLB client IP preservation) must
             // admit them: a broad rule there is the way in, not a way around.
             if !matches!(pool.clients_seen, Ok(false)) {

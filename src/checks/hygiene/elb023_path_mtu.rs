@@ -4,7 +4,6 @@ use crate::algebra::protocol::Protocol;
 use crate::checks::context::Context;
 use crate::checks::evidence::{group_names, primary_group};
 use crate::checks::fixes::{edit_span, sg_rule_fix, PeerFix};
-use crate::checks::pools::pools;
 use crate::diagnostic::Finding;
 use crate::model::{Direction, Groups};
 
@@ -42,7 +41,7 @@ crate::declare_rule! {
 pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
     let net = cx.net;
     let mut seen = Vec::new();
-    let pools = net.lbs.ids().flat_map(|id| pools(net, id));
+    let pools = net.lbs.ids().flat_map(|id| cx.pools(id));
     for pool in pools {
         let Ok(targets) = &pool.targets else { continue };
         for t in targets {

@@ -1,7 +1,6 @@
 //! ELB027: every zone a target runs in needs an LB node, whatever the cross-zone setting.
 
 use crate::checks::context::Context;
-use crate::checks::pools::pools;
 use crate::diagnostic::Finding;
 use crate::model::Placement;
 
@@ -40,7 +39,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
         };
         let Some(lb_azs) = lb_azs else { continue };
         let at = lb.subnets_span.filter(|_| lb.is_v2()).unwrap_or(lb.span);
-        for pool in pools(net, id) {
+        for pool in cx.pools(id) {
             let Ok(targets) = &pool.targets else { continue };
             let members = if pool.group.is_some() {
                 "targets"

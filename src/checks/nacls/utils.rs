@@ -8,7 +8,7 @@ use crate::analysis::flow::RuleTag;
 use crate::checks::context::Context;
 use crate::checks::evidence::{clients, hop, local_name, undecided_one, with_call_sites};
 use crate::checks::fixes::{cidr_label, covering_cidr, resource_type_and_name, slug};
-use crate::checks::pools::{pools, Pool};
+use crate::checks::pools::Pool;
 use crate::diagnostic::{Finding, Fix, FixEdit, HopKind, Rule};
 use crate::model::{Direction, Known, LoadBalancer, NaclId, Network, Placement, SubnetId};
 use crate::source::Span;
@@ -382,7 +382,7 @@ pub(super) fn check_pairs(cx: &Context, out: &mut Vec<Finding>, flow: &PairFlow)
     let net = cx.net;
     for (id, lb) in net.lbs.enumerate() {
         let mut pending: Vec<Pending> = Vec::new();
-        for pool in pools(net, id) {
+        for pool in cx.pools(id) {
             let Ok(targets) = &pool.targets else { continue };
             let label = pool.label();
             let members = if pool.group.is_some() {
@@ -390,7 +390,7 @@ pub(super) fn check_pairs(cx: &Context, out: &mut Vec<Finding>, flow: &PairFlow)
             } else {
                 "instances"
             };
-            let asks = asks(net, lb, &pool, targets, flow);
+            let asks = asks(net, lb, pool, targets, flow);
             for (ask, clients) in asks {
                 let Some(nacl) = net.subnets[ask.own].nacl else {
                     continue;

@@ -12,9 +12,9 @@ use crate::checks::evidence::{
 use crate::checks::fixes::{
     edit_span, peer_fix, peer_group_expr, sg_rule_fix, vpc_cidr_expr, PeerFix,
 };
-use crate::checks::pools::{pools, NeededPort, Pool};
+use crate::checks::pools::{NeededPort, Pool};
 use crate::diagnostic::{Finding, HopKind, Rule};
-use crate::model::{Direction, GroupId, Groups, LbId, LoadBalancer, Network, Target};
+use crate::model::{Direction, GroupId, Groups, LbId, LoadBalancer, Network};
 use rustc_hash::FxHashMap as HashMap;
 
 /// Which ports the LB sends to its targets a rule is about.
@@ -44,7 +44,7 @@ pub(super) fn lb_egress(
         let Groups::Known(ids) = &lb.groups else {
             continue;
         };
-        for pool in pools(net, li) {
+        for pool in cx.pools(li) {
             let Ok(targets) = &pool.targets else { continue };
             for needed in pool
                 .needed
@@ -92,14 +92,14 @@ pub(super) fn lb_egress(
                                 group_names(net, ids), needed.transport(), needed.ports, t.address, lb.kind_name(), lb.address, t.address, needed.describe()
                             ),
                         )
-                        .label(t.span, registered(&pool, "the registered instances"));
+                        .label(t.span, registered(pool, "the registered instances"));
                         let f = needed
                             .labels(f, lb)
                             .help(format!(
                                 "add an egress rule for {} {} to the {}' security group",
                                 needed.transport(),
                                 needed.ports,
-                                members(&pool)
+                                members(pool)
                             ))
                             .fix_with(sg_rule_fix(
                                 net,
@@ -149,7 +149,7 @@ pub(super) fn instance_ingress(
             }
         }
         let lb_flow = lb_peer(net, li);
-        for pool in pools(net, li) {
+        for pool in cx.pools(li) {
             let targets = match &pool.targets {
                 Ok(t) => t,
                 Err(u) => {
@@ -281,13 +281,13 @@ pub(super) fn instance_ingress(
                                     peer_fix(cx, g, primary_group(net, lg), lb)
                                 }
                                 Groups::Unfiltered if from_clients => client_fix(net, lb),
-                                Groups::Unfiltered => PeerFix::Cidr(lb_subnets_expr(net, lb)),
+                                Groups::Unfiltered => PeerFix::Cidr(vpc_cidr_expr(net, lb)),
                                 _ => PeerFix::Group(format!(
                                     "{}.source_security_group_id",
                                     local_name(&lb.address)
                                 )),
                             };
-                            let sharing = targets_sharing_refs(targets, t);
+                            let sharing = targets_sharing(targets, t);
                             let message = if from_clients {
                                 format!(
                                     "no ingress rule of {} allows {} {} from the clients of the {} {}, which keeps their addresses (client IP preservation): {} unreachable on the {}",
@@ -306,7 +306,7 @@ pub(super) fn instance_ingress(
                             )
                             .label(
                                 t.span,
-                                registered(&pool, "instances registered with the load balancer"),
+                                registered(pool, "instances registered with the load balancer"),
                             );
                             let shown = if from_clients {
                                 needed.requests_only()
@@ -437,15 +437,4 @@ fn client_fix(net: &Network, lb: &LoadBalancer) -> PeerFix {
     } else {
         PeerFix::Cidr("\"0.0.0.0/0\"".to_string())
     }
-}
-
-/// The LB's subnets as one CIDR expression, for a rule on a target of an NLB without groups.
-fn lb_subnets_expr(net: &Network, lb: &LoadBalancer) -> String {
-    vpc_cidr_expr(net, lb)
-}
-
-/// [`targets_sharing`] over a pool's target references.
-fn targets_sharing_refs(targets: &[&Target], t: &Target) -> String {
-    let owned: Vec<Target> = targets.iter().map(|x| (*x).clone()).collect();
-    targets_sharing(&owned, t)
 }
