@@ -11,6 +11,42 @@ use std::sync::Arc;
 pub struct Unknown {
     pub reason: Arc<str>,
     pub origin: Option<Span>,
+    /// For a string known only as a concatenation (a template, `join`): its pieces in order,
+    /// each a known string, a resource [`Reference`] or a bare unknown. `split` takes ids back
+    /// out of it, and a health-check target keeps its port symbol.
+    pub pieces: Option<Arc<[Value]>>,
+}
+
+impl Unknown {
+    /// The pieces of a string made of text and opaque values, with `reason` and `origin` those
+    /// of its first opaque piece. Adjacent text is merged and nested pieces are spliced in, so
+    /// pieces never nest.
+    pub fn concatenation(first: &Unknown, parts: Vec<Value>) -> Unknown {
+        let mut pieces: Vec<Value> = Vec::with_capacity(parts.len());
+        let push = |v: Value, pieces: &mut Vec<Value>| match (pieces.last_mut(), v) {
+            (_, Value::String(s)) if s.is_empty() => {}
+            (Some(Value::String(prev)), Value::String(s)) => prev.push_str(&s),
+            (_, v) => pieces.push(v),
+        };
+        for p in parts {
+            match p {
+                Value::Unknown(Unknown {
+                    pieces: Some(inner),
+                    ..
+                }) => {
+                    for v in inner.iter() {
+                        push(v.clone(), &mut pieces);
+                    }
+                }
+                v => push(v, &mut pieces),
+            }
+        }
+        Unknown {
+            reason: first.reason.clone(),
+            origin: first.origin,
+            pieces: Some(pieces.into()),
+        }
+    }
 }
 
 /// A resource attribute that exists only after apply (`aws_security_group.lb.id`), kept as a
@@ -43,6 +79,7 @@ impl Value {
         Value::Unknown(Unknown {
             reason: Arc::from(reason.into()),
             origin,
+            pieces: None,
         })
     }
 

@@ -22,6 +22,7 @@ pub(super) fn unknown_at(reason: impl Into<String>, span: Span) -> Unknown {
     Unknown {
         reason: reason.into().into(),
         origin: Some(span),
+        pieces: None,
     }
 }
 
@@ -40,6 +41,7 @@ pub(super) fn as_unknown(v: &Value, span: Span) -> Option<Unknown> {
         Value::Unknown(u) => Some(Unknown {
             reason: u.reason.clone(),
             origin: u.origin.or(Some(span)),
+            pieces: None,
         }),
         _ => None,
     }

@@ -172,6 +172,12 @@ pub enum HealthCheck {
         text: String,
         span: Span,
     },
+    /// `target = "HTTP:${var.port}/"`: the port is an unknown value, kept as a symbol that
+    /// equals the same value on the listener or in a security group rule.
+    Symbol {
+        port: Unknown,
+        span: Span,
+    },
     Unknown(Unknown, Span),
 }
 

@@ -30,6 +30,30 @@ pub fn parse_target(text: &str) -> Option<u16> {
     port_text.parse::<u16>().ok().filter(|p| *p > 0)
 }
 
+/// The port of a health-check target written as a template around one unknown value
+/// (`"HTTP:${var.server_port}/"`): that value, kept as a symbol so that it compares equal to
+/// the same value elsewhere. `None` when the unknown is not exactly the port.
+pub fn symbolic_target_port(u: &Unknown) -> Option<Unknown> {
+    let pieces = u.pieces.as_deref()?;
+    let [Value::String(head), Value::Unknown(port), rest @ ..] = pieces else {
+        return None;
+    };
+    if port.pieces.is_some() {
+        return None;
+    }
+    let proto = head.strip_suffix(':')?.to_ascii_uppercase();
+    let path_follows = match rest.first() {
+        None => false,
+        Some(Value::String(tail)) => tail.starts_with('/'),
+        Some(_) => return None,
+    };
+    match proto.as_str() {
+        "TCP" | "SSL" if rest.is_empty() => Some(port.clone()),
+        "HTTP" | "HTTPS" if path_follows => Some(port.clone()),
+        _ => None,
+    }
+}
+
 impl<'a> Builder<'a> {
     pub(super) fn index_lbs(&mut self) {
         let lbs: Vec<&ResourceInstance> = self.of_type("aws_elb").collect();
@@ -213,14 +237,23 @@ impl<'a> Builder<'a> {
                                 span: a.span,
                             },
                         },
-                        v => HealthCheck::Unknown(
-                            as_unknown(v, a.span).unwrap_or_else(|| {
-                                unknown_at(
-                                    format!("health check target {v} is not a string"),
+                        v => match v {
+                            Value::Unknown(u) => symbolic_target_port(u),
+                            _ => None,
+                        }
+                        .map_or_else(
+                            || {
+                                HealthCheck::Unknown(
+                                    as_unknown(v, a.span).unwrap_or_else(|| {
+                                        unknown_at(
+                                            format!("health check target {v} is not a string"),
+                                            a.span,
+                                        )
+                                    }),
                                     a.span,
                                 )
-                            }),
-                            a.span,
+                            },
+                            |port| HealthCheck::Symbol { port, span: a.span },
                         ),
                     },
                 },

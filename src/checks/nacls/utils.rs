@@ -124,6 +124,7 @@ pub(super) fn evaluate(
                 )
                 .into(),
                 origin: Some(tag.0),
+                pieces: None,
             });
             return AclAnswer::Undecided(undecided_one(&requirement(), &u, fallback));
         }

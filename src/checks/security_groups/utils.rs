@@ -14,7 +14,7 @@ use crate::checks::fixes::{
 };
 use crate::checks::pools::{NeededPort, Pool};
 use crate::diagnostic::{Finding, HopKind, Rule};
-use crate::model::{Direction, GroupId, Groups, LbId, LoadBalancer, Network};
+use crate::model::{Direction, GroupId, Groups, HealthCheck, LbId, LoadBalancer, Network};
 use rustc_hash::FxHashMap as HashMap;
 
 /// Which ports the LB sends to its targets a rule is about.
@@ -135,6 +135,23 @@ pub(super) fn instance_ingress(
     let instance = ports == PortKind::Instance;
     let mut seen: Vec<(Vec<GroupId>, LbId, PortSet, bool, bool)> = Vec::new();
     for (li, lb) in net.lbs.enumerate() {
+        if !instance {
+            if let HealthCheck::Symbol { port, span } = &lb.health {
+                // A health-check port that is the instance port's own unknown value is that
+                // port: it is decided (or noted) with it.
+                let is_instance_port = lb
+                    .listeners
+                    .iter()
+                    .any(|l| l.instance_port.as_ref().err() == Some(port));
+                if !is_instance_port && !symbol_reaches_targets(net, li, port) {
+                    out.push(undecided_one(
+                        &format!("the health check of {} reaches its instances", lb.address),
+                        port,
+                        *span,
+                    ));
+                }
+            }
+        }
         if instance {
             if !lb.is_v2() {
                 let proven = |u: &crate::eval::Unknown| symbol_reaches_targets(net, li, u);

@@ -92,6 +92,7 @@ impl<'p> Evaluator<'p> {
                         uncertain = Some(Unknown {
                             reason: format!("how many \"{kind}\" blocks there are is known only after apply ({})", x.reason).into(),
                             origin: x.origin.or(Some(a.expr.span)),
+                            pieces: None,
                         });
                     }
                     vec![(u.clone(), u)]

@@ -134,6 +134,7 @@ impl<'p> Evaluator<'p> {
                         Expansion::Unknown(Unknown {
                             reason: "count exceeds the instance limit".into(),
                             origin: Some(a.expr.span),
+                            pieces: None,
                         })
                     }
                     _ => {
@@ -145,6 +146,7 @@ impl<'p> Evaluator<'p> {
                         Expansion::Unknown(Unknown {
                             reason: "invalid count".into(),
                             origin: Some(a.expr.span),
+                            pieces: None,
                         })
                     }
                 },
@@ -180,6 +182,7 @@ impl<'p> Evaluator<'p> {
                                         )
                                         .into(),
                                         origin: Some(a.expr.span),
+                                        pieces: None,
                                     });
                                     break;
                                 }
@@ -202,6 +205,7 @@ impl<'p> Evaluator<'p> {
                     Expansion::Unknown(Unknown {
                         reason: "for_each exceeds the instance limit".into(),
                         origin: Some(a.expr.span),
+                        pieces: None,
                     })
                 }
                 Value::Null => Expansion::ForEach(Arc::default()),
@@ -231,6 +235,7 @@ impl<'p> Evaluator<'p> {
             result = Expansion::Unknown(Unknown {
                 reason: "the root has too many instances".into(),
                 origin: Some(at),
+                pieces: None,
             });
         }
         self.expansions
@@ -243,6 +248,7 @@ impl<'p> Evaluator<'p> {
         let e = Expansion::Unknown(Unknown {
             reason: "invalid for_each".into(),
             origin: Some(span),
+            pieces: None,
         });
         self.expansions.insert((inst, block_id(block)), e.clone());
         e

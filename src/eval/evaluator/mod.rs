@@ -339,6 +339,7 @@ impl<'p> Evaluator<'p> {
                         )
                         .into(),
                         origin: u.origin,
+                        pieces: None,
                     }),
                     _ => self.insts[inst].uncertain.clone(),
                 };

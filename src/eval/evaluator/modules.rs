@@ -66,6 +66,7 @@ impl<'p> Evaluator<'p> {
                     Expansion::Unknown(u) => Some(Unknown {
                         reason: format!("how many instances of module.{name} exist is known only after apply ({})", u.reason).into(),
                         origin: u.origin,
+                        pieces: None,
                     }),
                     _ => self.insts[inst].uncertain.clone(),
                 },

@@ -1,12 +1,12 @@
 //! String templates and heredocs: literal text, interpolations, `%{if}` and `%{for}`
 //! directives. A template stops growing at the value size limit; an interpolated unknown or
-//! resource reference makes the whole string unknown.
+//! resource reference makes the whole string unknown, a concatenation that keeps its pieces.
 
 use super::err;
 use super::for_expr::iterate;
 use crate::eval::evaluator::{EvalResult, Evaluator, Scope};
 use crate::eval::limits::{self, LimitError};
-use crate::eval::value::{Reference, Value};
+use crate::eval::value::{Reference, Unknown, Value};
 use crate::source::Span;
 use crate::syntax::TemplatePart;
 use std::sync::Arc;
@@ -19,18 +19,28 @@ impl<'p> Evaluator<'p> {
         span: Span,
     ) -> EvalResult {
         let mut out = String::new();
+        // Once an opaque value is interpolated the string is unknown, but its pieces are kept.
+        let mut opaque: Option<(Unknown, Vec<Value>)> = None;
         for part in parts {
             match part {
                 TemplatePart::Literal(s) => out.push_str(s),
                 TemplatePart::Interpolation(e) => {
                     let v = self.eval(e, scope)?;
                     match v {
-                        Value::Unknown(u) => return Ok(Value::Unknown(u)),
+                        Value::Unknown(u) => {
+                            add_opaque(&mut opaque, &mut out, u.clone(), Value::Unknown(u))
+                        }
                         Value::Reference(r) => {
-                            return Ok(Value::unknown(
-                                format!("the value of {} is known only after apply", ref_name(&r)),
-                                Some(e.span),
-                            ))
+                            let u = Unknown {
+                                reason: format!(
+                                    "the value of {} is known only after apply",
+                                    ref_name(&r)
+                                )
+                                .into(),
+                                origin: Some(e.span),
+                                pieces: None,
+                            };
+                            add_opaque(&mut opaque, &mut out, u, Value::Reference(r));
                         }
                         Value::Null => return Err(err(e.span, "a template cannot include null")),
                         other => out.push_str(&other.to_template_string().ok_or_else(|| {
@@ -59,6 +69,9 @@ impl<'p> Evaluator<'p> {
                     let v = self.template(if branch { then } else { otherwise }, scope, span)?;
                     match v {
                         Value::String(s) => out.push_str(&s),
+                        Value::Unknown(u) => {
+                            add_opaque(&mut opaque, &mut out, u.clone(), Value::Unknown(u))
+                        }
                         other => return Ok(other),
                     }
                     if let Err(m) = check_template_len(&out) {
@@ -83,6 +96,9 @@ impl<'p> Evaluator<'p> {
                         inner.bound.push((value_var.clone(), Arc::new(v)));
                         match self.template(body, &inner, span)? {
                             Value::String(s) => out.push_str(&s),
+                            Value::Unknown(u) => {
+                                add_opaque(&mut opaque, &mut out, u.clone(), Value::Unknown(u))
+                            }
                             other => return Ok(other),
                         }
                         if let Err(m) = check_template_len(&out) {
@@ -92,8 +108,26 @@ impl<'p> Evaluator<'p> {
                 }
             }
         }
-        Ok(Value::String(out))
+        Ok(match opaque {
+            None => Value::String(out),
+            Some((first, mut pieces)) => {
+                pieces.push(Value::String(out));
+                Value::Unknown(Unknown::concatenation(&first, pieces))
+            }
+        })
     }
+}
+
+/// Records an opaque piece of a template: the text before it, then the piece itself.
+fn add_opaque(
+    opaque: &mut Option<(Unknown, Vec<Value>)>,
+    out: &mut String,
+    u: Unknown,
+    piece: Value,
+) {
+    let (_, pieces) = opaque.get_or_insert_with(|| (u, Vec::new()));
+    pieces.push(Value::String(std::mem::take(out)));
+    pieces.push(piece);
 }
 
 fn ref_name(r: &Reference) -> String {

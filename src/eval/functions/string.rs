@@ -3,7 +3,7 @@
 //! Terraform counts string lengths in, which `length` and `format` use too.
 
 use super::args::{arity, fail, opaque, to_int, to_list, to_str, too_long, Res, Stop};
-use crate::eval::value::Value;
+use crate::eval::value::{Unknown, Value};
 
 // Text segmentation: Terraform counts string lengths in grapheme clusters.
 
@@ -87,8 +87,8 @@ pub(super) fn join(args: &[Value]) -> Res<Value> {
     for a in &args[1..] {
         lists.push(to_list(a, "lists")?);
     }
-    if let Some(u) = lists.iter().flat_map(|l| l.iter()).find_map(opaque) {
-        return Err(Stop::Unknown(u));
+    if let Some(Value::Unknown(first)) = lists.iter().flat_map(|l| l.iter()).find_map(opaque) {
+        return Ok(joined_unknown(&first, &sep, &lists));
     }
     let mut parts = Vec::new();
     for (li, list) in lists.iter().enumerate() {
@@ -115,9 +115,95 @@ pub(super) fn join(args: &[Value]) -> Res<Value> {
     Ok(Value::String(parts.join(&sep)))
 }
 
+/// `join` over elements some of which are opaque: an unknown string that keeps its pieces, so
+/// that `split` can take resource ids back out of it. An element that is neither a primitive
+/// nor opaque (null, a collection) makes it plainly unknown, as Terraform reports those only
+/// once the values are known.
+fn joined_unknown(first: &Unknown, sep: &str, lists: &[&[Value]]) -> Value {
+    let mut parts = Vec::new();
+    for (i, v) in lists.iter().flat_map(|l| l.iter()).enumerate() {
+        if i > 0 {
+            parts.push(Value::string(sep));
+        }
+        match v {
+            Value::Unknown(_) | Value::Reference(_) => parts.push(v.clone()),
+            other => match other.to_template_string() {
+                Some(s) => parts.push(Value::String(s)),
+                None => return Value::Unknown(first.clone()),
+            },
+        }
+    }
+    Value::Unknown(Unknown::concatenation(first, parts))
+}
+
+/// Characters no resource id, ARN or address contains: a separator made only of them splits a
+/// concatenation of ids at its text pieces only.
+const NEVER_IN_IDS: &[char] = &[',', ';', '|', ' ', '\t', '\n'];
+
+/// Attributes whose values are identifiers or addresses (they never contain [`NEVER_IN_IDS`]).
+fn is_id_attribute(attribute: &str) -> bool {
+    matches!(
+        attribute,
+        "id" | "arn" | "private_ip" | "public_ip" | "dns_name" | "cidr_block"
+    ) || attribute.ends_with("_id")
+}
+
+/// `split` of a concatenation whose opaque pieces are all resource ids: the list of its
+/// elements, each a known string, an id [`Reference`] or (when it mixes text and ids) an
+/// unknown concatenation. `None` when a piece might contain the separator.
+fn split_pieces(sep: &str, first: &Unknown, pieces: &[Value]) -> Option<Value> {
+    if sep.is_empty() || !sep.chars().all(|c| NEVER_IN_IDS.contains(&c)) {
+        return None;
+    }
+    let mut items = Vec::new();
+    let mut current: Vec<Value> = Vec::new();
+    let finish = |current: &mut Vec<Value>, items: &mut Vec<Value>| {
+        let mut parts = std::mem::take(current);
+        parts.retain(|p| !matches!(p, Value::String(s) if s.is_empty()));
+        let only_text = parts.iter().all(|p| matches!(p, Value::String(_)));
+        items.push(match parts.as_slice() {
+            [] => Value::string(""),
+            [one @ Value::Reference(_)] => one.clone(),
+            _ if only_text => {
+                Value::String(parts.iter().filter_map(Value::as_str).collect::<String>())
+            }
+            _ => Value::Unknown(Unknown::concatenation(first, parts)),
+        });
+    };
+    for piece in pieces {
+        match piece {
+            Value::String(text) => {
+                let mut segments = text.split(sep);
+                if let Some(head) = segments.next() {
+                    current.push(Value::string(head));
+                }
+                for seg in segments {
+                    finish(&mut current, &mut items);
+                    current.push(Value::string(seg));
+                }
+            }
+            Value::Reference(r) if is_id_attribute(&r.attribute) => current.push(piece.clone()),
+            _ => return None,
+        }
+    }
+    finish(&mut current, &mut items);
+    Some(Value::List(items))
+}
+
 pub(super) fn split(args: &[Value]) -> Res<Value> {
     arity(args, 2, 2)?;
     let sep = to_str(&args[0], "separator")?;
+    if let Value::Unknown(
+        u @ Unknown {
+            pieces: Some(pieces),
+            ..
+        },
+    ) = &args[1]
+    {
+        if let Some(list) = split_pieces(&sep, u, pieces) {
+            return Ok(list);
+        }
+    }
     let s = to_str(&args[1], "str")?;
     let parts: Vec<Value> = if sep.is_empty() {
         // One value per character: each costs far more than the character.
@@ -244,7 +330,7 @@ pub(super) fn substr(args: &[Value]) -> Res<Value> {
 #[cfg(test)]
 mod tests {
     use crate::eval::functions::test_support::{
-        b, err, l, lb, n, ok, reason, s, strs, unk, LB_REASON,
+        b, err, l, lb, n, ok, reason, rf, s, strs, unk, LB_REASON,
     };
     use crate::eval::value::Value;
 
@@ -281,6 +367,57 @@ mod tests {
         assert_eq!(ok("split", vec![s(","), s("")]), strs(&[""]));
         assert_eq!(ok("split", vec![s(""), s("ab")]), strs(&["a", "b"]));
         assert_eq!(reason(&ok("split", vec![s(","), lb()])), LB_REASON);
+    }
+
+    #[test]
+    fn split_takes_ids_back_out_of_a_join() {
+        let a = rf("aws_subnet.a[0]", "id");
+        let b2 = rf("aws_subnet.a[1]", "id");
+        let joined = ok(
+            "join",
+            vec![s(","), l(vec![a.clone(), s("subnet-1"), b2.clone()])],
+        );
+        // The joined string is unknown, with the first id's reason.
+        assert_eq!(
+            reason(&joined),
+            "the value of aws_subnet.a[0].id is known only after apply"
+        );
+        assert_eq!(
+            ok("split", vec![s(","), joined.clone()]),
+            l(vec![a.clone(), s("subnet-1"), b2.clone()])
+        );
+        // Joined twice, with text around: the ids come back where the separators were.
+        let twice = ok(
+            "join",
+            vec![s(","), l(vec![joined.clone(), s("x"), a.clone()])],
+        );
+        assert_eq!(
+            ok("split", vec![s(","), twice]),
+            l(vec![
+                a.clone(),
+                s("subnet-1"),
+                b2.clone(),
+                s("x"),
+                a.clone()
+            ])
+        );
+        // Another separator: the whole string is one element, text and ids mixed.
+        let one = ok("split", vec![s(";"), joined.clone()]);
+        match one.as_list() {
+            Some([Value::Unknown(u)]) => assert!(u.pieces.is_some()),
+            other => panic!("expected one unknown element, got {other:?}"),
+        }
+        // A separator an id may contain, or a piece that may contain the separator: unknown.
+        assert!(ok("split", vec![s("-"), joined.clone()]).is_unknown());
+        let with_var = ok("join", vec![s(","), l(vec![a.clone(), unk("var.more")])]);
+        assert!(ok("split", vec![s(","), with_var]).is_unknown());
+        let names = ok(
+            "join",
+            vec![s(","), l(vec![rf("aws_instance.x", "user_data")])],
+        );
+        assert!(ok("split", vec![s(","), names]).is_unknown());
+        // The other string functions still see an unknown.
+        assert!(ok("upper", vec![joined]).is_unknown());
     }
 
     #[test]

@@ -1,6 +1,6 @@
-# The subnets of the load balancer are known only after apply (a joined and split id list,
-# as modules written for Terraform 0.11 passed them), but its security group says which VPC
-# it is in: the rule from the VPC CIDR is inside that VPC.
+# The subnets of the load balancer come from a comma-joined id list given by the pipeline
+# (`var.public_subnet_ids`, no value here, as modules written for Terraform 0.11 passed them),
+# but its security group says which VPC it is in: the rule from the VPC CIDR is inside that VPC.
 variable "vpc_cidr" {
   default = "10.139.0.0/16"
 }
@@ -15,9 +15,8 @@ resource "aws_subnet" "public" {
   cidr_block = cidrsubnet(var.vpc_cidr, 8, count.index)
 }
 
-locals {
-  # 0.11-style comma-joined id list, as modules of that era passed them
-  public_subnet_ids = join(",", aws_subnet.public.*.id)
+variable "public_subnet_ids" {
+  description = "0.11-style comma-joined subnet ids"
 }
 
 resource "aws_security_group" "elb" {
@@ -55,7 +54,7 @@ resource "aws_instance" "app" {
 
 resource "aws_elb" "internal" {
   internal        = true
-  subnets         = split(",", local.public_subnet_ids)
+  subnets         = split(",", var.public_subnet_ids)
   security_groups = [aws_security_group.elb.id]
   instances       = [aws_instance.app.id]
   listener {

