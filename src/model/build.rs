@@ -145,6 +145,9 @@ impl<'a> Builder<'a> {
                 r.address
             ),
             Value::Reference(_) => format!("{what} {v} is not declared in this configuration"),
+            Value::String(s) if s.is_empty() => format!(
+                "the {what} id is the empty string: what gives it has no value here (e.g. a variable left at an empty default, set by the pipeline); give it with tfvars or --var"
+            ),
             Value::String(s) => format!(
                 "{what} `{s}` is given as an id: the {what} it names is not in this configuration"
             ),

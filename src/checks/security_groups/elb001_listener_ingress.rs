@@ -105,7 +105,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
             Err(u) => {
                 // The clients are unknown (an internal LB whose VPC CIDR is): the listeners
                 // are still proven open when the groups admit every address on them.
-                if !admits_everyone(net, &ids, lb) {
+                if !admits_everyone(net, &ids, lb) && !admits_groups_of_its_vpc(net, &ids, lb) {
                     out.push(undecided_one(
                         &format!("{} admits its clients", lb.address),
                         &u,
@@ -172,6 +172,28 @@ fn admits_everyone(
                 .allowed
                 .contains_set(&required)
         })
+}
+
+/// An internal LB whose VPC is unknown still admits clients when, on every listener port, its
+/// groups admit a security group (its members are interfaces of the VPC, or of a peered one):
+/// whatever the VPC's CIDR is, those clients reach the listeners.
+fn admits_groups_of_its_vpc(
+    net: &crate::model::Network,
+    ids: &[GroupId],
+    lb: &crate::model::LoadBalancer,
+) -> bool {
+    if !matches!(lb.internal, Ok(true)) {
+        return false;
+    }
+    let flow = clients_peer(crate::algebra::addrs::AddrSet::empty(), Cover::Any, true);
+    lb.listeners.iter().all(|l| {
+        let Ok(port) = l.lb_port else { return false };
+        let required = PortSet::single(port);
+        let proto = if l.udp { Protocol::Udp } else { Protocol::Tcp };
+        sg_query_proto(net, ids, Direction::Ingress, &flow, &required, proto)
+            .allowed
+            .contains_set(&required)
+    })
 }
 
 /// The LB's clients as a flow peer: addresses outside any group (or, for an internal LB,
