@@ -17,6 +17,7 @@ mod hygiene;
 mod nacls;
 mod pools;
 mod security_groups;
+mod symbols;
 mod target_groups;
 
 pub use context::Context;

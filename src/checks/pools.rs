@@ -5,6 +5,7 @@
 //! and the group's health-check port (SPEC §8.1-8.4).
 
 use crate::algebra::ports::PortSet;
+use crate::checks::symbols;
 use crate::diagnostic::Finding;
 use crate::eval::Unknown;
 use crate::model::{
@@ -239,6 +240,18 @@ pub(crate) fn pools<'n>(net: &'n Network, id: LbId) -> Vec<Pool<'n>> {
         for (ports, members) in by_port {
             let ports = match ports {
                 Ok(p) => p,
+                Err(u) if symbolic_pool_proven(net, id, tg, &members, &u, &clients_seen) => {
+                    // The target port is proven open on every hop whatever its value: only a
+                    // health check on a port of its own is left to check.
+                    out.push(Pool {
+                        group: Some(tg),
+                        targets: Ok(members),
+                        needed: own_health_port(tg).into_iter().collect(),
+                        health_unknown: None,
+                        clients_seen: clients_seen.clone(),
+                    });
+                    continue;
+                }
                 Err(u) => {
                     out.push(Pool {
                         group: Some(tg),
@@ -305,6 +318,49 @@ pub(crate) fn pools<'n>(net: &'n Network, id: LbId) -> Vec<Pool<'n>> {
         }
     }
     out
+}
+
+/// True when a target group's port, known only as the unknown value `u`, is proven open from
+/// LB `id` to `members` (SPEC §9.2), with the health check on that same port or on a known
+/// one. Only TCP groups whose requests come from the LB itself qualify: an NLB that preserves
+/// client addresses needs the clients admitted, and UDP needs UDP rules.
+fn symbolic_pool_proven(
+    net: &Network,
+    id: LbId,
+    tg: &TargetGroup,
+    members: &[&Target],
+    u: &Unknown,
+    clients_seen: &Known<bool>,
+) -> bool {
+    let health_ok = !tg.health_enabled
+        || match &tg.health_port {
+            HealthPort::Traffic | HealthPort::Port(_) => true,
+            HealthPort::Unknown(h) => h == u,
+        };
+    matches!(clients_seen, Ok(false))
+        && !tg.carries_udp()
+        && health_ok
+        && symbols::reaches_targets(net, id, members, u)
+}
+
+/// The health check of a target group whose port is symbolic, when it probes a known port of
+/// its own.
+fn own_health_port(tg: &TargetGroup) -> Option<NeededPort> {
+    let HealthPort::Port(p) = tg.health_port else {
+        return None;
+    };
+    tg.health_enabled.then(|| NeededPort {
+        ports: PortSet::single(p),
+        listeners: vec![],
+        health: Some(
+            tg.health_span
+                .or(tg.health_block.map(|b| b.0))
+                .unwrap_or(tg.span),
+        ),
+        default_health: false,
+        group: Some(tg.address.clone()),
+        udp: false,
+    })
 }
 
 fn same(a: &Known<PortSet>, b: &Known<PortSet>) -> bool {

@@ -3,7 +3,7 @@
 
 use crate::algebra::ports::PortSet;
 use crate::algebra::protocol::Protocol;
-use crate::analysis::flow::{sg_allows_symbol, sg_query_proto, Cover, FlowPeer, SgAnswer};
+use crate::analysis::flow::{sg_query_proto, Cover, FlowPeer, SgAnswer};
 use crate::checks::context::Context;
 use crate::checks::evidence::{
     clients, group_names, hop, known_groups, lb_peer, local_name, primary_group, sg_undecided,
@@ -13,6 +13,7 @@ use crate::checks::fixes::{
     edit_span, peer_fix, peer_group_expr, sg_rule_fix, vpc_cidr_expr, PeerFix,
 };
 use crate::checks::pools::{NeededPort, Pool};
+use crate::checks::symbols;
 use crate::diagnostic::{Finding, HopKind, Rule};
 use crate::model::{Direction, GroupId, Groups, HealthCheck, LbId, LoadBalancer, Network};
 use rustc_hash::FxHashMap as HashMap;
@@ -143,7 +144,7 @@ pub(super) fn instance_ingress(
                     .listeners
                     .iter()
                     .any(|l| l.instance_port.as_ref().err() == Some(port));
-                if !is_instance_port && !symbol_reaches_targets(net, li, port) {
+                if !is_instance_port && !symbols::reaches_classic_targets(net, li, port) {
                     out.push(undecided_one(
                         &format!("the health check of {} reaches its instances", lb.address),
                         port,
@@ -154,7 +155,8 @@ pub(super) fn instance_ingress(
         }
         if instance {
             if !lb.is_v2() {
-                let proven = |u: &crate::eval::Unknown| symbol_reaches_targets(net, li, u);
+                let proven =
+                    |u: &crate::eval::Unknown| symbols::reaches_classic_targets(net, li, u);
                 out.extend(unknown_listener_ports(lb, "instance_port", &proven));
             }
             for u in &lb.unknown_forwards {
@@ -360,50 +362,6 @@ pub(super) fn instance_ingress(
             }
         }
     }
-}
-
-/// True when an instance port known only as the unknown value `u` (a variable without a value)
-/// is proven open on every hop to a Classic LB's instances: the LB's egress and the
-/// instances' ingress have rules whose ports are that same value (or every port), and no
-/// network ACL stands on the way (an LB whose subnets are unknown has a note of its own).
-fn symbol_reaches_targets(net: &Network, li: LbId, u: &crate::eval::Unknown) -> bool {
-    let lb = &net.lbs[li];
-    let Ok(targets) = &lb.targets else {
-        return false;
-    };
-    if targets.is_empty() {
-        return false;
-    }
-    let acl_free = |p: &crate::model::Placement, unknown_ok: bool| match p {
-        crate::model::Placement::Subnets(ids) => ids.iter().all(|s| net.subnets[*s].nacl.is_none()),
-        crate::model::Placement::DefaultVpc => true,
-        crate::model::Placement::Unknown(_) => unknown_ok,
-    };
-    if !acl_free(&lb.placement, true) {
-        return false;
-    }
-    let lb_flow = lb_peer(net, li);
-    targets.iter().all(|t| {
-        let egress = match &lb.groups {
-            Groups::Known(ids) => sg_allows_symbol(
-                net,
-                ids,
-                Direction::Egress,
-                &target_peer(net, t),
-                u,
-                Protocol::Tcp,
-            ),
-            Groups::Unfiltered => true,
-            Groups::DefaultElb | Groups::Unknown(_) => false,
-        };
-        let ingress = match &t.groups {
-            Groups::Known(ids) => {
-                sg_allows_symbol(net, ids, Direction::Ingress, &lb_flow, u, Protocol::Tcp)
-            }
-            _ => false,
-        };
-        egress && ingress && acl_free(&t.placement, false)
-    })
 }
 
 /// The protocol a needed port's rules must carry.
