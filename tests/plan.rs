@@ -303,3 +303,24 @@ fn the_plan_expands_a_count_or_for_each_the_hcl_cannot_tell() {
     assert_eq!(planned.status, 1);
     assert!(planned.stderr.is_empty(), "{}", planned.stderr);
 }
+
+/// OpenTofu's `tofu show -json` writes the same format (its docs: "JSON Output Format",
+/// format_version 1.x), with its own version under `terraform_version` and providers from
+/// `registry.opentofu.org`. OpenTofu cannot be installed here, so its plan is the recorded
+/// Terraform plan with exactly those two differences: it must decide the same.
+#[test]
+fn an_opentofu_plan_decides_as_a_terraform_plan() {
+    let text = std::fs::read_to_string(case("variable_port").join("plan.json")).unwrap();
+    let tofu = text
+        .replace("registry.terraform.io/", "registry.opentofu.org/")
+        .replace("\"terraform_version\": \"1.11.4\"", "\"terraform_version\": \"1.8.8\"");
+    assert_ne!(tofu, text);
+    assert!(!tofu.contains("registry.terraform.io"));
+    let (_dir, path) = temp_file("plan.json", &tofu);
+    let planned = run(&case("variable_port"), Some(&path));
+    let terraform = own_plan("variable_port");
+    assert_eq!(planned.codes, terraform.codes, "{:?}", planned.messages);
+    assert_eq!(planned.codes, ["ELB023"], "{:?}", planned.messages);
+    assert_eq!(planned.status, 0);
+    assert!(planned.stderr.is_empty(), "{}", planned.stderr);
+}
