@@ -313,7 +313,10 @@ fn an_opentofu_plan_decides_as_a_terraform_plan() {
     let text = std::fs::read_to_string(case("variable_port").join("plan.json")).unwrap();
     let tofu = text
         .replace("registry.terraform.io/", "registry.opentofu.org/")
-        .replace("\"terraform_version\": \"1.11.4\"", "\"terraform_version\": \"1.8.8\"");
+        .replace(
+            "\"terraform_version\": \"1.11.4\"",
+            "\"terraform_version\": \"1.8.8\"",
+        );
     assert_ne!(tofu, text);
     assert!(!tofu.contains("registry.terraform.io"));
     let (_dir, path) = temp_file("plan.json", &tofu);
@@ -323,4 +326,35 @@ fn an_opentofu_plan_decides_as_a_terraform_plan() {
     assert_eq!(planned.codes, ["ELB023"], "{:?}", planned.messages);
     assert_eq!(planned.status, 0);
     assert!(planned.stderr.is_empty(), "{}", planned.stderr);
+}
+
+#[test]
+fn a_dynamic_block_of_unknown_length_takes_the_planned_blocks() {
+    // The instance group's rules come from `dynamic "ingress"` over a variable without a value:
+    // the HCL alone cannot tell how many there are.
+    let hcl = run(&case("dynamic_ingress"), None);
+    assert_eq!(count(&hcl, "ELB900"), 1, "{:?}", hcl.messages);
+    assert_eq!(count(&hcl, "ELB004"), 0, "{:?}", hcl.messages);
+    // The plan lists two rules (22 and 9000) that keep the dynamic block's reference to the
+    // LB's group: neither admits the instance port 8080.
+    let planned = own_plan("dynamic_ingress");
+    assert_eq!(count(&planned, "ELB900"), 0, "{:?}", planned.messages);
+    assert_eq!(count(&planned, "ELB004"), 1, "{:?}", planned.messages);
+    assert!(planned
+        .messages
+        .iter()
+        .any(|m| m.contains("TCP 8080") && m.contains("aws_security_group.app")));
+    assert_eq!(planned.status, 1);
+    assert!(planned.stderr.is_empty(), "{}", planned.stderr);
+}
+
+#[test]
+fn a_planned_dynamic_block_keeps_its_references() {
+    // Planned with app_ports=[8080]: the one rule's source is the dynamic block's reference to
+    // the LB's group (the plan knows no id for it yet), so the path is proven open.
+    let hcl = run(&case("dynamic_ingress_open"), None);
+    assert_eq!(count(&hcl, "ELB900"), 1, "{:?}", hcl.messages);
+    let planned = own_plan("dynamic_ingress_open");
+    assert_eq!(planned.codes, ["ELB023"], "{:?}", planned.messages);
+    assert_eq!(planned.status, 0);
 }

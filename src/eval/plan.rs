@@ -442,6 +442,9 @@ impl Plan {
             let p = planned.map(|(v, u)| (v.get(name.as_str()), u.get(name.as_str())));
             self.fill_value(&mut attr.value, p.and_then(|p| p.0), p.and_then(|p| p.1));
         }
+        if let Some((values, unknown)) = planned {
+            self.expand_dynamic(body, values, unknown);
+        }
         let mut seen: HashMap<String, usize> = HashMap::new();
         for block in body.blocks.iter_mut() {
             if block.uncertain.is_some() {
@@ -458,6 +461,43 @@ impl Plan {
             });
             *i += 1;
             self.fill_body(&mut block.body, p);
+        }
+    }
+
+    /// A `dynamic` block of unknown length that is the only block of its kind becomes the
+    /// blocks the plan lists for that kind (the plan knows how many there are): each a copy of
+    /// the dynamic block's content, filled from its planned block. Arguments the content
+    /// gives without the iterator (a reference to a group) stay as written.
+    fn expand_dynamic(&self, body: &mut EvalBody, values: &Json, unknown: &Json) {
+        let mut i = 0;
+        while i < body.blocks.len() {
+            let block = &body.blocks[i];
+            let kind = block.kind.clone();
+            let alone = body.blocks.iter().filter(|b| b.kind == kind).count() == 1;
+            let planned = values.get(kind.as_str()).and_then(Json::as_array);
+            let list_known = unknown.get(kind.as_str()) != Some(&Json::Bool(true));
+            let (true, Some(items), true, true) =
+                (block.uncertain.is_some(), planned, alone, list_known)
+            else {
+                i += 1;
+                continue;
+            };
+            let template = body.blocks.remove(i);
+            for (k, item) in items.iter().enumerate() {
+                let mut one = EvalBlock {
+                    kind: template.kind.clone(),
+                    body: template.body.clone(),
+                    span: template.span,
+                    uncertain: None,
+                };
+                let u = unknown
+                    .get(kind.as_str())
+                    .and_then(|u| u.get(k))
+                    .unwrap_or(&Json::Null);
+                self.fill_body(&mut one.body, Some((item, u)));
+                body.blocks.insert(i + k, one);
+            }
+            i += items.len();
         }
     }
 
