@@ -90,6 +90,7 @@ pub fn build(root: &RootEval) -> (Network, Vec<Finding>) {
     b.index_lbs();
     b.groups();
     b.nacls();
+    b.net.default_vpc_nacl = b.default_vpc_nacl();
     b.routes();
     b.lbs();
     b.targets();

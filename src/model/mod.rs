@@ -4,6 +4,7 @@
 //! field keeps the span it came from. It knows AWS and nothing of the rules.
 
 mod build;
+mod default_vpc;
 mod elbv2;
 mod filters;
 mod ids;
@@ -35,6 +36,10 @@ pub struct Network {
     pub lbs: Table<LbId, LoadBalancer>,
     /// ELBv2 target groups, whether or not a listener forwards to them.
     pub target_groups: Table<TgId, TargetGroup>,
+    /// Why the network ACL of the default VPC's subnets ([`Placement::DefaultVpc`]) is not
+    /// known: the configuration manages the default VPC's default ACL, or associates an ACL
+    /// with subnets that may be the default VPC's. `None`: AWS's allow-all default ACL.
+    pub default_vpc_nacl: Option<Unknown>,
 }
 
 #[derive(Debug)]
@@ -190,7 +195,9 @@ pub enum Groups {
 #[derive(Debug, Clone)]
 pub enum Placement {
     Subnets(Vec<SubnetId>),
-    /// The default VPC's subnets (no subnet given).
+    /// Subnets of the default VPC (`172.31.0.0/16`): no subnet given, or subnets that a data
+    /// source reads from the default VPC. Which subnets, and so which zones, is not known;
+    /// their network ACL is AWS's default unless [`Network::default_vpc_nacl`] says otherwise.
     DefaultVpc,
     Unknown(Unknown),
 }

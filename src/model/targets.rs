@@ -76,8 +76,13 @@ impl<'a> Builder<'a> {
         if let Some(u) = as_unknown(&a.value, a.span) {
             return Some(Placement::Unknown(u));
         }
+        let items = elements(&a.value);
+        // Subnets a data source reads from the default VPC (SPEC §3.10).
+        if !items.is_empty() && items.iter().all(|v| self.default_vpc_subnets(v)) {
+            return Some(Placement::DefaultVpc);
+        }
         let mut ids = Vec::new();
-        for v in elements(&a.value) {
+        for v in items {
             if let Some(u) = as_unknown(v, a.span) {
                 return Some(Placement::Unknown(u));
             }

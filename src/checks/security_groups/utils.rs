@@ -359,7 +359,7 @@ fn symbol_reaches_targets(net: &Network, li: LbId, u: &crate::eval::Unknown) -> 
     }
     let acl_free = |p: &crate::model::Placement, unknown_ok: bool| match p {
         crate::model::Placement::Subnets(ids) => ids.iter().all(|s| net.subnets[*s].nacl.is_none()),
-        crate::model::Placement::DefaultVpc => true,
+        crate::model::Placement::DefaultVpc => net.default_vpc_nacl.is_none(),
         crate::model::Placement::Unknown(_) => unknown_ok,
     };
     if !acl_free(&lb.placement, true) {
