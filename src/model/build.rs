@@ -46,7 +46,6 @@ pub(super) fn as_unknown(v: &Value, span: Span) -> Option<Unknown> {
 }
 
 pub(super) struct Builder<'a> {
-    pub root: &'a RootEval,
     pub net: Network,
     pub findings: Vec<Finding>,
     pub by_address: HashMap<&'a str, &'a ResourceInstance>,
@@ -68,7 +67,6 @@ pub(super) struct Builder<'a> {
 pub fn build(root: &RootEval) -> (Network, Vec<Finding>) {
     let by_type = by_type(root);
     let mut b = Builder {
-        root,
         net: Network::default(),
         findings: Vec::new(),
         by_address: root

@@ -316,7 +316,10 @@ pub struct LoadBalancer {
     pub vpc: Option<VpcId>,
     /// Why the LB's VPC is not known (its subnets and groups do not say), if it is not.
     pub vpc_unknown: Option<Unknown>,
-    /// EC2-Classic: availability zones only and no VPC resources in the configuration.
+    /// Code written for EC2-Classic: availability zones only (no subnets), and an instance
+    /// group rule admits the LB's source security group (`source_security_group[_id]`).
+    /// EC2-Classic is retired, so such an LB lives in the default VPC like any other (SPEC
+    /// §3.10); only the rule that reports its over-broad instance rules differs (ELB028).
     pub classic: bool,
     pub cross_zone: bool,
     pub azs: Vec<String>,

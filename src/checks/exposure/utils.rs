@@ -13,7 +13,7 @@ use rustc_hash::FxHashSet as HashSet;
 pub(super) enum Platform {
     /// In a VPC: "outside" is outside the VPC's CIDRs.
     Vpc,
-    /// In EC2-Classic: only the LB's source security group is the LB.
+    /// Written for EC2-Classic (see `LoadBalancer::classic`): only 0.0.0.0/0 is reported.
     Classic,
 }
 
@@ -27,7 +27,9 @@ pub(super) fn broad_instance_rules(
 ) {
     let net = cx.net;
     let classic = platform == Platform::Classic;
-    for (id, lb) in net.lbs.enumerate().filter(|(_, lb)| lb.classic == classic) {
+    // ELB021 looks at every LB (EC2-Classic is retired: an LB written for it is in the
+    // default VPC), except for the 0.0.0.0/0 rules that ELB028 reports for those LBs.
+    for (id, lb) in net.lbs.enumerate().filter(|(_, lb)| !classic || lb.classic) {
         let inside = if classic {
             AddrSet::empty()
         } else {
@@ -75,19 +77,25 @@ pub(super) fn broad_instance_rules(
                         };
                         let broad = rule.peers.iter().find_map(|p| match p {
                             Peer::Cidr(c) if classic && c.is_all() => Some(c.clone()),
-                            Peer::Cidr(c) if !classic && !inside.contains_set(c) => Some(c.clone()),
+                            Peer::Cidr(c)
+                                if !(classic
+                                    || inside.contains_set(c)
+                                    || (lb.classic && c.is_all())) =>
+                            {
+                                Some(c.clone())
+                            }
                             _ => None,
                         });
                         if let Some(c) = broad {
                             seen.push(rule.span);
                             let msg = if classic {
-                                format!("{} admits port {} from {c} instead of the load balancer's source security group: clients can bypass {}", net.groups[g].address, n.ports, lb.address)
+                                format!("{} admits port {} from {c}, not only from the load balancer's source security group: clients can bypass {}", net.groups[g].address, n.ports, lb.address)
                             } else {
                                 format!("{} admits port {} from {c}, outside the VPC: clients can bypass the load balancer {}", net.groups[g].address, n.ports, lb.address)
                             };
                             let help = if classic {
                                 format!(
-                                    "admit `{}.source_security_group_id` instead",
+                                    "admit only `{}.source_security_group_id` on this port",
                                     local_name(&lb.address)
                                 )
                             } else {
