@@ -416,6 +416,23 @@ mod tests {
     }
 
     #[test]
+    fn severity_override_wins_over_a_demoted_severity() {
+        let rule = checks::rule("ELB021").unwrap();
+        let demoted = Finding::demoted(rule, Span::default(), "m");
+        assert_eq!(demoted.severity, Severity::Note);
+        assert_eq!(
+            Finding::new(rule, Span::default(), "m").severity,
+            Severity::Warning
+        );
+        // A rule that declares no lower severity keeps its own.
+        let plain = Finding::demoted(checks::rule("ELB004").unwrap(), Span::default(), "m");
+        assert_eq!(plain.severity, Severity::Error);
+        let c = parse("[severity]\nELB021 = \"error\"\n").unwrap();
+        let kept = c.apply(vec![demoted, Finding::new(rule, Span::default(), "m")]);
+        assert!(kept.iter().all(|f| f.severity == Severity::Error));
+    }
+
+    #[test]
     fn severity_override_applies_and_is_idempotent() {
         let c = parse("[severity]\nELB030 = \"note\"\n").unwrap();
         let once = c.apply(vec![

@@ -174,7 +174,7 @@ fn explain(code: &str) -> ExitCode {
                 rule.code,
                 rule.name,
                 rule.summary,
-                rule.severity.as_str(),
+                rule.severity_text(),
                 doc_text(rule.doc)
             );
             print_out(&text, 0)

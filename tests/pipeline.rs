@@ -31,14 +31,21 @@ macro_rules! pipeline {
 pipeline! {
     elb001_fail_internal_other_network => "ELB001/fail_internal_other_network",
     elb001_fail_unmanaged_default_group => "ELB001/fail_unmanaged_default_group",
+    elb004_fail_availability_zones_only_vpn_cidr => "ELB004/fail_availability_zones_only_vpn_cidr",
     elb004_fail_many_constructs => "ELB004/fail_many_constructs",
     elb004_fail_network_interface => "ELB004/fail_network_interface",
     elb004_fail_override_listener => "ELB004/fail_override_listener",
+    elb004_pass_availability_zones_only_default_vpc_cidr => "ELB004/pass_availability_zones_only_default_vpc_cidr",
     elb005_fail_default_health_check => "ELB005/fail_default_health_check",
     elb012_fail_override_egress => "ELB012/fail_override_egress",
     elb014_fail_default_network_acl_empty => "ELB014/fail_default_network_acl_empty",
     elb021_fail_standalone_rule_open => "ELB021/fail_standalone_rule_open",
     elb022_fail_empty_security_groups => "ELB022/fail_empty_security_groups",
+    elb027_fail_classic_instance_zone => "ELB027/fail_classic_instance_zone",
+    elb028_fail_classic_open_instances => "ELB028/fail_classic_open_instances",
+    elb028_fail_classic_standalone_rule => "ELB028/fail_classic_standalone_rule",
+    elb028_pass_classic_source_group => "ELB028/pass_classic_source_group",
+    elb900_fail_port_from_resource_attribute => "ELB900/fail_port_from_resource_attribute",
     elb900_pass_internal_open_to_all_vpc_cidr_unknown => "ELB900/pass_internal_open_to_all_vpc_cidr_unknown",
 }
 

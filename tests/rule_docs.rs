@@ -113,7 +113,7 @@ fn rules_markdown() -> String {
             "\n## {}\n\n`{}` · {} · {}\n\n",
             rule.code,
             rule.name,
-            rule.severity.as_str(),
+            rule.severity_text(),
             rule.summary
         ));
         for line in tf_elbcheck::report::doc_text(rule.doc).lines() {

@@ -28,7 +28,7 @@ pub(crate) fn reaches_targets(net: &Network, li: LbId, targets: &[&Target], u: &
     }
     let acl_free = |p: &Placement, unknown_ok: bool| match p {
         Placement::Subnets(ids) => ids.iter().all(|s| net.subnets[*s].nacl.is_none()),
-        Placement::DefaultVpc => true,
+        Placement::DefaultVpc => net.default_vpc_nacl.is_none(),
         Placement::Unknown(_) => unknown_ok,
     };
     if !acl_free(&lb.placement, true) {

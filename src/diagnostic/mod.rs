@@ -119,6 +119,17 @@ impl Finding {
         }
     }
 
+    /// A finding of `rule` at `span` with the rule's lower severity ([`Rule::demoted`]), for
+    /// the case the rule declares it for. A rule that declares none keeps its own severity:
+    /// a rule cannot report a severity it did not declare.
+    pub fn demoted(rule: &'static Rule, span: Span, message: impl Into<String>) -> Finding {
+        let mut f = Finding::new(rule, span, message);
+        if let Some((severity, _)) = rule.demoted {
+            f.severity = severity;
+        }
+        f
+    }
+
     pub fn label(mut self, span: Span, message: impl Into<String>) -> Finding {
         self.labels.push(Label {
             span,

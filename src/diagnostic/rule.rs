@@ -14,12 +14,29 @@ pub struct Rule {
     pub severity: Severity,
     pub summary: &'static str,
     pub doc: &'static str,
+    /// A lower severity the rule reports instead when a finding matters less, and when that
+    /// is (e.g. ELB021: a note when the instances are in private subnets). A finding gets it
+    /// only through [`Finding::demoted`]; a configured per-rule severity wins over both.
+    pub demoted: Option<(Severity, &'static str)>,
 }
 
 impl Rule {
     /// A finding of this rule at `span`, with the rule's severity.
     pub fn finding(&'static self, span: Span, message: impl Into<String>) -> Finding {
         Finding::new(self, span, message)
+    }
+
+    /// The rule's severity in words, with the lower one it may report and when:
+    /// `warning (note when …)`.
+    pub fn severity_text(&self) -> String {
+        match self.demoted {
+            Some((severity, when)) => format!(
+                "{} ({} when {when})",
+                self.severity.as_str(),
+                severity.as_str()
+            ),
+            None => self.severity.as_str().to_string(),
+        }
     }
 
     /// Whether findings of this rule mean the run itself failed (exit status 2).
@@ -36,16 +53,24 @@ impl PartialEq for Rule {
 
 impl Eq for Rule {}
 
-/// Declares a rule as a static [`Rule`]; its doc comment becomes [`Rule::doc`].
+/// Declares a rule as a static [`Rule`]; its doc comment becomes [`Rule::doc`]. An optional
+/// `demoted: (Note, "when")` gives the lower severity the rule may report ([`Rule::demoted`]).
 #[macro_export]
 macro_rules! declare_rule {
+    (@demoted) => {
+        None
+    };
+    (@demoted $sev:ident, $why:literal) => {
+        Some(($crate::diagnostic::Severity::$sev, $why))
+    };
     (
         $(#[doc = $doc:literal])*
         $vis:vis static $ident:ident = {
             code: $code:literal,
             name: $name:literal,
             severity: $sev:ident,
-            summary: $summary:literal $(,)?
+            summary: $summary:literal
+            $(, demoted: ($dsev:ident, $dwhy:literal))? $(,)?
         }
     ) => {
         $vis static $ident: $crate::diagnostic::Rule = $crate::diagnostic::Rule {
@@ -54,6 +79,7 @@ macro_rules! declare_rule {
             severity: $crate::diagnostic::Severity::$sev,
             summary: $summary,
             doc: concat!($($doc, "\n"),*),
+            demoted: $crate::declare_rule!(@demoted $($dsev, $dwhy)?),
         };
     };
 }

@@ -90,6 +90,14 @@ impl EvalBody {
         self.attributes.push((name, attr));
     }
 
+    /// The names of the arguments set to something other than `null`, in source order.
+    pub fn names(&self) -> impl Iterator<Item = &str> + '_ {
+        self.attributes
+            .iter()
+            .filter(|(_, a)| a.value != Value::Null)
+            .map(|(k, _)| k.as_str())
+    }
+
     pub fn blocks_of<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a EvalBlock> + 'a {
         self.blocks.iter().filter(move |b| b.kind == kind)
     }

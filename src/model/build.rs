@@ -48,7 +48,6 @@ pub(super) fn as_unknown(v: &Value, span: Span) -> Option<Unknown> {
 }
 
 pub(super) struct Builder<'a> {
-    pub root: &'a RootEval,
     pub net: Network,
     pub findings: Vec<Finding>,
     pub by_address: HashMap<&'a str, &'a ResourceInstance>,
@@ -70,7 +69,6 @@ pub(super) struct Builder<'a> {
 pub fn build(root: &RootEval) -> (Network, Vec<Finding>) {
     let by_type = by_type(root);
     let mut b = Builder {
-        root,
         net: Network::default(),
         findings: Vec::new(),
         by_address: root
@@ -92,6 +90,7 @@ pub fn build(root: &RootEval) -> (Network, Vec<Finding>) {
     b.index_lbs();
     b.groups();
     b.nacls();
+    b.net.default_vpc_nacl = b.default_vpc_nacl();
     b.routes();
     b.lbs();
     b.targets();

@@ -77,6 +77,7 @@ impl<'a> Builder<'a> {
                 None if !mappings.is_empty() => {
                     let mut ids = Vec::new();
                     let mut unknown = None;
+                    let mut default_vpc = 0;
                     for m in &mappings {
                         match attr(&m.body, "subnet_id") {
                             Some(a) => match self.placement_of(Some(a)) {
@@ -85,7 +86,8 @@ impl<'a> Builder<'a> {
                                     ids.extend(s)
                                 }
                                 Some(Placement::Unknown(u)) => unknown = Some(u),
-                                _ => {}
+                                Some(Placement::DefaultVpc) => default_vpc += 1,
+                                None => {}
                             },
                             None => {
                                 unknown =
@@ -95,6 +97,11 @@ impl<'a> Builder<'a> {
                     }
                     match unknown {
                         Some(u) => Placement::Unknown(u),
+                        None if default_vpc == mappings.len() => Placement::DefaultVpc,
+                        None if default_vpc > 0 => Placement::Unknown(unknown_at(
+                            "the load balancer maps subnets of the default VPC that a data source reads, besides subnets of this configuration",
+                            r.span,
+                        )),
                         None => Placement::Subnets(ids),
                     }
                 }

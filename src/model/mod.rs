@@ -4,6 +4,7 @@
 //! field keeps the span it came from. It knows AWS and nothing of the rules.
 
 mod build;
+mod default_vpc;
 mod elbv2;
 mod filters;
 mod ids;
@@ -35,6 +36,10 @@ pub struct Network {
     pub lbs: Table<LbId, LoadBalancer>,
     /// ELBv2 target groups, whether or not a listener forwards to them.
     pub target_groups: Table<TgId, TargetGroup>,
+    /// Why the network ACL of the default VPC's subnets ([`Placement::DefaultVpc`]) is not
+    /// known: the configuration manages the default VPC's default ACL, or associates an ACL
+    /// with subnets that may be the default VPC's. `None`: AWS's allow-all default ACL.
+    pub default_vpc_nacl: Option<Unknown>,
 }
 
 #[derive(Debug)]
@@ -196,7 +201,9 @@ pub enum Groups {
 #[derive(Debug, Clone)]
 pub enum Placement {
     Subnets(Vec<SubnetId>),
-    /// The default VPC's subnets (no subnet given).
+    /// Subnets of the default VPC (`172.31.0.0/16`): no subnet given, or subnets that a data
+    /// source reads from the default VPC. Which subnets, and so which zones, is not known;
+    /// their network ACL is AWS's default unless [`Network::default_vpc_nacl`] says otherwise.
     DefaultVpc,
     Unknown(Unknown),
 }
@@ -315,7 +322,10 @@ pub struct LoadBalancer {
     pub vpc: Option<VpcId>,
     /// Why the LB's VPC is not known (its subnets and groups do not say), if it is not.
     pub vpc_unknown: Option<Unknown>,
-    /// EC2-Classic: availability zones only and no VPC resources in the configuration.
+    /// Code written for EC2-Classic: availability zones only (no subnets), and an instance
+    /// group rule admits the LB's source security group (`source_security_group[_id]`).
+    /// EC2-Classic is retired, so such an LB lives in the default VPC like any other (SPEC
+    /// §3.10); only the rule that reports its over-broad instance rules differs (ELB028).
     pub classic: bool,
     pub cross_zone: bool,
     pub azs: Vec<String>,

@@ -100,8 +100,13 @@ impl<'a> Builder<'a> {
         if let Some(u) = as_unknown(&a.value, a.span) {
             return Some(Placement::Unknown(u));
         }
+        let items = elements(&a.value);
+        // Subnets a data source reads from the default VPC (SPEC §3.10).
+        if !items.is_empty() && items.iter().all(|v| self.default_vpc_subnets(v)) {
+            return Some(Placement::DefaultVpc);
+        }
         let mut ids = Vec::new();
-        for v in elements(&a.value) {
+        for v in items {
             if let Some(u) = as_unknown(v, a.span) {
                 return Some(Placement::Unknown(u));
             }
@@ -187,12 +192,18 @@ impl<'a> Builder<'a> {
     }
 
     pub(super) fn lbs(&mut self) {
-        let has_vpc_resources = self.root.resources.iter().any(|r| {
-            matches!(
-                r.rtype.as_str(),
-                "aws_vpc" | "aws_subnet" | "aws_default_vpc" | "aws_default_subnet"
-            )
-        });
+        // The LBs whose source security group some group rule admits.
+        let sourced: Vec<LbId> = self
+            .net
+            .groups
+            .iter()
+            .flat_map(|g| g.rules.iter())
+            .flat_map(|r| r.peers.iter())
+            .filter_map(|p| match p {
+                super::Peer::LbSourceGroup(lb) => Some(*lb),
+                _ => None,
+            })
+            .collect();
         let lbs: Vec<&ResourceInstance> = self.of_type("aws_elb").collect();
         for r in lbs {
             let body = &r.body;
@@ -271,7 +282,12 @@ impl<'a> Builder<'a> {
                         .collect()
                 })
                 .unwrap_or_default();
-            let classic = subnets_attr.is_none() && !has_vpc_resources;
+            // EC2-Classic is retired: an LB given only availability zones is created in the
+            // region's default VPC (`placement` above). It counts as written for EC2-Classic
+            // only when a group rule admits its source security group.
+            let classic = subnets_attr.is_none()
+                && !azs.is_empty()
+                && sourced.contains(&self.net.lbs.next_id());
             let groups_attr = attr_opt(attr(body, "security_groups"));
             let groups = match self.groups_of(groups_attr) {
                 Some(g) => g,

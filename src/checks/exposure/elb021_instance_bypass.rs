@@ -9,11 +9,16 @@ crate::declare_rule! {
     /// Ingress rules of the registered instances' security groups that admit an instance
     /// port or the health-check port from addresses outside the VPC (e.g. `0.0.0.0/0`).
     ///
+    /// It is a warning when the instances may be reachable from the internet: some subnet of
+    /// theirs has a route to an internet gateway, they are in the default VPC (whose main route
+    /// table sends `0.0.0.0/0` to its internet gateway), or their subnets' routing is not in
+    /// this configuration. It is a note when every subnet of the instances is proven private
+    /// (its route table has no route to an internet gateway): only peered networks or VPNs
+    /// could then bypass the load balancer. Instances whose subnets are unknown are left out.
+    ///
     /// ## Why it matters
     /// Clients can then reach the instances directly and bypass the load balancer, its TLS
-    /// termination and its access logs. Admit the LB's security group instead. Only instances
-    /// with a subnet proven public (a route to an internet gateway, or the default VPC) are
-    /// reported: private subnets, and subnets or routes known only after apply, are not.
+    /// termination and its access logs. Admit the LB's security group instead.
     ///
     /// ## Example
     /// ```hcl
@@ -31,6 +36,7 @@ crate::declare_rule! {
         name: "instance-bypass",
         severity: Warning,
         summary: "instance group admits the instance or health-check port from outside the VPC",
+        demoted: (Note, "the instances are in private subnets: only peered networks or VPNs could bypass the LB"),
     }
 }
 

@@ -7,9 +7,11 @@ use crate::model::Groups;
 
 crate::declare_rule! {
     /// ## What it checks
-    /// A Classic LB in a VPC with no `security_groups`. AWS then attaches the VPC's default
-    /// security group (in a nondefault VPC) or an account-wide `default_elb_*` group (in the
-    /// default VPC), whose rules are not visible in this configuration.
+    /// A load balancer in a VPC with no `security_groups`. AWS then attaches the VPC's default
+    /// security group (in a nondefault VPC, and for an ALB in any VPC) or, for a Classic LB in
+    /// the default VPC, an account-wide `default_elb_*` group, whose rules are not visible in
+    /// this configuration. A Classic LB given only `availability_zones` is in the default VPC:
+    /// EC2-Classic is retired.
     ///
     /// ## Why it matters
     /// The LB's reachability then depends on rules nobody reviews. Give it a group of its own.
@@ -33,13 +35,16 @@ crate::declare_rule! {
 pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
     for lb in &cx.net.lbs {
         // An NLB without groups has nothing that filters its traffic, not an implicit group.
-        if lb.groups_span.is_some() || lb.classic || matches!(lb.groups, Groups::Unfiltered) {
+        if lb.groups_span.is_some() || matches!(lb.groups, Groups::Unfiltered) {
             continue;
         }
         let which = match &lb.groups {
-            Groups::DefaultElb => {
-                "the account's default_elb_* group, whose rules are not in Terraform".to_string()
-            }
+            // AWS: "ELB provides a security group with rules to allow all traffic on the ports
+            // specified for the load balancer. ELB creates only one such security group per AWS
+            // account [...] Subsequent load balancers that you create in the default VPC also use
+            // this security group." (Classic LB guide, "Configure security groups for your
+            // Classic Load Balancer", [Default VPC]).
+            Groups::DefaultElb => "the default VPC's account-wide default_elb_* group, whose rules are not in Terraform (AWS opens it on the ports of the load balancer it was first made for; later load balancers share it)".to_string(),
             Groups::Known(ids) => group_names(cx.net, ids),
             Groups::Unknown(_) | Groups::Unfiltered => {
                 "its VPC's default security group".to_string()

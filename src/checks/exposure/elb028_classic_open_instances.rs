@@ -6,15 +6,29 @@ use crate::diagnostic::Finding;
 
 crate::declare_rule! {
     /// ## What it checks
-    /// For an EC2-Classic load balancer (availability zones only, no VPC in the
-    /// configuration), instance-group rules that admit the LB's ports from `0.0.0.0/0`
-    /// instead of the LB's source security group (`aws_elb.x.source_security_group_id`).
+    /// For a load balancer written for EC2-Classic (`availability_zones` and no `subnets`,
+    /// with an instance group rule that admits its source security group,
+    /// `aws_elb.x.source_security_group[_id]`), rules of the instances' groups that admit the
+    /// LB's ports from `0.0.0.0/0` as well.
+    ///
+    /// EC2-Classic is retired: such a load balancer is created in the region's default VPC
+    /// and checked like any other. An LB with only `availability_zones` whose instances do not
+    /// name its source security group gets ELB021 for an over-broad rule instead.
     ///
     /// ## Why it matters
-    /// Anyone can reach the instances directly and bypass the load balancer.
+    /// The rule that admits the source security group is the lock-down; a broader rule on the
+    /// same port next to it lets anyone reach the instances directly and bypass the load
+    /// balancer. AWS's guide says to remove such less restrictive rules.
     ///
     /// ## Example
     /// ```hcl
+    /// ingress {
+    ///   from_port       = 8080
+    ///   to_port         = 8080
+    ///   protocol        = "tcp"
+    ///   security_groups = [aws_elb.web.source_security_group_id]
+    /// }
+    ///
     /// ingress {
     ///   from_port   = 8080
     ///   to_port     = 8080
@@ -23,7 +37,8 @@ crate::declare_rule! {
     /// }
     /// ```
     ///
-    /// Use instead: `source_security_group_id = aws_elb.web.source_security_group_id`.
+    /// Use instead: keep only the rule that admits
+    /// `aws_elb.web.source_security_group_id`.
     pub(super) static RULE = {
         code: "ELB028",
         name: "classic-open-instances",

@@ -5,7 +5,7 @@ use crate::algebra::addrs::AddrSet;
 use crate::checks::context::Context;
 use crate::checks::evidence::local_name;
 use crate::diagnostic::{Finding, Rule};
-use crate::model::{Direction, Groups, Peer};
+use crate::model::{Direction, Groups, Peer, Placement};
 use rustc_hash::FxHashSet as HashSet;
 
 /// Where the load balancers a rule looks at live.
@@ -13,7 +13,7 @@ use rustc_hash::FxHashSet as HashSet;
 pub(super) enum Platform {
     /// In a VPC: "outside" is outside the VPC's CIDRs.
     Vpc,
-    /// In EC2-Classic: only the LB's source security group is the LB.
+    /// Written for EC2-Classic (see `LoadBalancer::classic`): only 0.0.0.0/0 is reported.
     Classic,
 }
 
@@ -27,7 +27,9 @@ pub(super) fn broad_instance_rules(
 ) {
     let net = cx.net;
     let classic = platform == Platform::Classic;
-    for (id, lb) in net.lbs.enumerate().filter(|(_, lb)| lb.classic == classic) {
+    // ELB021 looks at every LB (EC2-Classic is retired: an LB written for it is in the
+    // default VPC), except for the 0.0.0.0/0 rules that ELB028 reports for those LBs.
+    for (id, lb) in net.lbs.enumerate().filter(|(_, lb)| !classic || lb.classic) {
         let inside = if classic {
             AddrSet::empty()
         } else {
@@ -50,9 +52,8 @@ pub(super) fn broad_instance_rules(
                 let Groups::Known(ids) = &t.groups else {
                     continue;
                 };
-                // Only instances that can be reached from outside can bypass the load balancer:
-                // some subnet of theirs is proven public (or they are in the default VPC).
-                if !classic && !is_public(net, &t.placement) {
+                // Instances whose subnets are unknown prove nothing either way.
+                if !classic && matches!(t.placement, Placement::Unknown(_)) {
                     continue;
                 }
                 for &g in ids {
@@ -75,19 +76,34 @@ pub(super) fn broad_instance_rules(
                         };
                         let broad = rule.peers.iter().find_map(|p| match p {
                             Peer::Cidr(c) if classic && c.is_all() => Some(c.clone()),
-                            Peer::Cidr(c) if !classic && !inside.contains_set(c) => Some(c.clone()),
+                            Peer::Cidr(c)
+                                if !(classic
+                                    || inside.contains_set(c)
+                                    || (lb.classic && c.is_all())) =>
+                            {
+                                Some(c.clone())
+                            }
                             _ => None,
                         });
                         if let Some(c) = broad {
                             seen.push(rule.span);
+                            if !classic && all_private(cx, id, g) {
+                                let msg = format!("{} admits port {} from {c}, outside the VPC, but the instances that carry it are in private subnets: only peered networks or VPNs could bypass the load balancer {}", net.groups[g].address, n.ports, lb.address);
+                                out.push(
+                                    Finding::demoted(report_as, rule.span, msg)
+                                        .label(t.span, "registered instances, in private subnets")
+                                        .help("admit the load balancer's security group instead of a CIDR"),
+                                );
+                                continue;
+                            }
                             let msg = if classic {
-                                format!("{} admits port {} from {c} instead of the load balancer's source security group: clients can bypass {}", net.groups[g].address, n.ports, lb.address)
+                                format!("{} admits port {} from {c}, not only from the load balancer's source security group: clients can bypass {}", net.groups[g].address, n.ports, lb.address)
                             } else {
                                 format!("{} admits port {} from {c}, outside the VPC: clients can bypass the load balancer {}", net.groups[g].address, n.ports, lb.address)
                             };
                             let help = if classic {
                                 format!(
-                                    "admit `{}.source_security_group_id` instead",
+                                    "admit only `{}.source_security_group_id` on this port",
                                     local_name(&lb.address)
                                 )
                             } else {
@@ -107,15 +123,31 @@ pub(super) fn broad_instance_rules(
     }
 }
 
-/// True when some subnet of the placement is known to route to an internet gateway, or the
-/// placement is the default VPC, whose subnets all do. Unknown subnets or routing prove
-/// nothing, so they give no warning.
-fn is_public(net: &crate::model::Network, p: &crate::model::Placement) -> bool {
-    match p {
-        crate::model::Placement::Subnets(ids) => {
-            ids.iter().any(|s| net.subnets[*s].public == Some(true))
+/// True when every target of LB `id` that carries group `g` (and whose subnets are known) is
+/// in subnets proven private: their route tables have no route to an internet gateway
+/// (SPEC §3.9). The default VPC's subnets are public: its main route table routes `0.0.0.0/0`
+/// to its internet gateway (Amazon VPC User Guide, "Default VPCs"). A subnet whose routing is
+/// not known counts as public.
+fn all_private(cx: &Context, id: crate::model::LbId, g: crate::model::GroupId) -> bool {
+    let net = cx.net;
+    let mut any = false;
+    for pool in cx.pools(id) {
+        let Ok(targets) = &pool.targets else { continue };
+        for t in targets {
+            if !matches!(&t.groups, Groups::Known(ids) if ids.contains(&g)) {
+                continue;
+            }
+            match &t.placement {
+                Placement::Subnets(ids) if !ids.is_empty() => {
+                    if ids.iter().any(|s| net.subnets[*s].public != Some(false)) {
+                        return false;
+                    }
+                    any = true;
+                }
+                Placement::Unknown(_) => {}
+                _ => return false,
+            }
         }
-        crate::model::Placement::DefaultVpc => true,
-        crate::model::Placement::Unknown(_) => false,
     }
+    any
 }

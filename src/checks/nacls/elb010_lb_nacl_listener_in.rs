@@ -50,7 +50,12 @@ crate::declare_rule! {
 pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
     let net = cx.net;
     for lb in &net.lbs {
-        if let crate::model::Placement::Unknown(u) = &lb.placement {
+        let unknown = match &lb.placement {
+            crate::model::Placement::Unknown(u) => Some(u),
+            crate::model::Placement::DefaultVpc => net.default_vpc_nacl.as_ref(),
+            crate::model::Placement::Subnets(_) => None,
+        };
+        if let Some(u) = unknown {
             out.push(undecided_one(
                 &format!(
                     "the network ACLs of the subnets of {} let traffic through",

@@ -2,8 +2,9 @@
 
 use super::utils::{check_pairs, PairFlow, Side, Traffic};
 use crate::checks::context::Context;
+use crate::checks::evidence::undecided_one;
 use crate::diagnostic::Finding;
-use crate::model::Direction;
+use crate::model::{Direction, Placement};
 
 crate::declare_rule! {
     /// ## What it checks
@@ -47,4 +48,31 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
             skip_same_subnet: true,
         },
     );
+    // Targets in the default VPC, whose network ACL this configuration may have changed.
+    let net = cx.net;
+    if let Some(u) = &net.default_vpc_nacl {
+        let mut seen = Vec::new();
+        for (id, lb) in net.lbs.enumerate() {
+            for pool in cx.pools(id) {
+                let Ok(targets) = &pool.targets else { continue };
+                for t in targets
+                    .iter()
+                    .filter(|t| matches!(t.placement, Placement::DefaultVpc))
+                {
+                    if seen.contains(&(id, &t.address)) {
+                        continue;
+                    }
+                    seen.push((id, &t.address));
+                    out.push(undecided_one(
+                        &format!(
+                            "the network ACLs of the subnets of {} let the traffic of {} through",
+                            t.address, lb.address
+                        ),
+                        u,
+                        t.span,
+                    ));
+                }
+            }
+        }
+    }
 }

@@ -78,7 +78,8 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                 crate::model::Placement::Subnets(s) => {
                     s.iter().all(|s| net.subnets[*s].nacl.is_none())
                 }
-                _ => true,
+                crate::model::Placement::DefaultVpc => net.default_vpc_nacl.is_none(),
+                crate::model::Placement::Unknown(_) => true,
             };
             let Ok(clients) = clients(net, lb) else {
                 return false;

@@ -369,7 +369,7 @@ impl<'p> Evaluator<'p> {
     }
 
     /// An attribute of a resource instance: its configured value, or a symbol for attributes
-    /// that exist only after apply (`id`, `arn`, …).
+    /// that exist only after apply (`id`, `arn`, …) and for a `name` whose value is unknown.
     pub(super) fn resource_attr(&mut self, address: Arc<str>, name: &str, span: Span) -> Value {
         let symbol = || {
             Value::Reference(Reference {
@@ -384,6 +384,11 @@ impl<'p> Evaluator<'p> {
             return symbol();
         };
         if let Some(a) = body.get(name) {
+            // A name known only after apply still names this resource: keep its identity
+            // (`load_balancers = [aws_elb.web.name]` with `name = var.name`).
+            if name == "name" && a.value.is_unknown() {
+                return symbol();
+            }
             let v = a.value.clone();
             self.charge_copy(&v);
             return v;

@@ -2,8 +2,16 @@ resource "aws_security_group" "app" {
   name        = "web-app"
   description = "web servers"
 
+  ingress {
+    description     = "app from the load balancer"
+    from_port       = 8080
+    to_port         = 8080
+    protocol        = "tcp"
+    security_groups = [aws_elb.web.source_security_group_id]
+  }
+
   ingress { # expect: ELB028
-    description = "app from anywhere"
+    description = "app from anywhere, left over from before the lock-down"
     from_port   = 8080
     to_port     = 8080
     protocol    = "tcp"

@@ -32,6 +32,15 @@ resource "aws_elb" "web" {
   }
 }
 
+resource "aws_security_group_rule" "app_from_elb" {
+  type                     = "ingress"
+  security_group_id        = aws_security_group.app.id
+  from_port                = 8080
+  to_port                  = 8080
+  protocol                 = "tcp"
+  source_security_group_id = aws_elb.web.source_security_group_id
+}
+
 resource "aws_security_group_rule" "app_open" { # expect: ELB028
   type              = "ingress"
   security_group_id = aws_security_group.app.id
