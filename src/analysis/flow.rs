@@ -185,21 +185,22 @@ pub fn sg_query_proto(
             if hit.is_empty() {
                 continue;
             }
-            let mut certain = proto_maybe.is_none() && ports_maybe.is_none();
-            let mut unknown = proto_maybe.or(ports_maybe);
+            let rule_unknown = proto_maybe.or(ports_maybe);
+            let mut peer_unknown = None;
+            let mut definite_peer = false;
             let mut any_match = false;
             // The CIDRs of one rule act together: a rule listing each LB subnet's CIDR covers
             // the LB though no single CIDR does.
             let peers = merged_cidrs(&rule.peers);
             for peer in peers.iter() {
                 match peer_match(g, peer, flow, rule.span) {
-                    Match::Yes => any_match = true,
+                    Match::Yes => {
+                        definite_peer = true;
+                        any_match = true;
+                    }
                     Match::No => {}
                     Match::Maybe(u) => {
-                        if unknown.is_none() {
-                            unknown = Some(u);
-                        }
-                        certain = false;
+                        peer_unknown.get_or_insert(u);
                         any_match = true;
                     }
                 }
@@ -207,13 +208,10 @@ pub fn sg_query_proto(
             if !any_match {
                 continue;
             }
-            // A rule with a definite matching peer and known ports allows for sure.
-            let definite_peer = peers
-                .iter()
-                .any(|p| matches!(peer_match(g, p, flow, rule.span), Match::Yes));
-            if definite_peer && unknown.is_none() {
-                certain = true;
-            }
+            // A rule with known ports and protocol allows for sure when one of its peers
+            // matches for sure, whatever its other (unknown) peers turn out to be.
+            let certain = definite_peer && rule_unknown.is_none();
+            let unknown = rule_unknown.or(peer_unknown);
             if certain {
                 ans.allowed = ans.allowed.union(&hit);
                 ans.allowing.push(rule.span);
