@@ -45,6 +45,21 @@ pub(super) fn broad_instance_rules(
             }
             let Ok(targets) = &pool.targets else { continue };
             let needed = &pool.needed;
+            // Ports known only as an unknown value: a rule on that same value admits them
+            // whatever it is (SPEC §9.2).
+            let symbolic: Vec<&crate::eval::Unknown> = match pool.group {
+                Some(tg) => tg.port.as_ref().err().into_iter().collect(),
+                None => lb
+                    .listeners
+                    .iter()
+                    .filter_map(|l| l.instance_port.as_ref().err())
+                    .collect(),
+            };
+            let port_word = if pool.group.is_some() {
+                "target"
+            } else {
+                "instance"
+            };
             // A group's rules give the same answer for every target that carries it: the
             // first target with the group is the one named in the finding.
             let mut visited = HashSet::default();
@@ -70,9 +85,15 @@ pub(super) fn broad_instance_rules(
                         {
                             continue;
                         }
-                        let Ok(ports) = &rule.ports else { continue };
-                        let Some(n) = needed.iter().find(|n| ports.intersects(&n.ports)) else {
-                            continue;
+                        let port = match &rule.ports {
+                            Ok(ports) => match needed.iter().find(|n| ports.intersects(&n.ports)) {
+                                Some(n) => format!("port {}", n.ports),
+                                None => continue,
+                            },
+                            Err(u) if symbolic.contains(&u) => format!(
+                                "the {port_word} port (the same unknown value the load balancer sends to)"
+                            ),
+                            Err(_) => continue,
                         };
                         let broad = rule.peers.iter().find_map(|p| match p {
                             Peer::Cidr(c) if classic && c.is_all() => Some(c.clone()),
@@ -88,7 +109,7 @@ pub(super) fn broad_instance_rules(
                         if let Some(c) = broad {
                             seen.push(rule.span);
                             if !classic && all_private(cx, id, g) {
-                                let msg = format!("{} admits port {} from {c}, outside the VPC, but the instances that carry it are in private subnets: only peered networks or VPNs could bypass the load balancer {}", net.groups[g].address, n.ports, lb.address);
+                                let msg = format!("{} admits {port} from {c}, outside the VPC, but the instances that carry it are in private subnets: only peered networks or VPNs could bypass the load balancer {}", net.groups[g].address, lb.address);
                                 out.push(
                                     Finding::demoted(report_as, rule.span, msg)
                                         .label(t.span, "registered instances, in private subnets")
@@ -97,9 +118,9 @@ pub(super) fn broad_instance_rules(
                                 continue;
                             }
                             let msg = if classic {
-                                format!("{} admits port {} from {c}, not only from the load balancer's source security group: clients can bypass {}", net.groups[g].address, n.ports, lb.address)
+                                format!("{} admits {port} from {c}, not only from the load balancer's source security group: clients can bypass {}", net.groups[g].address, lb.address)
                             } else {
-                                format!("{} admits port {} from {c}, outside the VPC: clients can bypass the load balancer {}", net.groups[g].address, n.ports, lb.address)
+                                format!("{} admits {port} from {c}, outside the VPC: clients can bypass the load balancer {}", net.groups[g].address, lb.address)
                             };
                             let help = if classic {
                                 format!(
