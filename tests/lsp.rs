@@ -553,8 +553,9 @@ fn diagnostics_follow_incremental_edits_and_quick_fixes_remove_them() {
     assert_eq!(client.exit(), 0);
 }
 
-/// Every suggested fix, put where the quick fix puts it (`tests/fixes.rs` does the same for
-/// the command line's placement), removes its finding.
+/// Every quick fix, made where the code action makes it (`actions::fix_edit`, the edit of
+/// `--fix`) on the text of the file it edits, removes its finding (`tests/fixes.rs` does the
+/// same for the command line).
 #[test]
 fn every_quick_fix_removes_its_finding() {
     use tf_elbcheck::lsp::actions;
@@ -565,24 +566,22 @@ fn every_quick_fix_removes_its_finding() {
         .into_iter()
         .filter(|f| f.name.starts_with("fail"))
     {
+        let tmp = tempfile::tempdir().unwrap();
+        let base = std::fs::canonicalize(tmp.path()).unwrap();
         let outcome = check(&Options {
             paths: vec![fixture.dir.clone()],
             ..Options::default()
         });
         let case = std::fs::canonicalize(&fixture.dir).unwrap();
-        for f in outcome.findings.iter().filter(|f| f.fix.is_some()) {
-            let fix = f.fix.as_ref().map(|x| x.text.as_str()).unwrap();
-            let tmp = tempfile::tempdir().unwrap();
-            let dir = std::fs::canonicalize(tmp.path()).unwrap();
+        for (n, f) in outcome.findings.iter().enumerate() {
+            let Some(quick) = actions::quick_fix(f, &outcome.sources) else {
+                continue;
+            };
+            let dir = base.join(n.to_string());
             copy_dir(&fixture.dir, &dir);
-            let rel = outcome
-                .sources
-                .get(f.span.file)
-                .path
-                .strip_prefix(&case)
-                .unwrap();
-            let read = |p: &Path| std::fs::read_to_string(p).ok().map(Arc::from);
-            let Some((target, insert)) = actions::fix_insert(&dir.join(rel), fix, &read) else {
+            let target = dir.join(quick.path.strip_prefix(&case).unwrap());
+            let text = std::fs::read_to_string(&target).unwrap();
+            let Some(edit) = actions::fix_edit(&text, &quick) else {
                 failures.push(format!(
                     "{}: no edit for the fix of {}",
                     fixture.dir.display(),
@@ -590,9 +589,8 @@ fn every_quick_fix_removes_its_finding() {
                 ));
                 continue;
             };
-            inside += usize::from(fix.starts_with("# inside resource"));
-            let text = std::fs::read_to_string(&target).unwrap();
-            std::fs::write(&target, actions::apply(&text, &insert)).unwrap();
+            inside += usize::from(quick.text.starts_with("# inside resource"));
+            std::fs::write(&target, edit.apply(&text)).unwrap();
             tried += 1;
             let after = check(&Options {
                 paths: vec![dir.clone()],
@@ -611,9 +609,10 @@ fn every_quick_fix_removes_its_finding() {
                 .any(|x| x.code() == f.code() && x.message == f.message)
             {
                 failures.push(format!(
-                    "{}: the fix for {} leaves it:\n{fix}",
+                    "{}: the fix for {} leaves it:\n{}",
                     fixture.dir.display(),
-                    f.code()
+                    f.code(),
+                    quick.text
                 ));
             }
         }
@@ -621,6 +620,181 @@ fn every_quick_fix_removes_its_finding() {
     assert!(
         tried >= 20 && inside >= 5,
         "{tried} fixes tried, {inside} inside a resource"
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The byte offset of an LSP position (UTF-16 columns) in `text`.
+fn offset_of(text: &str, position: &Value) -> usize {
+    let line = position["line"].as_u64().unwrap() as usize;
+    let character = position["character"].as_u64().unwrap() as usize;
+    let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    let mut units = 0;
+    for (i, c) in text[start..].char_indices() {
+        if units >= character || c == '\n' {
+            return start + i;
+        }
+        units += c.len_utf16();
+    }
+    text.len()
+}
+
+/// `text` with the LSP text edits `edits` made (all against `text`, as a workspace edit's are).
+fn apply_edits(text: &str, edits: &[Value]) -> String {
+    let mut ranges: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset_of(text, &e["range"]["start"]),
+                offset_of(text, &e["range"]["end"]),
+                e["newText"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    ranges.sort_by_key(|r| std::cmp::Reverse(r.0));
+    let mut out = text.to_string();
+    for (start, end, new) in ranges {
+        out.replace_range(start..end, new);
+    }
+    out
+}
+
+/// For every fix `--fix` applies in the rule fixtures, the server's quick fix turns the file
+/// into the text `--fix` gives it (the plan of that fix alone; and, where `--fix` makes a
+/// fixture's only fix, the file it writes).
+#[test]
+fn quick_fixes_give_the_text_fix_writes() {
+    use tf_elbcheck::fix::{self, Placement};
+    use tf_elbcheck::run::check_and_fix;
+    let mut compared = 0;
+    let mut written = 0;
+    let mut failures = Vec::new();
+    for fixture in fixtures::fixtures()
+        .into_iter()
+        .filter(|f| f.name.starts_with("fail"))
+    {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = std::fs::canonicalize(tmp.path()).unwrap().join("case");
+        copy_dir(&fixture.dir, &dir);
+        let outcome = check(&Options {
+            paths: vec![dir.clone()],
+            ..Options::default()
+        });
+        let fixable: Vec<&Finding> = outcome
+            .findings
+            .iter()
+            .filter(|f| matches!(fix::placement(f), Placement::At(..)))
+            .collect();
+        if fixable.is_empty() {
+            continue;
+        }
+        // What `--fix` writes, when it makes one fix in the fixture.
+        let whole = if fixable.len() == 1 {
+            let copy = tmp.path().join("cli");
+            copy_dir(&fixture.dir, &copy);
+            let fixed = check_and_fix(&Options {
+                paths: vec![copy.clone()],
+                ..Options::default()
+            });
+            assert!(fixed.refused.is_empty(), "{:?}", fixed.refused);
+            Some(copy)
+        } else {
+            None
+        };
+        let files: BTreeSet<PathBuf> = fixable
+            .iter()
+            .map(|f| outcome.sources.get(f.span.file).path.clone())
+            .collect();
+        let mut client = Client::start();
+        client.initialize(&dir);
+        let mut published = std::collections::HashMap::new();
+        while published.len() < files.len() {
+            if let Message::Notification(n) = client.recv() {
+                let path = lsp_types::Url::parse(n.params["uri"].as_str().unwrap())
+                    .unwrap()
+                    .to_file_path()
+                    .unwrap();
+                if n.method == "textDocument/publishDiagnostics" && files.contains(&path) {
+                    published.insert(path, n.params["diagnostics"].as_array().unwrap().clone());
+                }
+            }
+        }
+        for f in fixable {
+            let file = &outcome.sources.get(f.span.file).path;
+            let Some(diagnostic) = published[file].iter().find(|d| {
+                d["code"] == f.code() && d["message"].as_str().unwrap().starts_with(&f.message)
+            }) else {
+                failures.push(format!(
+                    "{}: no diagnostic for {}",
+                    fixture.dir.display(),
+                    f.code()
+                ));
+                continue;
+            };
+            let id = client.request(
+                "textDocument/codeAction",
+                json!({"textDocument": {"uri": uri(file)}, "range": diagnostic["range"],
+                       "context": {"diagnostics": [diagnostic]}}),
+            );
+            let actions = client.response(&id).response_result.unwrap();
+            let action = actions.as_array().unwrap().iter().find(|a| {
+                a["title"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("Apply the suggested fix")
+            });
+            let plan = fix::plan(std::slice::from_ref(f), &outcome.sources);
+            let (Some(action), [change]) = (action, plan.files.as_slice()) else {
+                failures.push(format!(
+                    "{}: {}: a quick fix {}, `--fix` changes {} file(s) ({:?})",
+                    fixture.dir.display(),
+                    f.code(),
+                    if action.is_some() {
+                        "offered"
+                    } else {
+                        "not offered"
+                    },
+                    plan.files.len(),
+                    plan.refused
+                ));
+                continue;
+            };
+            let changes = action["edit"]["changes"].as_object().unwrap();
+            assert_eq!(changes.len(), 1, "{action}");
+            let target = &change.path;
+            let edits = changes[&uri(target)].as_array().unwrap();
+            let before = std::fs::read_to_string(target).unwrap();
+            let before = before.strip_prefix('\u{feff}').unwrap_or(&before);
+            let quick = apply_edits(before, edits);
+            let expected = change
+                .after
+                .strip_prefix('\u{feff}')
+                .unwrap_or(&change.after);
+            if quick != expected {
+                failures.push(format!(
+                    "{}: {}: the quick fix gives\n{quick}\n`--fix` gives\n{expected}",
+                    fixture.dir.display(),
+                    f.code()
+                ));
+            }
+            compared += 1;
+            if let Some(copy) = &whole {
+                let rel = target.strip_prefix(&dir).unwrap();
+                let on_disk = std::fs::read_to_string(copy.join(rel)).unwrap();
+                assert_eq!(
+                    on_disk.strip_prefix('\u{feff}').unwrap_or(&on_disk),
+                    quick,
+                    "{}",
+                    fixture.dir.display()
+                );
+                written += 1;
+            }
+        }
+        assert_eq!(client.exit(), 0);
+    }
+    assert!(
+        compared >= 20 && written >= 5,
+        "{compared} quick fixes compared, {written} with the file `--fix` wrote"
     );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

@@ -7,6 +7,7 @@
 //! checked with the next batch, and diagnostics are published once a batch completes, so a
 //! stale result is never published over a newer one.
 
+use super::actions::{self, QuickFix};
 use super::convert::{self, UriMap};
 use super::text::LineIndex;
 use super::workspace::{Buffers, Report, Settings, Workspace};
@@ -51,7 +52,8 @@ pub struct Item {
     pub severity: Severity,
     pub message: String,
     pub help: Option<String>,
-    pub fix: Option<String>,
+    /// The fix `--fix` would apply, with the URI of the file it edits.
+    pub fix: Option<(Url, QuickFix)>,
 }
 
 /// The diagnostics last published for a file.
@@ -340,7 +342,7 @@ impl Worker {
                     severity: f.severity,
                     message: f.message.clone(),
                     help: f.help.clone(),
-                    fix: f.fix.as_ref().map(|x| x.text.clone()),
+                    fix: actions::quick_fix(f, sources).and_then(|q| Some((self.uri(&q.path)?, q))),
                 })
                 .collect();
             reports.push((path, uri, version, items));
