@@ -149,12 +149,18 @@ impl Worker {
         while let Ok(job) = self.jobs.recv() {
             self.take(job);
             let started = Instant::now();
+            // The first load has no edits to wait out: it takes what is queued and starts.
+            let debounce = if self.workspace.is_none() && self.reload {
+                Duration::ZERO
+            } else {
+                self.debounce
+            };
             loop {
                 let left = MAX_WAIT.saturating_sub(started.elapsed());
                 if left.is_zero() {
                     break;
                 }
-                match self.jobs.recv_timeout(self.debounce.min(left)) {
+                match self.jobs.recv_timeout(debounce.min(left)) {
                     Ok(job) => self.take(job),
                     Err(RecvTimeoutError::Timeout) => break,
                     Err(RecvTimeoutError::Disconnected) => return,
@@ -307,46 +313,63 @@ impl Worker {
         let _ = self.out.send(Message::Notification(note));
     }
 
+    /// The diagnostics of file `id`, with its path, URI and buffer version; `None` for a
+    /// file without a URI.
+    fn file_report(
+        &self,
+        workspace: &Workspace,
+        id: FileId,
+    ) -> Option<(PathBuf, Url, Option<i32>, Vec<Item>)> {
+        let sources = workspace.sources();
+        let path = sources.get(id).path.clone();
+        let uri = self.uri(&path)?;
+        let version = self.docs.get(&path).map(|d| d.version);
+        let (found, text): (Vec<Finding>, &str) = match workspace.report(id) {
+            Report::Findings(found) => (found, &sources.get(id).text),
+            Report::Broken(broken) => (vec![broken.finding.clone()], &broken.text),
+        };
+        if found.is_empty() {
+            return Some((path, uri, version, Vec::new()));
+        }
+        let index = LineIndex::new(text);
+        let mut indexes: HashMap<FileId, LineIndex> = HashMap::new();
+        let mut locate = |span: crate::source::Span| -> Option<Location> {
+            let file = sources.get(span.file);
+            let uri = self.uri(&file.path)?;
+            let index = indexes
+                .entry(span.file)
+                .or_insert_with(|| LineIndex::new(&file.text));
+            Some(Location::new(uri, convert::range(&file.text, index, span)))
+        };
+        let items: Vec<Item> = found
+            .iter()
+            .map(|f| Item {
+                diagnostic: convert::diagnostic(f, text, &index, &mut locate),
+                code: f.code(),
+                severity: f.severity,
+                message: f.message.clone(),
+                help: f.help.clone(),
+                fix: actions::quick_fix(f, sources).and_then(|q| Some((self.uri(&q.path)?, q))),
+            })
+            .collect();
+        Some((path, uri, version, items))
+    }
+
     /// Publishes the diagnostics of these files.
     fn publish(&mut self, files: &[FileId]) {
         let Some(workspace) = self.workspace.as_ref() else {
             return;
         };
-        let sources = workspace.sources();
-        let mut indexes: HashMap<FileId, LineIndex> = HashMap::new();
-        let mut reports = Vec::with_capacity(files.len());
-        for &id in files {
-            let path = sources.get(id).path.clone();
-            let Some(uri) = self.uri(&path) else {
-                continue;
-            };
-            let version = self.docs.get(&path).map(|d| d.version);
-            let (found, text): (Vec<Finding>, &str) = match workspace.report(id) {
-                Report::Findings(found) => (found, &sources.get(id).text),
-                Report::Broken(broken) => (vec![broken.finding.clone()], &broken.text),
-            };
-            let index = LineIndex::new(if found.is_empty() { "" } else { text });
-            let mut locate = |span: crate::source::Span| -> Option<Location> {
-                let file = sources.get(span.file);
-                let uri = self.uri(&file.path)?;
-                let index = indexes
-                    .entry(span.file)
-                    .or_insert_with(|| LineIndex::new(&file.text));
-                Some(Location::new(uri, convert::range(&file.text, index, span)))
-            };
-            let items: Vec<Item> = found
-                .iter()
-                .map(|f| Item {
-                    diagnostic: convert::diagnostic(f, text, &index, &mut locate),
-                    code: f.code(),
-                    severity: f.severity,
-                    message: f.message.clone(),
-                    help: f.help.clone(),
-                    fix: actions::quick_fix(f, sources).and_then(|q| Some((self.uri(&q.path)?, q))),
-                })
-                .collect();
-            reports.push((path, uri, version, items));
-        }
+        // The reports are worked out on the pool, a file per task (most have no finding).
+        let this = &*self;
+        let reports: Vec<(PathBuf, Url, Option<i32>, Vec<Item>)> = self.pool.install(|| {
+            use rayon::prelude::*;
+            files
+                .par_iter()
+                .with_min_len(64)
+                .filter_map(|&id| this.file_report(workspace, id))
+                .collect()
+        });
         for (path, uri, version, items) in reports {
             let diagnostics: Vec<Diagnostic> = items.iter().map(|i| i.diagnostic.clone()).collect();
             if diagnostics.is_empty() {

@@ -2,8 +2,10 @@
 //! module directory parsed, and the findings of each root, so that an edit re-checks only the
 //! roots it can change.
 //!
-//! - **Loading** is a normal discovery of the workspace folders (without early checks, so that
-//!   every directory's syntax is kept), then every root is checked.
+//! - **Loading** is the command line's discovery of the workspace folders: a directory that
+//!   can be checked as soon as it is parsed is, and its syntax (and the texts no finding points
+//!   into) let go; the other roots are checked once everything is parsed. A directory let go is
+//!   read and parsed again when a later check needs it.
 //! - **Text** of a file is the editor's buffer when the file is open ([`Buffers`]), else the
 //!   file on disk. When a directory changes, its file list is read again from disk (plus the
 //!   open buffers in it) and every file in it is parsed again from that text.
@@ -24,7 +26,7 @@ use crate::diagnostic::Finding;
 use crate::eval::Inputs;
 use crate::frontend::{self, Limits, Project};
 use crate::run::{self, Stage};
-use crate::source::{FileId, SourceFile, SourceTable};
+use crate::source::{FileId, Snippets, SourceFile, SourceTable};
 use crate::suppress;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -120,9 +122,25 @@ impl Workspace {
                 Ok(config) => (config, Vec::new()),
                 Err(finding) => (Config::default(), vec![finding]),
             };
-        let mut project = frontend::discover(folders, &mut sources, &Limits::default(), &|p| {
-            config.is_excluded(p)
-        });
+        let inputs = Inputs {
+            var_files: Vec::new(),
+            vars: Vec::new(),
+            env_vars: settings.env_vars.clone(),
+            ..Inputs::default()
+        };
+        // Each directory that can be is checked as soon as it is parsed, as on the command
+        // line; its syntax is then let go, and so are the texts no finding needs
+        // ([`frontend::discover_with`]). Such a directory is read and parsed again before a
+        // later check needs it ([`Workspace::check`]).
+        let early = |p: &Project, texts: &dyn Snippets| check_one(p, &p.roots[0], &inputs, texts);
+        let mut project = frontend::discover_with(
+            folders,
+            &mut sources,
+            &Limits::default(),
+            &|p| config.is_excluded(p),
+            Some(&early),
+        );
+        let early = std::mem::take(&mut project.early);
         let mut load_findings: HashMap<FileId, Vec<Finding>> = HashMap::new();
         for f in std::mem::take(&mut project.findings) {
             load_findings.entry(f.span.file).or_default().push(f);
@@ -148,12 +166,7 @@ impl Workspace {
             config_findings,
             sources,
             project,
-            inputs: Inputs {
-                var_files: Vec::new(),
-                vars: Vec::new(),
-                env_vars: settings.env_vars.clone(),
-                ..Inputs::default()
-            },
+            inputs,
             dirs,
             ids,
             load_findings,
@@ -166,7 +179,15 @@ impl Workspace {
             today: suppress::today_utc(),
         };
         ws.index_uses();
-        ws.dirty = ws.project.roots.iter().cloned().collect();
+        for root in &ws.project.roots {
+            if !early.contains_key(root) {
+                ws.dirty.insert(root.clone());
+            }
+        }
+        ws.results = early
+            .into_iter()
+            .filter(|(root, _)| ws.users.contains_key(root))
+            .collect();
         ws.changed = ws.sources.files().map(|(id, _)| id).collect();
         // Buffers opened before the workspace was loaded, in new directories too.
         ws.update(&buffers.paths(), buffers);
@@ -378,6 +399,12 @@ impl Workspace {
             }
             Err(error) => error,
         };
+        // The last text kept may have been let go after an early check: it was the disk's,
+        // and the spans of the syntax kept for it point into it.
+        if self.sources.get(id).unloaded {
+            let (file, _) = frontend::read_file(path, id, limits);
+            self.set_text(id, file);
+        }
         let kept = &self.sources.get(id).text;
         if kept != text && !kept.is_empty() {
             if let Ok(body) = frontend::parse_text(path, id, kept) {
@@ -438,6 +465,24 @@ impl Workspace {
     /// new roots once `cancelled` holds; returns whether every root was checked (the others
     /// stay marked).
     pub fn check(&mut self, cancelled: &(dyn Fn() -> bool + Sync)) -> bool {
+        // A directory checked early while loading has no syntax left: it is read and parsed
+        // again first. None has an open buffer (a buffer's directory is read again when it is
+        // opened), so the disk is its text.
+        let evicted: BTreeSet<PathBuf> = self
+            .dirty
+            .iter()
+            .flat_map(|root| self.uses.get(root).into_iter().flatten())
+            .filter(|d| {
+                self.project
+                    .modules
+                    .get(*d)
+                    .is_some_and(|m| m.evicted.is_some())
+            })
+            .cloned()
+            .collect();
+        for dir in evicted {
+            self.reload_dir(&dir, &NoBuffers);
+        }
         let roots: Vec<PathBuf> = self.dirty.iter().cloned().collect();
         let project = &self.project;
         let inputs = &self.inputs;
@@ -448,27 +493,7 @@ impl Workspace {
                 if cancelled() {
                     return (root, None);
                 }
-                let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    run::check_root(
-                        project,
-                        &root,
-                        inputs,
-                        Stage::Check,
-                        None,
-                        sources,
-                        &std::sync::atomic::AtomicUsize::new(0),
-                    )
-                }));
-                let found = match found {
-                    Ok(found) => found,
-                    Err(_) => {
-                        eprintln!(
-                            "tf-elbcheck lsp: internal error while checking {}",
-                            root.display()
-                        );
-                        Vec::new()
-                    }
-                };
+                let found = check_one(project, &root, inputs, sources);
                 (root, Some(found))
             })
             .collect();
@@ -533,6 +558,34 @@ impl Workspace {
         }
         out
     }
+}
+
+/// The findings of one root, before suppressions and configuration; none (and a line on
+/// stderr) when the check panics.
+fn check_one(
+    project: &Project,
+    root: &Path,
+    inputs: &Inputs,
+    texts: &dyn Snippets,
+) -> Vec<Finding> {
+    let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        run::check_root(
+            project,
+            root,
+            inputs,
+            Stage::Check,
+            None,
+            texts,
+            &std::sync::atomic::AtomicUsize::new(0),
+        )
+    }));
+    found.unwrap_or_else(|_| {
+        eprintln!(
+            "tf-elbcheck lsp: internal error while checking {}",
+            root.display()
+        );
+        Vec::new()
+    })
 }
 
 /// `.tf`, `.tf.json` and the variable files Terraform reads for a root: the files the server
