@@ -810,6 +810,67 @@ fn quick_fixes_give_the_text_fix_writes() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+/// The configuration file's buffer counts before it is saved (even when the file is not on
+/// disk yet); a mistake in it is reported on it, where the TOML parser says, and the last
+/// configuration without a mistake applies meanwhile; closing it goes back to the disk.
+#[test]
+fn unsaved_configuration_edits_apply_and_a_bad_one_keeps_the_last_good() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = std::fs::canonicalize(tmp.path()).unwrap();
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/rules");
+    copy_dir(&rules.join("ELB004/fail_no_ingress"), &dir.join("root"));
+    let main_uri = uri(&dir.join("root/main.tf"));
+    let config = dir.join(".tf-elbcheck.toml");
+    let config_uri = uri(&config);
+    let mut client = Client::start();
+    client.initialize(&dir);
+    let first = client.diagnostics(&main_uri);
+    assert_eq!(codes(&first), ["ELB004", "ELB023"]);
+    assert_eq!(first[0]["severity"], 1);
+
+    // Opened, never saved: it applies.
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": config_uri, "languageId": "toml", "version": 1,
+               "text": "disable = [\"ELB023\"]\n"}}),
+    );
+    assert_eq!(codes(&client.diagnostics(&main_uri)), ["ELB004"]);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": config_uri, "version": 2},
+               "contentChanges": [{"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}},
+                                   "text": "[severity]\nELB004 = \"warning\"\n"}]}),
+    );
+    let configured = client.diagnostics(&main_uri);
+    assert_eq!(codes(&configured), ["ELB004"]);
+    assert_eq!(configured[0]["severity"], 2);
+
+    // A mistake, half typed: reported where it is; the last good configuration stays.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": config_uri, "version": 3},
+               "contentChanges": [{"range": {"start": {"line": 2, "character": 9}, "end": {"line": 2, "character": 18}},
+                                   "text": ""}]}),
+    );
+    let bad = client.diagnostics(&config_uri);
+    assert_eq!(codes(&bad), ["TF010"], "{bad:?}");
+    assert_eq!(bad[0]["range"]["start"]["line"], 2, "{bad:?}");
+    let kept = client.diagnostics(&main_uri);
+    assert_eq!(codes(&kept), ["ELB004"]);
+    assert_eq!(kept[0]["severity"], 2);
+
+    // Closed without saving: the disk (no configuration file) counts again.
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": config_uri}}),
+    );
+    assert!(client.diagnostics(&config_uri).is_empty());
+    let back = client.diagnostics(&main_uri);
+    assert_eq!(codes(&back), ["ELB004", "ELB023"]);
+    assert_eq!(back[0]["severity"], 1);
+    assert_eq!(client.exit(), 0);
+}
+
 #[test]
 fn a_file_opened_without_folders_and_the_configuration_file_on_save() {
     let tmp = tempfile::tempdir().unwrap();
@@ -845,7 +906,7 @@ fn a_file_opened_without_folders_and_the_configuration_file_on_save() {
     let configured = client.diagnostics(&main_uri);
     assert_eq!(codes(&configured), ["ELB004"]);
     assert_eq!(configured[0]["severity"], 2);
-    // A mistake in it is reported on it, and the defaults apply meanwhile.
+    // A mistake in it is reported on it, and the last good configuration applies meanwhile.
     std::fs::write(&config, "disabled = [\"ELB023\"]\n").unwrap();
     client.notify(
         "workspace/didChangeWatchedFiles",

@@ -113,6 +113,8 @@ pub struct Worker {
     published: HashSet<PathBuf>,
     /// Log each batch's timings on stderr (`TF_ELBCHECK_LSP_LOG` set).
     log: bool,
+    /// The last configuration loaded without a mistake.
+    last_good: Option<crate::config::Config>,
 }
 
 /// The longest a burst of changes is waited out before checking anyway.
@@ -141,6 +143,7 @@ impl Worker {
             reload: false,
             published: HashSet::new(),
             log: std::env::var_os("TF_ELBCHECK_LSP_LOG").is_some_and(|v| !v.is_empty()),
+            last_good: None,
         }
     }
 
@@ -194,16 +197,36 @@ impl Worker {
                 version,
                 text,
             } => {
+                let config = self.is_config(&path);
                 self.docs.insert(path.clone(), Doc { uri, version, text });
-                self.pending.insert(path);
+                if config {
+                    self.reload = true;
+                } else {
+                    self.pending.insert(path);
+                }
             }
             Job::Close { path } => {
                 self.docs.remove(&path);
-                self.pending.insert(path);
+                if self.is_config(&path) {
+                    self.reload = true;
+                } else {
+                    self.pending.insert(path);
+                }
             }
             Job::Disk { paths } => self.pending.extend(paths),
             Job::Reload => self.reload = true,
         }
+    }
+
+    /// True for a configuration file: `.tf-elbcheck.toml`, or the file the client named.
+    fn is_config(&self, path: &Path) -> bool {
+        path.file_name()
+            .is_some_and(|n| n == crate::config::FILE_NAME)
+            || self
+                .settings
+                .config
+                .as_ref()
+                .is_some_and(|c| convert::canonical_path(c) == path)
     }
 
     /// Applies the changes taken, checks, and publishes when the check completes.
@@ -225,10 +248,16 @@ impl Worker {
                 .map(|f| convert::canonical_path(f))
                 .collect();
             let docs = Docs(&self.docs);
-            let settings = &self.settings;
+            let settings = Settings {
+                config: self.settings.config.as_deref().map(convert::canonical_path),
+                ..self.settings.clone()
+            };
+            // A mistake in the configuration keeps the last one without.
+            let fallback = self.last_good.take();
             let workspace = self
                 .pool
-                .install(|| Workspace::load(&canonical, settings, &docs));
+                .install(|| Workspace::load_with(&canonical, &settings, &docs, fallback.as_ref()));
+            self.last_good = workspace.good_config().cloned().or(fallback);
             self.workspace = Some(workspace);
             // Files published before that this load does not know are cleared.
             let known: HashSet<PathBuf> = self

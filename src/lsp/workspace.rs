@@ -116,11 +116,24 @@ impl Workspace {
     /// Reads and parses the folders (open buffers win over the disk) and marks every root to be
     /// checked and every file to be reported. Runs on the current rayon pool.
     pub fn load(folders: &[PathBuf], settings: &Settings, buffers: &dyn Buffers) -> Workspace {
+        Workspace::load_with(folders, settings, buffers, None)
+    }
+
+    /// [`Workspace::load`], with `fallback` as the configuration when the configuration file
+    /// has a mistake (the defaults when there is none). An open buffer of the configuration
+    /// file counts instead of the file on disk.
+    pub fn load_with(
+        folders: &[PathBuf],
+        settings: &Settings,
+        buffers: &dyn Buffers,
+        fallback: Option<&Config>,
+    ) -> Workspace {
         let mut sources = SourceTable::new();
+        let text = |p: &Path| buffers.text(p).map(|t| t.to_string());
         let (config, config_findings) =
-            match Config::load_for(folders, settings.config.as_deref(), &mut sources) {
+            match Config::load_for_with(folders, settings.config.as_deref(), &mut sources, &text) {
                 Ok(config) => (config, Vec::new()),
-                Err(finding) => (Config::default(), vec![finding]),
+                Err(finding) => (fallback.cloned().unwrap_or_default(), vec![finding]),
             };
         let inputs = Inputs {
             var_files: Vec::new(),
@@ -201,6 +214,11 @@ impl Workspace {
 
     pub fn sources(&self) -> &SourceTable {
         &self.sources
+    }
+
+    /// The configuration in use, when the configuration file has no mistake.
+    pub fn good_config(&self) -> Option<&Config> {
+        self.config_findings.is_empty().then_some(&self.config)
     }
 
     /// The configuration files in use.
