@@ -871,6 +871,103 @@ fn unsaved_configuration_edits_apply_and_a_bad_one_keeps_the_last_good() {
     assert_eq!(client.exit(), 0);
 }
 
+/// A buffer of a megabyte or more is parsed on a thread of its own: an edit of another root
+/// sent after it is checked and published without waiting for that parse, and a newer text of
+/// the large buffer replaces the one being parsed.
+#[test]
+fn a_large_buffer_is_parsed_aside_and_other_edits_do_not_wait_for_it() {
+    let tmp = three_roots();
+    let dir = std::fs::canonicalize(tmp.path()).unwrap();
+    let other = dir.join("with_module/main.tf");
+    let other_uri = uri(&other);
+    let pasted_uri = uri(&dir.join("alone/pasted.tf"));
+    let mut client = Client::start();
+    client.initialize(&dir);
+    let initial = client.diagnostics(&other_uri);
+    let text = std::fs::read_to_string(&other).unwrap();
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": other_uri, "languageId": "terraform", "version": 1, "text": text}}),
+    );
+    assert_eq!(client.diagnostics(&other_uri), initial);
+
+    let block = |i: usize| {
+        format!(
+            "resource \"aws_security_group\" \"g{i}\" {{\n  description = \"{}\"\n}}\n",
+            "x".repeat(60)
+        )
+    };
+    let big: String = (0..110_000).map(block).collect();
+    assert!(big.len() > tf_elbcheck::lsp::worker::LARGE_BUFFER * 3);
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": pasted_uri, "languageId": "terraform", "version": 1, "text": big}}),
+    );
+    // Edits of the other root, each sent once the last one's diagnostics arrived, are all
+    // checked and published while the large buffer is parsed (checked with the large buffer,
+    // the first would have come out with it, before the next was sent).
+    let mut pasted = false;
+    for version in 2..=4 {
+        client.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": other_uri, "version": version},
+                   "contentChanges": [{"text": format!("{text}{}", "\n".repeat(version))}]}),
+        );
+        loop {
+            let Message::Notification(n) = client.recv() else {
+                continue;
+            };
+            if n.method != "textDocument/publishDiagnostics" {
+                continue;
+            }
+            pasted |= n.params["uri"] == pasted_uri;
+            if n.params["uri"] == other_uri && n.params["version"] == version {
+                break;
+            }
+        }
+        assert!(!pasted, "edit {version} waited for the large buffer");
+    }
+    // The large buffer gets its diagnostics too.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !pasted {
+        assert!(
+            Instant::now() < deadline,
+            "no diagnostics for the large buffer"
+        );
+        if let Message::Notification(n) = client.recv() {
+            pasted = n.method == "textDocument/publishDiagnostics"
+                && n.params["uri"] == pasted_uri
+                && n.params["version"] == 1;
+        }
+    }
+
+    // A newer large text, then a small one before it is parsed: the small one counts, and
+    // the large one's parse, when it ends, is dropped.
+    let bigger = format!("{big}{}", block(110_000));
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": pasted_uri, "version": 2}, "contentChanges": [{"text": bigger}]}),
+    );
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": pasted_uri, "version": 3},
+               "contentChanges": [{"text": "resource \"aws_security_group\" \"g\" {\n}\n"}]}),
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        assert!(Instant::now() < deadline, "no diagnostics for version 3");
+        if let Message::Notification(n) = client.recv() {
+            if n.method == "textDocument/publishDiagnostics" && n.params["uri"] == pasted_uri {
+                assert_eq!(n.params["version"], 3, "{}", n.params);
+                let found = codes(n.params["diagnostics"].as_array().unwrap());
+                assert!(!found.iter().any(|c| c.starts_with("TF")), "{found:?}");
+                break;
+            }
+        }
+    }
+    assert_eq!(client.exit(), 0);
+}
+
 #[test]
 fn a_file_opened_without_folders_and_the_configuration_file_on_save() {
     let tmp = tempfile::tempdir().unwrap();

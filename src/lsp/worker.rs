@@ -6,6 +6,11 @@
 //! while roots are being checked makes the check stop starting new roots; the roots left are
 //! checked with the next batch, and diagnostics are published once a batch completes, so a
 //! stale result is never published over a newer one.
+//!
+//! A buffer of [`LARGE_BUFFER`] bytes or more is parsed on a thread of its own: the workspace
+//! keeps the file's previous text until the parse ends, so other changes are checked
+//! meanwhile. A parse cannot be stopped, but a newer text makes its result be dropped (a newer
+//! large text is parsed once the running parse ends).
 
 use super::actions::{self, QuickFix};
 use super::convert::{self, UriMap};
@@ -80,18 +85,41 @@ pub struct Shared {
 struct Doc {
     uri: Url,
     version: i32,
+    /// The last text the client sent.
     text: Arc<str>,
+    /// The text the workspace is given: `text`, except while a large `text` is being parsed
+    /// on a thread of its own (the text before it, `None` for a buffer opened that way).
+    accepted: Option<Arc<str>>,
 }
 
+/// The buffers as the workspace sees them: their accepted texts.
 struct Docs<'a>(&'a HashMap<PathBuf, Doc>);
 
 impl Buffers for Docs<'_> {
     fn text(&self, path: &Path) -> Option<Arc<str>> {
-        self.0.get(path).map(|d| Arc::clone(&d.text))
+        self.0.get(path).and_then(|d| d.accepted.clone())
     }
     fn paths(&self) -> Vec<PathBuf> {
-        self.0.keys().cloned().collect()
+        self.0
+            .iter()
+            .filter(|(_, d)| d.accepted.is_some())
+            .map(|(p, _)| p.clone())
+            .collect()
     }
+}
+
+/// A buffer of at least this many bytes is parsed on a thread of its own, so that the checks
+/// of other changes do not wait for it.
+pub const LARGE_BUFFER: usize = 1024 * 1024;
+
+/// A large buffer parsed on a thread of its own.
+struct Parsed {
+    path: PathBuf,
+    /// The workspace it was parsed for ([`Worker::loads`]) and the id its spans name.
+    load: u64,
+    id: FileId,
+    text: Arc<str>,
+    result: Result<crate::syntax::Body, Finding>,
 }
 
 /// The worker's state.
@@ -115,6 +143,12 @@ pub struct Worker {
     log: bool,
     /// The last configuration loaded without a mistake.
     last_good: Option<crate::config::Config>,
+    /// How many times the workspace was loaded.
+    loads: u64,
+    /// The large buffers being parsed, by path, with the text being parsed.
+    parsing: HashMap<PathBuf, Arc<str>>,
+    parsed_tx: Sender<Parsed>,
+    parsed_rx: Receiver<Parsed>,
 }
 
 /// The longest a burst of changes is waited out before checking anyway.
@@ -128,6 +162,7 @@ impl Worker {
         debounce: Duration,
         jobs_count: usize,
     ) -> Worker {
+        let (parsed_tx, parsed_rx) = crossbeam_channel::unbounded();
         Worker {
             jobs,
             out,
@@ -144,13 +179,27 @@ impl Worker {
             published: HashSet::new(),
             log: std::env::var_os("TF_ELBCHECK_LSP_LOG").is_some_and(|v| !v.is_empty()),
             last_good: None,
+            loads: 0,
+            parsing: HashMap::new(),
+            parsed_tx,
+            parsed_rx,
         }
     }
 
     /// Runs until the main loop hangs up or shuts down.
     pub fn run(mut self) {
-        while let Ok(job) = self.jobs.recv() {
-            self.take(job);
+        loop {
+            crossbeam_channel::select! {
+                recv(self.jobs) -> job => match job {
+                    Ok(job) => self.take(job),
+                    Err(_) => return,
+                },
+                recv(self.parsed_rx) -> parsed => {
+                    if let Ok(parsed) = parsed {
+                        self.parsed(parsed);
+                    }
+                }
+            }
             let started = Instant::now();
             // The first load has no edits to wait out: it takes what is queued and starts.
             let debounce = if self.workspace.is_none() && self.reload {
@@ -167,6 +216,9 @@ impl Worker {
                     Ok(job) => self.take(job),
                     Err(RecvTimeoutError::Timeout) => break,
                     Err(RecvTimeoutError::Disconnected) => return,
+                }
+                while let Ok(parsed) = self.parsed_rx.try_recv() {
+                    self.parsed(parsed);
                 }
             }
             if self.shared.quit.load(Ordering::SeqCst) {
@@ -198,9 +250,26 @@ impl Worker {
                 text,
             } => {
                 let config = self.is_config(&path);
-                self.docs.insert(path.clone(), Doc { uri, version, text });
+                let large = !config && text.len() >= LARGE_BUFFER && self.workspace.is_some();
+                let before = self.docs.remove(&path).and_then(|d| d.accepted);
+                let accepted = if large {
+                    before
+                } else {
+                    Some(Arc::clone(&text))
+                };
+                self.docs.insert(
+                    path.clone(),
+                    Doc {
+                        uri,
+                        version,
+                        text,
+                        accepted,
+                    },
+                );
                 if config {
                     self.reload = true;
+                } else if large {
+                    self.start_parse(&path);
                 } else {
                     self.pending.insert(path);
                 }
@@ -216,6 +285,74 @@ impl Worker {
             Job::Disk { paths } => self.pending.extend(paths),
             Job::Reload => self.reload = true,
         }
+    }
+
+    /// Parses the large buffer of `path` on a thread of its own, unless one is being parsed
+    /// already (its result then starts the parse of the newer text).
+    fn start_parse(&mut self, path: &Path) {
+        let (Some(doc), Some(workspace)) = (self.docs.get(path), self.workspace.as_mut()) else {
+            return;
+        };
+        if self.parsing.contains_key(path) {
+            return;
+        }
+        let text = Arc::clone(&doc.text);
+        self.parsing.insert(path.to_path_buf(), Arc::clone(&text));
+        let id = workspace.id_for(path);
+        let load = self.loads;
+        let key = path.to_path_buf();
+        let path = path.to_path_buf();
+        let tx = self.parsed_tx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("lsp-parse".into())
+            .stack_size(super::WORKER_STACK)
+            .spawn(move || {
+                let result = crate::frontend::parse_text(&path, id, &text);
+                let _ = tx.send(Parsed {
+                    path,
+                    load,
+                    id,
+                    text,
+                    result,
+                });
+            });
+        if spawned.is_err() {
+            // No thread: parsed with the next batch instead.
+            self.parsing.remove(&key);
+            if let Some(doc) = self.docs.get_mut(&key) {
+                doc.accepted = Some(Arc::clone(&doc.text));
+            }
+            self.pending.insert(key);
+        }
+    }
+
+    /// A large buffer parsed: handed to the workspace when it is still the buffer's text, else
+    /// dropped (a newer text, if large, is parsed next).
+    fn parsed(&mut self, parsed: Parsed) {
+        self.parsing.remove(&parsed.path);
+        let Some(doc) = self.docs.get_mut(&parsed.path) else {
+            return;
+        };
+        if !Arc::ptr_eq(&doc.text, &parsed.text) {
+            if doc
+                .accepted
+                .as_ref()
+                .is_none_or(|a| !Arc::ptr_eq(a, &doc.text))
+            {
+                let path = parsed.path;
+                self.start_parse(&path);
+            }
+            return;
+        }
+        doc.accepted = Some(Arc::clone(&doc.text));
+        if let Some(workspace) = self
+            .workspace
+            .as_mut()
+            .filter(|_| parsed.load == self.loads)
+        {
+            workspace.parsed_buffer(&parsed.path, parsed.id, parsed.text, parsed.result);
+        }
+        self.pending.insert(parsed.path);
     }
 
     /// True for a configuration file: `.tf-elbcheck.toml`, or the file the client named.
@@ -259,6 +396,7 @@ impl Worker {
                 .install(|| Workspace::load_with(&canonical, &settings, &docs, fallback.as_ref()));
             self.last_good = workspace.good_config().cloned().or(fallback);
             self.workspace = Some(workspace);
+            self.loads += 1;
             // Files published before that this load does not know are cleared.
             let known: HashSet<PathBuf> = self
                 .workspace

@@ -33,6 +33,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// The result of parsing a file.
+type Parse = Result<crate::syntax::Body, Finding>;
+
 /// The editor's open buffers, which win over the files on disk.
 pub trait Buffers: Sync {
     /// The text of the buffer of `path`, when it is open.
@@ -100,6 +103,9 @@ pub struct Workspace {
     /// Read, parse and merge errors, by the file they point into.
     load_findings: HashMap<FileId, Vec<Finding>>,
     broken: HashMap<FileId, Broken>,
+    /// Buffers parsed ahead, off the checking thread, by path: the id their spans name, the
+    /// text and the result.
+    parsed_ahead: HashMap<PathBuf, (FileId, Arc<str>, Parse)>,
     /// The findings of each root, before suppressions and configuration.
     results: HashMap<PathBuf, Vec<Finding>>,
     /// The directories each root uses, and the roots that use each directory.
@@ -184,6 +190,7 @@ impl Workspace {
             ids,
             load_findings,
             broken: HashMap::new(),
+            parsed_ahead: HashMap::new(),
             results: HashMap::new(),
             uses: HashMap::new(),
             users: HashMap::new(),
@@ -238,6 +245,30 @@ impl Workspace {
     /// The id of a file read, by path.
     pub fn file_id(&self, path: &Path) -> Option<FileId> {
         self.ids.get(path).copied()
+    }
+
+    /// The id of the file at `path`, given one (with no text yet) when it has none.
+    pub fn id_for(&mut self, path: &Path) -> FileId {
+        if let Some(&id) = self.ids.get(path) {
+            return id;
+        }
+        let id = self.sources.add(path.to_path_buf(), String::new());
+        self.ids.insert(path.to_path_buf(), id);
+        id
+    }
+
+    /// The result of parsing `text`, the buffer of `path`, with spans into file `id`
+    /// ([`Workspace::id_for`]), worked out elsewhere: the next update that reads that text
+    /// for the file takes it instead of parsing the text again.
+    pub fn parsed_buffer(
+        &mut self,
+        path: &Path,
+        id: FileId,
+        text: Arc<str>,
+        result: Result<crate::syntax::Body, Finding>,
+    ) {
+        self.parsed_ahead
+            .insert(path.to_path_buf(), (id, text, result));
     }
 
     /// True when a file at `path` would be checked: a Terraform file inside the folders, not
@@ -304,6 +335,7 @@ impl Workspace {
                 Some(text) => self.take_buffer(id, &path, &text, &limits),
                 None => {
                     self.broken.remove(&id);
+                    self.parsed_ahead.remove(&path);
                     let (file, failure) = frontend::read_file(&path, id, &limits);
                     let result = match failure {
                         Some(f) => Err(f),
@@ -408,7 +440,14 @@ impl Workspace {
             self.set_text(id, SourceFile::new(path.to_path_buf(), String::new()));
             return Err(error.finding(id, 0));
         }
-        let parsed = frontend::parse_text(path, id, text);
+        let ahead = self
+            .parsed_ahead
+            .remove(path)
+            .filter(|(ahead_id, ahead_text, _)| *ahead_id == id && **ahead_text == *text);
+        let parsed = match ahead {
+            Some((_, _, result)) => result,
+            None => frontend::parse_text(path, id, text),
+        };
         let error = match parsed {
             Ok(body) => {
                 self.broken.remove(&id);
