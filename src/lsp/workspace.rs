@@ -305,13 +305,52 @@ impl Workspace {
             }
         }
         self.today = suppress::today_utc();
+        let mut ahead = self.read_ahead(&dirs, buffers);
         for dir in dirs {
-            self.reload_dir(&dir, buffers);
+            self.reload_dir(&dir, buffers, &mut ahead);
         }
     }
 
     /// Reads the files of `dir` again (buffers first) and rebuilds its module.
-    fn reload_dir(&mut self, dir: &Path, buffers: &dyn Buffers) {
+    /// Reads and parses, in parallel on the current rayon pool, the files on disk of these
+    /// directories that have no open buffer and already have an id (a new file is read with
+    /// its directory): what [`Workspace::reload_dir`] would read one after the other.
+    fn read_ahead<'a>(
+        &self,
+        dirs: impl IntoIterator<Item = &'a PathBuf>,
+        buffers: &dyn Buffers,
+    ) -> HashMap<PathBuf, (SourceFile, Parse)> {
+        let files: Vec<(PathBuf, FileId)> = dirs
+            .into_iter()
+            .flat_map(|d| list_terraform_files(d))
+            .filter(|p| buffers.text(p).is_none() && self.wants(p))
+            .filter_map(|p| {
+                let id = *self.ids.get(&p)?;
+                Some((p, id))
+            })
+            .collect();
+        let limits = Limits::default();
+        files
+            .into_par_iter()
+            .map(|(path, id)| {
+                let (file, failure) = frontend::read_file(&path, id, &limits);
+                let result = match failure {
+                    Some(f) => Err(f),
+                    None => frontend::parse_text(&path, id, &file.text),
+                };
+                (path, (file, result))
+            })
+            .collect()
+    }
+
+    /// Reads the files of `dir` again (buffers first, then what [`Workspace::read_ahead`]
+    /// read) and rebuilds its module.
+    fn reload_dir(
+        &mut self,
+        dir: &Path,
+        buffers: &dyn Buffers,
+        ahead: &mut HashMap<PathBuf, (SourceFile, Parse)>,
+    ) {
         let mut paths: BTreeSet<PathBuf> = list_terraform_files(dir)
             .into_iter()
             .filter(|p| self.wants(p))
@@ -336,11 +375,14 @@ impl Workspace {
                 None => {
                     self.broken.remove(&id);
                     self.parsed_ahead.remove(&path);
-                    let (file, failure) = frontend::read_file(&path, id, &limits);
-                    let result = match failure {
-                        Some(f) => Err(f),
-                        None => frontend::parse_text(&path, id, &file.text),
-                    };
+                    let (file, result) = ahead.remove(&path).unwrap_or_else(|| {
+                        let (file, failure) = frontend::read_file(&path, id, &limits);
+                        let result = match failure {
+                            Some(f) => Err(f),
+                            None => frontend::parse_text(&path, id, &file.text),
+                        };
+                        (file, result)
+                    });
                     self.set_text(id, file);
                     result
                 }
@@ -523,7 +565,7 @@ impl Workspace {
     /// stay marked).
     pub fn check(&mut self, cancelled: &(dyn Fn() -> bool + Sync)) -> bool {
         // A directory checked early while loading has no syntax left: it is read and parsed
-        // again first. None has an open buffer (a buffer's directory is read again when it is
+        // again first (in parallel). None has an open buffer (a buffer's directory is read again when it is
         // opened), so the disk is its text.
         let evicted: BTreeSet<PathBuf> = self
             .dirty
@@ -537,8 +579,9 @@ impl Workspace {
             })
             .cloned()
             .collect();
+        let mut ahead = self.read_ahead(&evicted, &NoBuffers);
         for dir in evicted {
-            self.reload_dir(&dir, &NoBuffers);
+            self.reload_dir(&dir, &NoBuffers, &mut ahead);
         }
         let roots: Vec<PathBuf> = self.dirty.iter().cloned().collect();
         let project = &self.project;
