@@ -8,9 +8,12 @@
 Raw JSON-RPC over the server's pipes (no client library: nothing but the server is timed).
 It measures:
 
-- the command line on the same tree (median of --cli-runs runs);
+- the command line on the same tree (median of --cli-runs runs), wall and CPU time (user and
+  system: less sensitive than wall time to other work on the machine);
 - the server: from `initialized` to diagnostics published for every Terraform file of the
-  tree, and its resident memory then (VmRSS, and the peak VmHWM);
+  tree, the ratio to the command line's wall time, the CPU time the server used until then
+  (its start and `initialize` included), and its resident memory then (VmRSS, and the peak
+  VmHWM);
 - --edits one-line edits to one stack's file, each sent as an incremental `didChange` once
   the diagnostics of the previous one arrived: the time from `didChange` to the
   `publishDiagnostics` of that file for that version (p50, p95, max), and until every file
@@ -25,6 +28,7 @@ import os
 import pathlib
 import platform
 import queue
+import resource
 import statistics
 import subprocess
 import sys
@@ -81,6 +85,11 @@ class Server:
             raise RuntimeError("the server closed its output")
         return item
 
+    def cpu_seconds(self):
+        """User and system CPU time of the process so far."""
+        fields = pathlib.Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def rss_kib(self):
         status = pathlib.Path(f"/proc/{self.proc.pid}/status").read_text()
         fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
@@ -116,17 +125,26 @@ def machine():
     return f"{cpu}, {os.cpu_count()} logical CPUs, {platform.system()} {platform.release()}"
 
 
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def time_cli(binary, tree, runs):
+    """The median wall time and the median CPU time (user + system) of `runs` runs."""
     times = []
+    cpu = []
     for _ in range(runs):
         started = time.perf_counter()
+        cpu_before = children_cpu()
         subprocess.run(
             [binary, str(tree), "--format", "compact"],
             stdout=subprocess.DEVNULL,
             check=False,
         )
         times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        cpu.append(children_cpu() - cpu_before)
+    return statistics.median(times), statistics.median(cpu)
 
 
 def edit_target(tree: pathlib.Path):
@@ -152,7 +170,7 @@ def main():
     files = terraform_files(tree)
     expected = {p.as_uri() for p in files}
 
-    cli = time_cli(args.bin, tree, args.cli_runs)
+    cli, cli_cpu = time_cli(args.bin, tree, args.cli_runs)
 
     server = Server([args.bin, "lsp"])
     options = {} if args.debounce_ms is None else {"debounceMs": args.debounce_ms}
@@ -177,6 +195,7 @@ def main():
                 seen.add(params["uri"])
                 findings += len(params["diagnostics"])
     initial = at - started
+    initial_cpu = server.cpu_seconds()
     rss, hwm = server.rss_kib()
 
     path, line_no, line = edit_target(tree)
@@ -249,6 +268,9 @@ def main():
         "files": len(files),
         "cli_seconds": round(cli, 3),
         "lsp_initial_seconds": round(initial, 3),
+        "lsp_over_cli": round(initial / cli, 2),
+        "cli_cpu_seconds": round(cli_cpu, 3),
+        "lsp_initial_cpu_seconds": round(initial_cpu, 3),
         "initial_diagnostics": findings,
         "rss_mib_after_initial": round(rss / 1024, 1),
         "peak_rss_mib_after_initial": round(hwm / 1024, 1),

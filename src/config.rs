@@ -91,27 +91,44 @@ impl Config {
         explicit: Option<&Path>,
         sources: &mut SourceTable,
     ) -> Result<Config, Finding> {
+        Config::load_for_with(paths, explicit, sources, &|_| None)
+    }
+
+    /// [`Config::load_for`], where `text` gives the text of a file that is not to be read from
+    /// disk (an editor's unsaved buffer), even one not saved yet.
+    pub fn load_for_with(
+        paths: &[PathBuf],
+        explicit: Option<&Path>,
+        sources: &mut SourceTable,
+        text: &dyn Fn(&Path) -> Option<String>,
+    ) -> Result<Config, Finding> {
         let files = match explicit {
             Some(file) => vec![file.to_path_buf()],
-            None => discover(paths),
+            None => discover(paths, &|f| f.is_file() || text(f).is_some()),
         };
         let mut config = Config::default();
         for file in files {
-            let loaded = Config::load_file(&file, sources)?;
+            let loaded = match text(&file) {
+                Some(text) => Config::load_text(&file, text, sources),
+                None => Config::load_file(&file, sources),
+            }?;
             config.merge(loaded);
         }
         Ok(config)
+    }
+
+    /// Loads `text` as the configuration file `file`, adding it to `sources`.
+    fn load_text(file: &Path, text: String, sources: &mut SourceTable) -> Result<Config, Finding> {
+        let id = sources.add(file.to_path_buf(), text);
+        let dir = normalize(file).parent().map(Path::to_path_buf);
+        Config::parse(sources, id, &dir.unwrap_or_default())
     }
 
     /// Loads one file, adding it to `sources`.
     pub fn load_file(file: &Path, sources: &mut SourceTable) -> Result<Config, Finding> {
         match crate::frontend::read_bounded(file, 1024 * 1024) {
             Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => {
-                    let id = sources.add(file.to_path_buf(), text);
-                    let dir = normalize(file).parent().map(Path::to_path_buf);
-                    Config::parse(sources, id, &dir.unwrap_or_default())
-                }
+                Ok(text) => Config::load_text(file, text, sources),
                 Err(_) => {
                     let id = sources.add(file.to_path_buf(), String::new());
                     Err(error(id, 0..0, "the configuration file is not UTF-8 text"))
@@ -328,7 +345,7 @@ fn expand(pattern: &str) -> Vec<String> {
 }
 
 /// The first `.tf-elbcheck.toml` upward from each path, without duplicates, in path order.
-fn discover(paths: &[PathBuf]) -> Vec<PathBuf> {
+fn discover(paths: &[PathBuf], exists: &dyn Fn(&Path) -> bool) -> Vec<PathBuf> {
     let default = [PathBuf::from(".")];
     let paths = if paths.is_empty() {
         &default[..]
@@ -346,7 +363,7 @@ fn discover(paths: &[PathBuf]) -> Vec<PathBuf> {
         if let Some(file) = start
             .ancestors()
             .map(|dir| dir.join(FILE_NAME))
-            .find(|f| f.is_file())
+            .find(|f| exists(f))
         {
             if !found.contains(&file) {
                 found.push(file);

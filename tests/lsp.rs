@@ -267,8 +267,19 @@ fn a_cancelled_check_leaves_its_roots_to_the_next() {
     let tmp = three_roots();
     let dir = std::fs::canonicalize(tmp.path()).unwrap();
     let mut ws = Workspace::load(std::slice::from_ref(&dir), &Settings::default(), &NoBuffers);
+    // Every root was checked as soon as it was parsed, and its syntax let go.
+    assert_eq!(ws.dirty(), 0);
+    // A root's own file, and the module of the other root: that root's directory, let go,
+    // is read again for its check.
+    ws.update(
+        &[
+            dir.join("alone/main.tf"),
+            dir.join("with_module/modules/web/main.tf"),
+        ],
+        &NoBuffers,
+    );
     let roots = ws.dirty();
-    assert!(roots >= 2);
+    assert_eq!(roots, 2);
     assert!(!ws.check(&|| true));
     assert_eq!(ws.dirty(), roots);
     assert!(ws.check(&|| false));
@@ -553,8 +564,9 @@ fn diagnostics_follow_incremental_edits_and_quick_fixes_remove_them() {
     assert_eq!(client.exit(), 0);
 }
 
-/// Every suggested fix, put where the quick fix puts it (`tests/fixes.rs` does the same for
-/// the command line's placement), removes its finding.
+/// Every quick fix, made where the code action makes it (`actions::fix_edit`, the edit of
+/// `--fix`) on the text of the file it edits, removes its finding (`tests/fixes.rs` does the
+/// same for the command line).
 #[test]
 fn every_quick_fix_removes_its_finding() {
     use tf_elbcheck::lsp::actions;
@@ -565,24 +577,22 @@ fn every_quick_fix_removes_its_finding() {
         .into_iter()
         .filter(|f| f.name.starts_with("fail"))
     {
+        let tmp = tempfile::tempdir().unwrap();
+        let base = std::fs::canonicalize(tmp.path()).unwrap();
         let outcome = check(&Options {
             paths: vec![fixture.dir.clone()],
             ..Options::default()
         });
         let case = std::fs::canonicalize(&fixture.dir).unwrap();
-        for f in outcome.findings.iter().filter(|f| f.fix.is_some()) {
-            let fix = f.fix.as_ref().map(|x| x.text.as_str()).unwrap();
-            let tmp = tempfile::tempdir().unwrap();
-            let dir = std::fs::canonicalize(tmp.path()).unwrap();
+        for (n, f) in outcome.findings.iter().enumerate() {
+            let Some(quick) = actions::quick_fix(f, &outcome.sources) else {
+                continue;
+            };
+            let dir = base.join(n.to_string());
             copy_dir(&fixture.dir, &dir);
-            let rel = outcome
-                .sources
-                .get(f.span.file)
-                .path
-                .strip_prefix(&case)
-                .unwrap();
-            let read = |p: &Path| std::fs::read_to_string(p).ok().map(Arc::from);
-            let Some((target, insert)) = actions::fix_insert(&dir.join(rel), fix, &read) else {
+            let target = dir.join(quick.path.strip_prefix(&case).unwrap());
+            let text = std::fs::read_to_string(&target).unwrap();
+            let Some(edit) = actions::fix_edit(&text, &quick) else {
                 failures.push(format!(
                     "{}: no edit for the fix of {}",
                     fixture.dir.display(),
@@ -590,9 +600,8 @@ fn every_quick_fix_removes_its_finding() {
                 ));
                 continue;
             };
-            inside += usize::from(fix.starts_with("# inside resource"));
-            let text = std::fs::read_to_string(&target).unwrap();
-            std::fs::write(&target, actions::apply(&text, &insert)).unwrap();
+            inside += usize::from(quick.text.starts_with("# inside resource"));
+            std::fs::write(&target, edit.apply(&text)).unwrap();
             tried += 1;
             let after = check(&Options {
                 paths: vec![dir.clone()],
@@ -611,9 +620,10 @@ fn every_quick_fix_removes_its_finding() {
                 .any(|x| x.code() == f.code() && x.message == f.message)
             {
                 failures.push(format!(
-                    "{}: the fix for {} leaves it:\n{fix}",
+                    "{}: the fix for {} leaves it:\n{}",
                     fixture.dir.display(),
-                    f.code()
+                    f.code(),
+                    quick.text
                 ));
             }
         }
@@ -623,6 +633,339 @@ fn every_quick_fix_removes_its_finding() {
         "{tried} fixes tried, {inside} inside a resource"
     );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The byte offset of an LSP position (UTF-16 columns) in `text`.
+fn offset_of(text: &str, position: &Value) -> usize {
+    let line = position["line"].as_u64().unwrap() as usize;
+    let character = position["character"].as_u64().unwrap() as usize;
+    let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    let mut units = 0;
+    for (i, c) in text[start..].char_indices() {
+        if units >= character || c == '\n' {
+            return start + i;
+        }
+        units += c.len_utf16();
+    }
+    text.len()
+}
+
+/// `text` with the LSP text edits `edits` made (all against `text`, as a workspace edit's are).
+fn apply_edits(text: &str, edits: &[Value]) -> String {
+    let mut ranges: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset_of(text, &e["range"]["start"]),
+                offset_of(text, &e["range"]["end"]),
+                e["newText"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    ranges.sort_by_key(|r| std::cmp::Reverse(r.0));
+    let mut out = text.to_string();
+    for (start, end, new) in ranges {
+        out.replace_range(start..end, new);
+    }
+    out
+}
+
+/// For every fix `--fix` applies in the rule fixtures, the server's quick fix turns the file
+/// into the text `--fix` gives it (the plan of that fix alone; and, where `--fix` makes a
+/// fixture's only fix, the file it writes).
+#[test]
+fn quick_fixes_give_the_text_fix_writes() {
+    use tf_elbcheck::fix::{self, Placement};
+    use tf_elbcheck::run::check_and_fix;
+    let mut compared = 0;
+    let mut written = 0;
+    let mut failures = Vec::new();
+    for fixture in fixtures::fixtures()
+        .into_iter()
+        .filter(|f| f.name.starts_with("fail"))
+    {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = std::fs::canonicalize(tmp.path()).unwrap().join("case");
+        copy_dir(&fixture.dir, &dir);
+        let outcome = check(&Options {
+            paths: vec![dir.clone()],
+            ..Options::default()
+        });
+        let fixable: Vec<&Finding> = outcome
+            .findings
+            .iter()
+            .filter(|f| matches!(fix::placement(f), Placement::At(..)))
+            .collect();
+        if fixable.is_empty() {
+            continue;
+        }
+        // What `--fix` writes, when it makes one fix in the fixture.
+        let whole = if fixable.len() == 1 {
+            let copy = tmp.path().join("cli");
+            copy_dir(&fixture.dir, &copy);
+            let fixed = check_and_fix(&Options {
+                paths: vec![copy.clone()],
+                ..Options::default()
+            });
+            assert!(fixed.refused.is_empty(), "{:?}", fixed.refused);
+            Some(copy)
+        } else {
+            None
+        };
+        let files: BTreeSet<PathBuf> = fixable
+            .iter()
+            .map(|f| outcome.sources.get(f.span.file).path.clone())
+            .collect();
+        let mut client = Client::start();
+        client.initialize(&dir);
+        let mut published = std::collections::HashMap::new();
+        while published.len() < files.len() {
+            if let Message::Notification(n) = client.recv() {
+                let path = lsp_types::Url::parse(n.params["uri"].as_str().unwrap())
+                    .unwrap()
+                    .to_file_path()
+                    .unwrap();
+                if n.method == "textDocument/publishDiagnostics" && files.contains(&path) {
+                    published.insert(path, n.params["diagnostics"].as_array().unwrap().clone());
+                }
+            }
+        }
+        for f in fixable {
+            let file = &outcome.sources.get(f.span.file).path;
+            let Some(diagnostic) = published[file].iter().find(|d| {
+                d["code"] == f.code() && d["message"].as_str().unwrap().starts_with(&f.message)
+            }) else {
+                failures.push(format!(
+                    "{}: no diagnostic for {}",
+                    fixture.dir.display(),
+                    f.code()
+                ));
+                continue;
+            };
+            let id = client.request(
+                "textDocument/codeAction",
+                json!({"textDocument": {"uri": uri(file)}, "range": diagnostic["range"],
+                       "context": {"diagnostics": [diagnostic]}}),
+            );
+            let actions = client.response(&id).response_result.unwrap();
+            let action = actions.as_array().unwrap().iter().find(|a| {
+                a["title"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("Apply the suggested fix")
+            });
+            let plan = fix::plan(std::slice::from_ref(f), &outcome.sources);
+            let (Some(action), [change]) = (action, plan.files.as_slice()) else {
+                failures.push(format!(
+                    "{}: {}: a quick fix {}, `--fix` changes {} file(s) ({:?})",
+                    fixture.dir.display(),
+                    f.code(),
+                    if action.is_some() {
+                        "offered"
+                    } else {
+                        "not offered"
+                    },
+                    plan.files.len(),
+                    plan.refused
+                ));
+                continue;
+            };
+            let changes = action["edit"]["changes"].as_object().unwrap();
+            assert_eq!(changes.len(), 1, "{action}");
+            let target = &change.path;
+            let edits = changes[&uri(target)].as_array().unwrap();
+            let before = std::fs::read_to_string(target).unwrap();
+            let before = before.strip_prefix('\u{feff}').unwrap_or(&before);
+            let quick = apply_edits(before, edits);
+            let expected = change
+                .after
+                .strip_prefix('\u{feff}')
+                .unwrap_or(&change.after);
+            if quick != expected {
+                failures.push(format!(
+                    "{}: {}: the quick fix gives\n{quick}\n`--fix` gives\n{expected}",
+                    fixture.dir.display(),
+                    f.code()
+                ));
+            }
+            compared += 1;
+            if let Some(copy) = &whole {
+                let rel = target.strip_prefix(&dir).unwrap();
+                let on_disk = std::fs::read_to_string(copy.join(rel)).unwrap();
+                assert_eq!(
+                    on_disk.strip_prefix('\u{feff}').unwrap_or(&on_disk),
+                    quick,
+                    "{}",
+                    fixture.dir.display()
+                );
+                written += 1;
+            }
+        }
+        assert_eq!(client.exit(), 0);
+    }
+    assert!(
+        compared >= 20 && written >= 5,
+        "{compared} quick fixes compared, {written} with the file `--fix` wrote"
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The configuration file's buffer counts before it is saved (even when the file is not on
+/// disk yet); a mistake in it is reported on it, where the TOML parser says, and the last
+/// configuration without a mistake applies meanwhile; closing it goes back to the disk.
+#[test]
+fn unsaved_configuration_edits_apply_and_a_bad_one_keeps_the_last_good() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = std::fs::canonicalize(tmp.path()).unwrap();
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/rules");
+    copy_dir(&rules.join("ELB004/fail_no_ingress"), &dir.join("root"));
+    let main_uri = uri(&dir.join("root/main.tf"));
+    let config = dir.join(".tf-elbcheck.toml");
+    let config_uri = uri(&config);
+    let mut client = Client::start();
+    client.initialize(&dir);
+    let first = client.diagnostics(&main_uri);
+    assert_eq!(codes(&first), ["ELB004", "ELB023"]);
+    assert_eq!(first[0]["severity"], 1);
+
+    // Opened, never saved: it applies.
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": config_uri, "languageId": "toml", "version": 1,
+               "text": "disable = [\"ELB023\"]\n"}}),
+    );
+    assert_eq!(codes(&client.diagnostics(&main_uri)), ["ELB004"]);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": config_uri, "version": 2},
+               "contentChanges": [{"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}},
+                                   "text": "[severity]\nELB004 = \"warning\"\n"}]}),
+    );
+    let configured = client.diagnostics(&main_uri);
+    assert_eq!(codes(&configured), ["ELB004"]);
+    assert_eq!(configured[0]["severity"], 2);
+
+    // A mistake, half typed: reported where it is; the last good configuration stays.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": config_uri, "version": 3},
+               "contentChanges": [{"range": {"start": {"line": 2, "character": 9}, "end": {"line": 2, "character": 18}},
+                                   "text": ""}]}),
+    );
+    let bad = client.diagnostics(&config_uri);
+    assert_eq!(codes(&bad), ["TF010"], "{bad:?}");
+    assert_eq!(bad[0]["range"]["start"]["line"], 2, "{bad:?}");
+    let kept = client.diagnostics(&main_uri);
+    assert_eq!(codes(&kept), ["ELB004"]);
+    assert_eq!(kept[0]["severity"], 2);
+
+    // Closed without saving: the disk (no configuration file) counts again.
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": config_uri}}),
+    );
+    assert!(client.diagnostics(&config_uri).is_empty());
+    let back = client.diagnostics(&main_uri);
+    assert_eq!(codes(&back), ["ELB004", "ELB023"]);
+    assert_eq!(back[0]["severity"], 1);
+    assert_eq!(client.exit(), 0);
+}
+
+/// A buffer of a megabyte or more is parsed on a thread of its own: an edit of another root
+/// sent after it is checked and published without waiting for that parse, and a newer text of
+/// the large buffer replaces the one being parsed.
+#[test]
+fn a_large_buffer_is_parsed_aside_and_other_edits_do_not_wait_for_it() {
+    let tmp = three_roots();
+    let dir = std::fs::canonicalize(tmp.path()).unwrap();
+    let other = dir.join("with_module/main.tf");
+    let other_uri = uri(&other);
+    let pasted_uri = uri(&dir.join("alone/pasted.tf"));
+    let mut client = Client::start();
+    client.initialize(&dir);
+    let initial = client.diagnostics(&other_uri);
+    let text = std::fs::read_to_string(&other).unwrap();
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": other_uri, "languageId": "terraform", "version": 1, "text": text}}),
+    );
+    assert_eq!(client.diagnostics(&other_uri), initial);
+
+    let block = |i: usize| {
+        format!(
+            "resource \"aws_security_group\" \"g{i}\" {{\n  description = \"{}\"\n}}\n",
+            "x".repeat(60)
+        )
+    };
+    let big: String = (0..110_000).map(block).collect();
+    assert!(big.len() > tf_elbcheck::lsp::worker::LARGE_BUFFER * 3);
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": pasted_uri, "languageId": "terraform", "version": 1, "text": big}}),
+    );
+    // Edits of the other root, each sent once the last one's diagnostics arrived, are all
+    // checked and published while the large buffer is parsed (checked with the large buffer,
+    // the first would have come out with it, before the next was sent).
+    let mut pasted = false;
+    for version in 2..=4 {
+        client.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": other_uri, "version": version},
+                   "contentChanges": [{"text": format!("{text}{}", "\n".repeat(version))}]}),
+        );
+        loop {
+            let Message::Notification(n) = client.recv() else {
+                continue;
+            };
+            if n.method != "textDocument/publishDiagnostics" {
+                continue;
+            }
+            pasted |= n.params["uri"] == pasted_uri;
+            if n.params["uri"] == other_uri && n.params["version"] == version {
+                break;
+            }
+        }
+        assert!(!pasted, "edit {version} waited for the large buffer");
+    }
+    // The large buffer gets its diagnostics too.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !pasted {
+        assert!(
+            Instant::now() < deadline,
+            "no diagnostics for the large buffer"
+        );
+        if let Message::Notification(n) = client.recv() {
+            pasted = n.method == "textDocument/publishDiagnostics"
+                && n.params["uri"] == pasted_uri
+                && n.params["version"] == 1;
+        }
+    }
+
+    // A newer large text, then a small one before it is parsed: the small one counts, and
+    // the large one's parse, when it ends, is dropped.
+    let bigger = format!("{big}{}", block(110_000));
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": pasted_uri, "version": 2}, "contentChanges": [{"text": bigger}]}),
+    );
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": pasted_uri, "version": 3},
+               "contentChanges": [{"text": "resource \"aws_security_group\" \"g\" {\n}\n"}]}),
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        assert!(Instant::now() < deadline, "no diagnostics for version 3");
+        if let Message::Notification(n) = client.recv() {
+            if n.method == "textDocument/publishDiagnostics" && n.params["uri"] == pasted_uri {
+                assert_eq!(n.params["version"], 3, "{}", n.params);
+                let found = codes(n.params["diagnostics"].as_array().unwrap());
+                assert!(!found.iter().any(|c| c.starts_with("TF")), "{found:?}");
+                break;
+            }
+        }
+    }
+    assert_eq!(client.exit(), 0);
 }
 
 #[test]
@@ -660,7 +1003,7 @@ fn a_file_opened_without_folders_and_the_configuration_file_on_save() {
     let configured = client.diagnostics(&main_uri);
     assert_eq!(codes(&configured), ["ELB004"]);
     assert_eq!(configured[0]["severity"], 2);
-    // A mistake in it is reported on it, and the defaults apply meanwhile.
+    // A mistake in it is reported on it, and the last good configuration applies meanwhile.
     std::fs::write(&config, "disabled = [\"ELB023\"]\n").unwrap();
     client.notify(
         "workspace/didChangeWatchedFiles",

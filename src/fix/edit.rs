@@ -10,7 +10,7 @@ use hcl_edit::{Decorate, Span};
 
 /// Where one fix text goes in the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Target {
+pub enum Target {
     /// Into the body of the top-level block that contains this byte offset of the text.
     Block(usize),
     /// At the end of the file.

@@ -13,14 +13,19 @@
 //! cannot keep). [`diff`] shows a plan as a unified diff; [`write()`] carries it out, each file
 //! written to a temporary file beside it and renamed over it, so that a crash never leaves a
 //! half-written file.
+//!
+//! [`text_edit`] is the same computation for one fix against any text of the file it edits
+//! (the language server's quick fix runs it on the editor's unsaved buffer): the byte range it
+//! replaces and the new text.
 
 mod edit;
 
 use crate::diagnostic::{Finding, FixEdit, Severity};
 use crate::source::{FileId, SourceTable};
-use edit::Target;
+pub use edit::Target;
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 /// What applying a set of fixes would change.
@@ -77,33 +82,23 @@ pub fn plan(findings: &[Finding], sources: &SourceTable) -> Plan {
     let mut refused = Vec::new();
     let mut deferred = Vec::new();
     for f in findings {
-        let Some(fix) = &f.fix else { continue };
-        // Notes are advice (and ELB900 notes say only that a question is open).
-        if f.code() == "ELB900" || f.severity < Severity::Warning {
-            continue;
-        }
-        let (file, target) = match fix.edit {
-            FixEdit::None => continue,
-            FixEdit::AppendToFile { file } => (file, Target::End),
-            FixEdit::InsertInBlock { file, block } if block.file == file => {
-                (file, Target::Block(block.start as usize))
-            }
-            FixEdit::InsertInBlock { file, block } => {
+        let (file, target) = match placement(f) {
+            Placement::None => continue,
+            Placement::At(file, target) => (file, target),
+            Placement::TwoFiles { file, block } => {
                 refused.push(Refusal {
                     display: sources.get(file).display().to_string(),
                     reason: format!(
                         "the fix for {} spans two files (its block is in {})",
                         f.code(),
-                        sources.get(block.file).display()
+                        sources.get(block).display()
                     ),
                 });
                 continue;
             }
         };
-        per_file
-            .entry(file)
-            .or_default()
-            .push((target, fix.text.as_str()));
+        let text = f.fix.as_ref().map_or("", |x| x.text.as_str());
+        per_file.entry(file).or_default().push((target, text));
     }
     let mut files = Vec::new();
     for (id, edits) in per_file {
@@ -146,15 +141,7 @@ fn plan_file(
     if unloaded {
         return Err("its text was not kept".into());
     }
-    if path.extension().is_some_and(|e| e == "json") {
-        return Err("it is JSON; apply the suggested fix by hand".into());
-    }
-    if path.components().any(|c| c.as_os_str() == ".terraform") {
-        return Err(
-            "it belongs to a module that `terraform init` installed; fix the module's source"
-                .into(),
-        );
-    }
+    editable(path)?;
     let before = format!("{}{text}", if bom > 0 { "\u{feff}" } else { "" });
     check_on_disk(path, &before)?;
     let mut applied = edit::apply(text, edits)?;
@@ -171,6 +158,118 @@ fn plan_file(
         fixes: applied.count,
     });
     Ok((change, applied))
+}
+
+/// Where the fix of a finding goes, as [`plan`] sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// `--fix` does not apply it: no fix, a fix that is only advice, a note.
+    None,
+    /// Into this file, at this target.
+    At(FileId, Target),
+    /// Into `file`, in a block that lies in another file: refused.
+    TwoFiles { file: FileId, block: FileId },
+}
+
+/// Where `--fix` puts the fix of `f`. Only warnings and errors whose fix carries an edit are
+/// applied: notes are advice (and ELB900 notes say only that a question is open).
+pub fn placement(f: &Finding) -> Placement {
+    let Some(fix) = &f.fix else {
+        return Placement::None;
+    };
+    if f.code() == "ELB900" || f.severity < Severity::Warning {
+        return Placement::None;
+    }
+    match fix.edit {
+        FixEdit::None => Placement::None,
+        FixEdit::AppendToFile { file } => Placement::At(file, Target::End),
+        FixEdit::InsertInBlock { file, block } if block.file == file => {
+            Placement::At(file, Target::Block(block.start as usize))
+        }
+        FixEdit::InsertInBlock { file, block } => Placement::TwoFiles {
+            file,
+            block: block.file,
+        },
+    }
+}
+
+/// Fails when a fix must not edit the file at `path`, whatever its text: a JSON file (the fix
+/// is HCL), a module that `terraform init` installed.
+pub fn editable(path: &Path) -> Result<(), String> {
+    if path.extension().is_some_and(|e| e == "json") {
+        return Err("it is JSON; apply the suggested fix by hand".into());
+    }
+    if path.components().any(|c| c.as_os_str() == ".terraform") {
+        return Err(
+            "it belongs to a module that `terraform init` installed; fix the module's source"
+                .into(),
+        );
+    }
+    Ok(())
+}
+
+/// One edit of a file's text: the bytes of `range` replaced by `text`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextEdit {
+    pub range: Range<usize>,
+    pub text: String,
+}
+
+impl TextEdit {
+    /// `before` with the edit made.
+    pub fn apply(&self, before: &str) -> String {
+        let mut out = String::with_capacity(before.len() + self.text.len());
+        out.push_str(&before[..self.range.start]);
+        out.push_str(&self.text);
+        out.push_str(&before[self.range.end..]);
+        out
+    }
+}
+
+/// The edit that applies one fix (`fix`, the HCL of a [`crate::diagnostic::Fix`], at `target`)
+/// to `text`, the text of the file it edits without a byte order mark: exactly what [`plan`]
+/// makes of that fix alone in that text. `Ok(None)` when the fix is already there; an error
+/// when it cannot go in (its block is not at `target`, the text does not parse or its layout
+/// could not be kept, the ACL rule number is taken).
+pub fn text_edit(text: &str, target: Target, fix: &str) -> Result<Option<TextEdit>, String> {
+    let applied = edit::apply(text, &[(target, fix)])?;
+    if let Some(reason) = applied.refused.into_iter().chain(applied.deferred).next() {
+        return Err(reason);
+    }
+    Ok(difference(text, &applied.text))
+}
+
+/// The one edit that turns `before` into `after` (the bytes between their common prefix and
+/// suffix), `None` when they are equal.
+fn difference(before: &str, after: &str) -> Option<TextEdit> {
+    if before == after {
+        return None;
+    }
+    let mut start = before
+        .bytes()
+        .zip(after.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !before.is_char_boundary(start) || !after.is_char_boundary(start) {
+        start -= 1;
+    }
+    let longest = before.len().min(after.len()) - start;
+    let mut common = before
+        .bytes()
+        .rev()
+        .zip(after.bytes().rev())
+        .take(longest)
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !before.is_char_boundary(before.len() - common)
+        || !after.is_char_boundary(after.len() - common)
+    {
+        common -= 1;
+    }
+    Some(TextEdit {
+        range: start..before.len() - common,
+        text: after[start..after.len() - common].to_string(),
+    })
 }
 
 /// Fails when the file on disk is no longer `expected` or cannot be written.
@@ -247,4 +346,48 @@ fn replace(path: &Path, text: &str) -> Result<(), String> {
         let _ = std::fs::remove_file(&tmp);
         format!("cannot write it: {e}")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{difference, text_edit, Target, TextEdit};
+
+    #[test]
+    fn the_difference_is_one_edit_on_character_boundaries() {
+        assert_eq!(difference("abc", "abc"), None);
+        let e = difference("ab\ncd", "ab\nxx\ncd").unwrap();
+        assert_eq!(e.apply("ab\ncd"), "ab\nxx\ncd");
+        assert_eq!(e.range.start, e.range.end);
+        // The inserted text starts with the same lead byte as the character after it.
+        let e = difference("aé", "aèé").unwrap();
+        assert_eq!(e.apply("aé"), "aèé");
+        assert!("aé".is_char_boundary(e.range.start));
+        assert_eq!(
+            difference("x", "").unwrap(),
+            TextEdit {
+                range: 0..1,
+                text: String::new()
+            }
+        );
+    }
+
+    #[test]
+    fn one_fix_is_the_edit_the_plan_makes() {
+        let text = "resource \"aws_security_group\" \"web\" {\r\n  name = \"w\"\r\n}\r\n";
+        let fix =
+            "# inside resource \"aws_security_group\" \"web\"\ningress {\n  from_port = 80\n}";
+        let e = text_edit(text, Target::Block(3), fix).unwrap().unwrap();
+        assert_eq!(
+            e.apply(text),
+            "resource \"aws_security_group\" \"web\" {\r\n  name = \"w\"\r\n\r\n  ingress {\r\n    from_port = 80\r\n  }\r\n}\r\n"
+        );
+        // A new resource already declared the same way: nothing more to do.
+        let resource = "resource \"aws_security_group_rule\" \"r\" {\n  type = \"ingress\"\n}";
+        let e = text_edit(text, Target::End, resource).unwrap().unwrap();
+        assert_eq!(e.range, text.len()..text.len());
+        assert_eq!(text_edit(&e.apply(text), Target::End, resource), Ok(None));
+        // The block at the offset is not the resource the fix names.
+        let other = text.replace("\"web\"", "\"app\"");
+        assert!(text_edit(&other, Target::Block(3), fix).is_err());
+    }
 }

@@ -1,51 +1,48 @@
-//! The text edits of the code actions: a finding's suggested fix put where it belongs, and a
-//! suppression comment above the finding's line.
+//! The text edits of the code actions: a finding's suggested fix, made by the same
+//! computation as `--fix` ([`crate::fix::text_edit`]) on the text the editor has of the file
+//! it edits, and a suppression comment above the finding's line.
 //!
-//! A fix is HCL text. One that starts with `# inside resource "TYPE" "NAME"` is a nested block
-//! (a security group's inline rule, a network ACL's `ingress`): it goes inside that resource,
-//! just before its closing brace; the block is found with `hcl-edit`'s parser and its spans.
-//! Any other fix is a new resource, appended at the end of the file.
+//! A quick fix is offered for exactly the fixes `--fix` applies ([`crate::fix::placement`]):
+//! the target (a resource's block, or the end of a file) is kept from the check that found it,
+//! and the edit is worked out when the action is asked for. An inline block goes only into the
+//! resource its fix names: when the text changed since the check and that resource is no
+//! longer at the offset kept, no fix is offered until the next check.
 
-use hcl_edit::structure::{Body, Structure};
-use hcl_edit::Span as _;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use crate::diagnostic::Finding;
+use crate::fix::{self, Placement, Target, TextEdit};
+use crate::source::SourceTable;
+use std::path::PathBuf;
 
-/// The first line of a fix that goes inside a resource.
-const INSIDE: &str = "# inside resource ";
-
-/// Where a fix goes.
+/// What a quick fix needs of a finding's fix: the file it edits, where in it, and the HCL.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Fix<'a> {
-    /// A nested block for resource `rtype.name`.
-    Inside {
-        rtype: String,
-        name: String,
-        block: &'a str,
-    },
-    /// A new resource, at the end of the file.
-    Append(&'a str),
+pub struct QuickFix {
+    /// The file the fix edits (not always the finding's).
+    pub path: PathBuf,
+    pub target: Target,
+    pub text: String,
 }
 
-/// Reads where a fix goes from its first line.
-pub fn parse_fix(fix: &str) -> Fix<'_> {
-    let Some(rest) = fix.strip_prefix(INSIDE) else {
-        return Fix::Append(fix);
+/// The quick fix of `f`, when `--fix` would apply its fix; `sources` is the table its spans
+/// point into.
+pub fn quick_fix(f: &Finding, sources: &SourceTable) -> Option<QuickFix> {
+    let Placement::At(file, target) = fix::placement(f) else {
+        return None;
     };
-    let (header, block) = rest.split_once('\n').unwrap_or((rest, ""));
-    let labels: Vec<&str> = header
-        .split('"')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
-    match labels.as_slice() {
-        [rtype, name] => Fix::Inside {
-            rtype: rtype.to_string(),
-            name: name.to_string(),
-            block,
-        },
-        _ => Fix::Append(fix),
-    }
+    let path = sources.get(file).path.clone();
+    fix::editable(&path).ok()?;
+    Some(QuickFix {
+        path,
+        target,
+        text: f.fix.as_ref()?.text.clone(),
+    })
+}
+
+/// The edit that applies `quick` to `text`, the current text of its file (the editor's buffer
+/// when open): `None` when the fix cannot go in or is already there.
+pub fn fix_edit(text: &str, quick: &QuickFix) -> Option<TextEdit> {
+    fix::text_edit(text, quick.target, &quick.text)
+        .ok()
+        .flatten()
 }
 
 /// An insertion: `text` goes at byte `offset`.
@@ -53,99 +50,6 @@ pub fn parse_fix(fix: &str) -> Fix<'_> {
 pub struct Insert {
     pub offset: usize,
     pub text: String,
-}
-
-/// The insertion that puts `block` inside resource `rtype.name` of `text`, before its closing
-/// brace and indented one level deeper than it; `None` when `text` does not parse or has no
-/// such resource.
-pub fn insert_in_resource(text: &str, rtype: &str, name: &str, block: &str) -> Option<Insert> {
-    let body: Body = hcl_edit::parser::parse_body(text).ok()?;
-    let span = body.iter().find_map(|s| match s {
-        Structure::Block(b)
-            if b.ident.as_str() == "resource"
-                && b.labels.len() == 2
-                && b.labels[0].as_str() == rtype
-                && b.labels[1].as_str() == name =>
-        {
-            b.span()
-        }
-        _ => None,
-    })?;
-    let close = text[..span.end.min(text.len())].rfind('}')?;
-    let line_start = text[..close].rfind('\n').map_or(0, |i| i + 1);
-    let before_brace = &text[line_start..close];
-    let newline = if text[..close].ends_with("\r\n") || text.contains("\r\n") {
-        "\r\n"
-    } else {
-        "\n"
-    };
-    if before_brace.trim().is_empty() {
-        // `}` alone on its line: the block goes on the lines before it.
-        let indent = format!("{before_brace}  ");
-        let previous = text[..line_start.saturating_sub(1)]
-            .rsplit('\n')
-            .next()
-            .unwrap_or("")
-            .trim();
-        let gap = if previous.is_empty() || previous.ends_with('{') {
-            ""
-        } else {
-            newline
-        };
-        Some(Insert {
-            offset: line_start,
-            text: format!("{gap}{}{newline}", indented(block, &indent, newline)),
-        })
-    } else {
-        // `{ … }` on one line: open it up.
-        let line = &text[line_start..];
-        let base: String = line
-            .chars()
-            .take_while(|c| *c == ' ' || *c == '\t')
-            .collect();
-        let indent = format!("{base}  ");
-        Some(Insert {
-            offset: close,
-            text: format!(
-                "{newline}{}{newline}{base}",
-                indented(block, &indent, newline)
-            ),
-        })
-    }
-}
-
-/// Each line of `block` prefixed with `indent` (empty lines left empty), joined by `newline`.
-fn indented(block: &str, indent: &str, newline: &str) -> String {
-    block
-        .trim_end()
-        .lines()
-        .map(|l| {
-            if l.trim().is_empty() {
-                String::new()
-            } else {
-                format!("{indent}{l}")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(newline)
-}
-
-/// The insertion that appends a new resource at the end of `text`, after a blank line.
-pub fn append(text: &str, fix: &str) -> Insert {
-    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    let gap = if text.is_empty() || text.ends_with(&format!("{newline}{newline}")) {
-        ""
-    } else if text.ends_with('\n') {
-        newline
-    } else {
-        // Close the last line, then a blank line.
-        "\n\n"
-    };
-    let fix = fix.trim_end().lines().collect::<Vec<_>>().join(newline);
-    Insert {
-        offset: text.len(),
-        text: format!("{gap}{fix}{newline}"),
-    }
 }
 
 /// The placeholder reason of an inserted suppression, for the user to replace.
@@ -175,50 +79,6 @@ pub fn suppression(text: &str, line_start: usize, code: &str) -> Insert {
     }
 }
 
-/// Where the fix of a finding in file `path` goes, and what is inserted: a nested block into
-/// the resource it names, looked for in `path`, then in the other `.tf` files of its
-/// directory in name order (the resource may be declared beside an override file, say); a new
-/// resource at the end of `path`. `read` gives a file's text (the editor's buffer when open).
-/// JSON files get no fix: the fix is HCL.
-pub fn fix_insert(
-    path: &Path,
-    fix: &str,
-    read: &dyn Fn(&Path) -> Option<Arc<str>>,
-) -> Option<(PathBuf, Insert)> {
-    let is_json = |p: &Path| p.to_string_lossy().ends_with(".json");
-    match parse_fix(fix) {
-        Fix::Append(resource) => {
-            if is_json(path) {
-                return None;
-            }
-            let text = read(path)?;
-            Some((path.to_path_buf(), append(&text, resource)))
-        }
-        Fix::Inside { rtype, name, block } => {
-            let mut candidates = vec![path.to_path_buf()];
-            if let Some(dir) = path.parent() {
-                let mut others: Vec<PathBuf> = std::fs::read_dir(dir)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Result::ok)
-                    .map(|e| e.path())
-                    .filter(|p| p != path && p.to_string_lossy().ends_with(".tf"))
-                    .collect();
-                others.sort();
-                candidates.extend(others);
-            }
-            candidates
-                .into_iter()
-                .filter(|p| !is_json(p))
-                .find_map(|candidate| {
-                    let text = read(&candidate)?;
-                    let insert = insert_in_resource(&text, &rtype, &name, block)?;
-                    Some((candidate, insert))
-                })
-        }
-    }
-}
-
 /// `text` with an insertion made.
 pub fn apply(text: &str, insert: &Insert) -> String {
     let mut out = String::with_capacity(text.len() + insert.text.len());
@@ -232,75 +92,6 @@ pub fn apply(text: &str, insert: &Insert) -> String {
 mod tests {
     use super::*;
 
-    const SG: &str = "resource \"aws_security_group\" \"lb\" {\n  name = \"x\"\n}\n\nresource \"aws_security_group\" \"app\" { # note\n  name = \"y\"\n\n  egress {\n    from_port = 0\n  }\n}\n";
-
-    #[test]
-    fn fixes_are_read_from_their_first_line() {
-        let fix = "# inside resource \"aws_security_group\" \"app\"\ningress {\n  from_port = 1\n}";
-        assert_eq!(
-            parse_fix(fix),
-            Fix::Inside {
-                rtype: "aws_security_group".into(),
-                name: "app".into(),
-                block: "ingress {\n  from_port = 1\n}",
-            }
-        );
-        let resource = "resource \"aws_security_group_rule\" \"x\" {\n}";
-        assert_eq!(parse_fix(resource), Fix::Append(resource));
-    }
-
-    #[test]
-    fn a_block_goes_before_the_closing_brace_of_its_resource() {
-        let block = "ingress {\n  from_port = 8080\n}";
-        let insert = insert_in_resource(SG, "aws_security_group", "app", block).unwrap();
-        let out = apply(SG, &insert);
-        assert!(out.ends_with(
-            "  egress {\n    from_port = 0\n  }\n\n  ingress {\n    from_port = 8080\n  }\n}\n"
-        ));
-        // The other resource is untouched and the result parses.
-        assert!(out.starts_with("resource \"aws_security_group\" \"lb\" {\n  name = \"x\"\n}\n"));
-        assert!(hcl_edit::parser::parse_body(&out).is_ok());
-        assert!(insert_in_resource(SG, "aws_security_group", "db", block).is_none());
-        assert!(insert_in_resource("resource {", "a", "b", block).is_none());
-    }
-
-    #[test]
-    fn a_one_line_resource_is_opened_up() {
-        let text = "resource \"a\" \"b\" {}\n";
-        let insert = insert_in_resource(text, "a", "b", "x {\n}").unwrap();
-        assert_eq!(
-            apply(text, &insert),
-            "resource \"a\" \"b\" {\n  x {\n  }\n}\n"
-        );
-        let text = "  resource \"a\" \"b\" { y = 1 }";
-        let insert = insert_in_resource(text, "a", "b", "x {}").unwrap();
-        assert_eq!(
-            apply(text, &insert),
-            "  resource \"a\" \"b\" { y = 1 \n    x {}\n  }"
-        );
-    }
-
-    #[test]
-    fn a_resource_is_appended_after_a_blank_line() {
-        let fix = "resource \"r\" \"n\" {\n}";
-        assert_eq!(
-            apply("a = 1\n", &append("a = 1\n", fix)),
-            "a = 1\n\nresource \"r\" \"n\" {\n}\n"
-        );
-        assert_eq!(
-            apply("a = 1", &append("a = 1", fix)),
-            "a = 1\n\nresource \"r\" \"n\" {\n}\n"
-        );
-        assert_eq!(
-            apply("a = 1\n\n", &append("a = 1\n\n", fix)),
-            "a = 1\n\nresource \"r\" \"n\" {\n}\n"
-        );
-        assert_eq!(
-            apply("a = 1\r\n", &append("a = 1\r\n", fix)),
-            "a = 1\r\n\r\nresource \"r\" \"n\" {\r\n}\r\n"
-        );
-    }
-
     #[test]
     fn a_suppression_goes_above_the_line_indented_like_it() {
         let text = "x {\n    port = 1\r\n}\n";
@@ -309,5 +100,22 @@ mod tests {
             apply(text, &insert),
             "x {\n    # tf-elbcheck:ignore ELB004 -- reason\r\n    port = 1\r\n}\n"
         );
+    }
+
+    #[test]
+    fn a_fix_goes_only_into_the_resource_it_names() {
+        let quick = QuickFix {
+            path: PathBuf::from("main.tf"),
+            target: Target::Block(0),
+            text: "# inside resource \"a\" \"b\"\nx {\n  y = 1\n}".into(),
+        };
+        let text = "resource \"a\" \"b\" {\n}\n";
+        let edit = fix_edit(text, &quick).unwrap();
+        assert_eq!(
+            edit.apply(text),
+            "resource \"a\" \"b\" {\n  x {\n    y = 1\n  }\n}\n"
+        );
+        // Another resource at the offset (the buffer changed since the check): no edit.
+        assert_eq!(fix_edit("resource \"a\" \"c\" {\n}\n", &quick), None);
     }
 }

@@ -63,19 +63,11 @@ pub fn serve_stdio() -> u8 {
     status
 }
 
-/// The URI and text of a file: its buffer when it is open, else read from disk.
-type TextOf<'a> = dyn Fn(&Path) -> Option<(Url, Arc<str>)> + 'a;
-
-/// An open buffer.
-struct Doc {
-    uri: Url,
-    text: Arc<str>,
-}
-
 /// The main loop's state.
 struct Server<'a> {
     connection: &'a Connection,
-    docs: HashMap<PathBuf, Doc>,
+    /// The open buffers' texts.
+    docs: HashMap<PathBuf, Arc<str>>,
     shared: Arc<Shared>,
     jobs: Option<Sender<Job>>,
     folders: Vec<PathBuf>,
@@ -253,12 +245,19 @@ fn respond(connection: &Connection, response: Response) {
     let _ = connection.sender.send(Message::Response(response));
 }
 
-fn is_config(path: &Path) -> bool {
-    path.file_name()
-        .is_some_and(|n| n == crate::config::FILE_NAME)
-}
-
 impl Server<'_> {
+    /// True for a configuration file: `.tf-elbcheck.toml`, or the file named by the
+    /// `config` option.
+    fn is_config(&self, path: &Path) -> bool {
+        path.file_name()
+            .is_some_and(|n| n == crate::config::FILE_NAME)
+            || self
+                .settings
+                .config
+                .as_ref()
+                .is_some_and(|c| convert::canonical_path(c) == path)
+    }
+
     fn main_loop(&mut self) -> u8 {
         while let Ok(message) = self.connection.receiver.recv() {
             match message {
@@ -359,8 +358,7 @@ impl Server<'_> {
                     let Some(doc) = self.docs.get(&path) else {
                         return;
                     };
-                    let text: Arc<str> =
-                        Arc::from(text::apply_changes(&doc.text, &p.content_changes));
+                    let text: Arc<str> = Arc::from(text::apply_changes(doc, &p.content_changes));
                     self.set_buffer(p.text_document.uri, p.text_document.version, text);
                 }
             }
@@ -421,6 +419,16 @@ impl Server<'_> {
         let Some(path) = convert::uri_path(&uri) else {
             return;
         };
+        if self.is_config(&path) {
+            // Unsaved edits of the configuration apply too.
+            self.docs.insert(path.clone(), Arc::clone(&text));
+            return self.job(Job::Buffer {
+                path,
+                uri,
+                version,
+                text,
+            });
+        }
         if !workspace::is_terraform_file(&path) {
             return;
         }
@@ -436,13 +444,7 @@ impl Server<'_> {
                 });
             }
         }
-        self.docs.insert(
-            path.clone(),
-            Doc {
-                uri: uri.clone(),
-                text: Arc::clone(&text),
-            },
-        );
+        self.docs.insert(path.clone(), Arc::clone(&text));
         self.job(Job::Buffer {
             path,
             uri,
@@ -453,12 +455,12 @@ impl Server<'_> {
 
     /// Files saved or changed on disk: the configuration reloads everything.
     fn disk_changed(&mut self, paths: Vec<PathBuf>) {
-        if paths.iter().any(|p| is_config(p)) {
+        if paths.iter().any(|p| self.is_config(p)) {
             self.job(Job::Reload);
         }
         let paths: Vec<PathBuf> = paths
             .into_iter()
-            .filter(|p| !is_config(p) && !self.docs.contains_key(p))
+            .filter(|p| !self.is_config(p) && !self.docs.contains_key(p))
             .collect();
         if !paths.is_empty() {
             self.job(Job::Disk { paths });
@@ -582,13 +584,11 @@ impl Server<'_> {
                 Response::new_ok(id, Vec::<CodeActionOrCommand>::new()),
             );
         };
-        // Buffers of the file's directory: a fix may go into another file of the module.
-        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let buffers: HashMap<PathBuf, (Url, Arc<str>)> = self
+        // The open buffers: a fix may go into another file than the finding's.
+        let buffers: HashMap<PathBuf, Arc<str>> = self
             .docs
             .iter()
-            .filter(|(p, _)| p.parent() == Some(dir.as_path()))
-            .map(|(p, d)| (p.clone(), (d.uri.clone(), Arc::clone(&d.text))))
+            .map(|(p, d)| (p.clone(), Arc::clone(d)))
             .collect();
         let sender = self.connection.sender.clone();
         let uri = params.text_document.uri.clone();
@@ -623,30 +623,25 @@ fn lines_meet(a: &Range, b: &Range) -> bool {
 }
 
 /// The code actions for the diagnostics of `report` that the request's range or context
-/// names: the suggested fix, then a suppression comment.
+/// names: the suggested fix (the edit `--fix` would make, [`actions::fix_edit`]), then a
+/// suppression comment.
 fn code_actions(
     path: &Path,
     uri: &Url,
     report: &FileReport,
     params: &CodeActionParams,
-    buffers: &HashMap<PathBuf, (Url, Arc<str>)>,
+    buffers: &HashMap<PathBuf, Arc<str>>,
 ) -> Vec<CodeActionOrCommand> {
-    let text_of = |p: &Path| -> Option<(Url, Arc<str>)> {
-        if let Some((uri, text)) = buffers.get(p) {
-            return Some((uri.clone(), Arc::clone(text)));
+    let text_of = |p: &Path| -> Option<Arc<str>> {
+        if let Some(text) = buffers.get(p) {
+            return Some(Arc::clone(text));
         }
         let bytes = crate::frontend::read_bounded(p, 16 * 1024 * 1024).ok()?;
         let text = String::from_utf8(bytes).ok()?;
         // Editors leave a byte order mark out of the text, and so do positions.
-        let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
-        let uri = if p == path {
-            uri.clone()
-        } else {
-            Url::from_file_path(uri.to_file_path().ok()?.parent()?.join(p.file_name()?)).ok()?
-        };
-        Some((uri, Arc::from(text)))
+        Some(Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text)))
     };
-    let Some((_, text)) = text_of(path) else {
+    let Some(text) = text_of(path) else {
         return Vec::new();
     };
     let index = text::LineIndex::new(&text);
@@ -667,17 +662,33 @@ fn code_actions(
     };
     let mut out = Vec::new();
     for item in report.items.iter().filter(|i| named(i)) {
-        if let Some(fix) = &item.fix {
-            if let Some(edit) = fix_edit(path, fix, &text_of) {
-                out.push(CodeActionOrCommand::CodeAction(CodeAction {
-                    title: format!("Apply the suggested fix for {}", item.code),
-                    kind: Some(CodeActionKind::QUICKFIX),
-                    diagnostics: Some(vec![item.diagnostic.clone()]),
-                    edit: Some(edit),
-                    is_preferred: Some(true),
-                    ..CodeAction::default()
-                }));
-            }
+        let Some((target_uri, quick)) = &item.fix else {
+            continue;
+        };
+        let target = if quick.path == path {
+            Some(Arc::clone(&text))
+        } else {
+            text_of(&quick.path)
+        };
+        let Some(target) = target else {
+            continue;
+        };
+        if let Some(edit) = actions::fix_edit(&target, quick) {
+            let index = text::LineIndex::new(&target);
+            let range = Range::new(
+                index.position(&target, edit.range.start),
+                index.position(&target, edit.range.end),
+            );
+            let mut changes = HashMap::new();
+            changes.insert(target_uri.clone(), vec![TextEdit::new(range, edit.text)]);
+            out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: format!("Apply the suggested fix for {}", item.code),
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![item.diagnostic.clone()]),
+                edit: Some(WorkspaceEdit::new(changes)),
+                is_preferred: Some(true),
+                ..CodeAction::default()
+            }));
         }
     }
     // Suppression comments are read in HCL files only (JSON has no comments).
@@ -688,37 +699,19 @@ fn code_actions(
         }
         let line_start = index.line_start(item.diagnostic.range.start.line as usize);
         let insert = actions::suppression(&text, line_start, item.code);
+        let at = index.position(&text, insert.offset);
+        let mut changes = HashMap::new();
+        changes.insert(
+            uri.clone(),
+            vec![TextEdit::new(Range::new(at, at), insert.text)],
+        );
         out.push(CodeActionOrCommand::CodeAction(CodeAction {
             title: format!("Suppress {} on this line (give the reason)", item.code),
             kind: Some(CodeActionKind::QUICKFIX),
             diagnostics: Some(vec![item.diagnostic.clone()]),
-            edit: Some(edit_of(uri, &text, &index, &insert)),
+            edit: Some(WorkspaceEdit::new(changes)),
             ..CodeAction::default()
         }));
     }
     out
-}
-
-/// The workspace edit of one insertion into `text`, the text of `uri`.
-fn edit_of(
-    uri: &Url,
-    text: &str,
-    index: &text::LineIndex,
-    insert: &actions::Insert,
-) -> WorkspaceEdit {
-    let at = index.position(text, insert.offset);
-    let mut changes = HashMap::new();
-    changes.insert(
-        uri.clone(),
-        vec![TextEdit::new(Range::new(at, at), insert.text.clone())],
-    );
-    WorkspaceEdit::new(changes)
-}
-
-/// The edit that applies `fix` for a finding in `path` ([`actions::fix_insert`]).
-fn fix_edit(path: &Path, fix: &str, text_of: &TextOf) -> Option<WorkspaceEdit> {
-    let read = |p: &Path| text_of(p).map(|(_, text)| text);
-    let (target, insert) = actions::fix_insert(path, fix, &read)?;
-    let (uri, text) = text_of(&target)?;
-    Some(edit_of(&uri, &text, &text::LineIndex::new(&text), &insert))
 }

@@ -103,7 +103,7 @@ fn write_loop<W: Write>(output: W, messages: Receiver<Message>, control: Receive
                                 Control::Flush(ack) => flush = Some(ack),
                             }
                         }
-                        result = result.and(m.write(&mut out));
+                        result = result.and(write_message(&mut out, m, &messages));
                         if let Some(ack) = flush {
                             result = result.and(flush_all(&mut out, &messages));
                             let _ = ack.send(());
@@ -127,7 +127,7 @@ fn write_loop<W: Write>(output: W, messages: Receiver<Message>, control: Receive
             }
         } else {
             match messages.recv() {
-                Ok(m) => m.write(&mut out),
+                Ok(m) => write_message(&mut out, m, &messages),
                 Err(_) => break,
             }
         };
@@ -137,6 +137,24 @@ fn write_loop<W: Write>(output: W, messages: Receiver<Message>, control: Receive
         }
     }
     let _ = out.flush();
+}
+
+/// Writes `m`, flushing only when no other message is queued: a burst of messages (the
+/// diagnostics of every file of the workspace) leaves in a few large writes instead of one
+/// write each.
+fn write_message<W: Write>(
+    out: &mut io::BufWriter<W>,
+    m: Message,
+    messages: &Receiver<Message>,
+) -> io::Result<()> {
+    // `Message::write` flushes its writer: a buffer of our own keeps it from flushing ours.
+    let mut frame = Vec::new();
+    m.write(&mut frame)?;
+    out.write_all(&frame)?;
+    if messages.is_empty() {
+        out.flush()?;
+    }
+    Ok(())
 }
 
 /// Writes every message queued so far.

@@ -6,7 +6,13 @@
 //! while roots are being checked makes the check stop starting new roots; the roots left are
 //! checked with the next batch, and diagnostics are published once a batch completes, so a
 //! stale result is never published over a newer one.
+//!
+//! A buffer of [`LARGE_BUFFER`] bytes or more is parsed on a thread of its own: the workspace
+//! keeps the file's previous text until the parse ends, so other changes are checked
+//! meanwhile. A parse cannot be stopped, but a newer text makes its result be dropped (a newer
+//! large text is parsed once the running parse ends).
 
+use super::actions::{self, QuickFix};
 use super::convert::{self, UriMap};
 use super::text::LineIndex;
 use super::workspace::{Buffers, Report, Settings, Workspace};
@@ -51,7 +57,8 @@ pub struct Item {
     pub severity: Severity,
     pub message: String,
     pub help: Option<String>,
-    pub fix: Option<String>,
+    /// The fix `--fix` would apply, with the URI of the file it edits.
+    pub fix: Option<(Url, QuickFix)>,
 }
 
 /// The diagnostics last published for a file.
@@ -78,18 +85,41 @@ pub struct Shared {
 struct Doc {
     uri: Url,
     version: i32,
+    /// The last text the client sent.
     text: Arc<str>,
+    /// The text the workspace is given: `text`, except while a large `text` is being parsed
+    /// on a thread of its own (the text before it, `None` for a buffer opened that way).
+    accepted: Option<Arc<str>>,
 }
 
+/// The buffers as the workspace sees them: their accepted texts.
 struct Docs<'a>(&'a HashMap<PathBuf, Doc>);
 
 impl Buffers for Docs<'_> {
     fn text(&self, path: &Path) -> Option<Arc<str>> {
-        self.0.get(path).map(|d| Arc::clone(&d.text))
+        self.0.get(path).and_then(|d| d.accepted.clone())
     }
     fn paths(&self) -> Vec<PathBuf> {
-        self.0.keys().cloned().collect()
+        self.0
+            .iter()
+            .filter(|(_, d)| d.accepted.is_some())
+            .map(|(p, _)| p.clone())
+            .collect()
     }
+}
+
+/// A buffer of at least this many bytes is parsed on a thread of its own, so that the checks
+/// of other changes do not wait for it.
+pub const LARGE_BUFFER: usize = 1024 * 1024;
+
+/// A large buffer parsed on a thread of its own.
+struct Parsed {
+    path: PathBuf,
+    /// The workspace it was parsed for ([`Worker::loads`]) and the id its spans name.
+    load: u64,
+    id: FileId,
+    text: Arc<str>,
+    result: Result<crate::syntax::Body, Finding>,
 }
 
 /// The worker's state.
@@ -111,6 +141,14 @@ pub struct Worker {
     published: HashSet<PathBuf>,
     /// Log each batch's timings on stderr (`TF_ELBCHECK_LSP_LOG` set).
     log: bool,
+    /// The last configuration loaded without a mistake.
+    last_good: Option<crate::config::Config>,
+    /// How many times the workspace was loaded.
+    loads: u64,
+    /// The large buffers being parsed, by path, with the text being parsed.
+    parsing: HashMap<PathBuf, Arc<str>>,
+    parsed_tx: Sender<Parsed>,
+    parsed_rx: Receiver<Parsed>,
 }
 
 /// The longest a burst of changes is waited out before checking anyway.
@@ -124,6 +162,7 @@ impl Worker {
         debounce: Duration,
         jobs_count: usize,
     ) -> Worker {
+        let (parsed_tx, parsed_rx) = crossbeam_channel::unbounded();
         Worker {
             jobs,
             out,
@@ -139,23 +178,47 @@ impl Worker {
             reload: false,
             published: HashSet::new(),
             log: std::env::var_os("TF_ELBCHECK_LSP_LOG").is_some_and(|v| !v.is_empty()),
+            last_good: None,
+            loads: 0,
+            parsing: HashMap::new(),
+            parsed_tx,
+            parsed_rx,
         }
     }
 
     /// Runs until the main loop hangs up or shuts down.
     pub fn run(mut self) {
-        while let Ok(job) = self.jobs.recv() {
-            self.take(job);
+        loop {
+            crossbeam_channel::select! {
+                recv(self.jobs) -> job => match job {
+                    Ok(job) => self.take(job),
+                    Err(_) => return,
+                },
+                recv(self.parsed_rx) -> parsed => {
+                    if let Ok(parsed) = parsed {
+                        self.parsed(parsed);
+                    }
+                }
+            }
             let started = Instant::now();
+            // The first load has no edits to wait out: it takes what is queued and starts.
+            let debounce = if self.workspace.is_none() && self.reload {
+                Duration::ZERO
+            } else {
+                self.debounce
+            };
             loop {
                 let left = MAX_WAIT.saturating_sub(started.elapsed());
                 if left.is_zero() {
                     break;
                 }
-                match self.jobs.recv_timeout(self.debounce.min(left)) {
+                match self.jobs.recv_timeout(debounce.min(left)) {
                     Ok(job) => self.take(job),
                     Err(RecvTimeoutError::Timeout) => break,
                     Err(RecvTimeoutError::Disconnected) => return,
+                }
+                while let Ok(parsed) = self.parsed_rx.try_recv() {
+                    self.parsed(parsed);
                 }
             }
             if self.shared.quit.load(Ordering::SeqCst) {
@@ -186,16 +249,121 @@ impl Worker {
                 version,
                 text,
             } => {
-                self.docs.insert(path.clone(), Doc { uri, version, text });
-                self.pending.insert(path);
+                let config = self.is_config(&path);
+                let large = !config && text.len() >= LARGE_BUFFER && self.workspace.is_some();
+                let before = self.docs.remove(&path).and_then(|d| d.accepted);
+                let accepted = if large {
+                    before
+                } else {
+                    Some(Arc::clone(&text))
+                };
+                self.docs.insert(
+                    path.clone(),
+                    Doc {
+                        uri,
+                        version,
+                        text,
+                        accepted,
+                    },
+                );
+                if config {
+                    self.reload = true;
+                } else if large {
+                    self.start_parse(&path);
+                } else {
+                    self.pending.insert(path);
+                }
             }
             Job::Close { path } => {
                 self.docs.remove(&path);
-                self.pending.insert(path);
+                if self.is_config(&path) {
+                    self.reload = true;
+                } else {
+                    self.pending.insert(path);
+                }
             }
             Job::Disk { paths } => self.pending.extend(paths),
             Job::Reload => self.reload = true,
         }
+    }
+
+    /// Parses the large buffer of `path` on a thread of its own, unless one is being parsed
+    /// already (its result then starts the parse of the newer text).
+    fn start_parse(&mut self, path: &Path) {
+        let (Some(doc), Some(workspace)) = (self.docs.get(path), self.workspace.as_mut()) else {
+            return;
+        };
+        if self.parsing.contains_key(path) {
+            return;
+        }
+        let text = Arc::clone(&doc.text);
+        self.parsing.insert(path.to_path_buf(), Arc::clone(&text));
+        let id = workspace.id_for(path);
+        let load = self.loads;
+        let key = path.to_path_buf();
+        let path = path.to_path_buf();
+        let tx = self.parsed_tx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("lsp-parse".into())
+            .stack_size(super::WORKER_STACK)
+            .spawn(move || {
+                let result = crate::frontend::parse_text(&path, id, &text);
+                let _ = tx.send(Parsed {
+                    path,
+                    load,
+                    id,
+                    text,
+                    result,
+                });
+            });
+        if spawned.is_err() {
+            // No thread: parsed with the next batch instead.
+            self.parsing.remove(&key);
+            if let Some(doc) = self.docs.get_mut(&key) {
+                doc.accepted = Some(Arc::clone(&doc.text));
+            }
+            self.pending.insert(key);
+        }
+    }
+
+    /// A large buffer parsed: handed to the workspace when it is still the buffer's text, else
+    /// dropped (a newer text, if large, is parsed next).
+    fn parsed(&mut self, parsed: Parsed) {
+        self.parsing.remove(&parsed.path);
+        let Some(doc) = self.docs.get_mut(&parsed.path) else {
+            return;
+        };
+        if !Arc::ptr_eq(&doc.text, &parsed.text) {
+            if doc
+                .accepted
+                .as_ref()
+                .is_none_or(|a| !Arc::ptr_eq(a, &doc.text))
+            {
+                let path = parsed.path;
+                self.start_parse(&path);
+            }
+            return;
+        }
+        doc.accepted = Some(Arc::clone(&doc.text));
+        if let Some(workspace) = self
+            .workspace
+            .as_mut()
+            .filter(|_| parsed.load == self.loads)
+        {
+            workspace.parsed_buffer(&parsed.path, parsed.id, parsed.text, parsed.result);
+        }
+        self.pending.insert(parsed.path);
+    }
+
+    /// True for a configuration file: `.tf-elbcheck.toml`, or the file the client named.
+    fn is_config(&self, path: &Path) -> bool {
+        path.file_name()
+            .is_some_and(|n| n == crate::config::FILE_NAME)
+            || self
+                .settings
+                .config
+                .as_ref()
+                .is_some_and(|c| convert::canonical_path(c) == path)
     }
 
     /// Applies the changes taken, checks, and publishes when the check completes.
@@ -217,11 +385,18 @@ impl Worker {
                 .map(|f| convert::canonical_path(f))
                 .collect();
             let docs = Docs(&self.docs);
-            let settings = &self.settings;
+            let settings = Settings {
+                config: self.settings.config.as_deref().map(convert::canonical_path),
+                ..self.settings.clone()
+            };
+            // A mistake in the configuration keeps the last one without.
+            let fallback = self.last_good.take();
             let workspace = self
                 .pool
-                .install(|| Workspace::load(&canonical, settings, &docs));
+                .install(|| Workspace::load_with(&canonical, &settings, &docs, fallback.as_ref()));
+            self.last_good = workspace.good_config().cloned().or(fallback);
             self.workspace = Some(workspace);
+            self.loads += 1;
             // Files published before that this load does not know are cleared.
             let known: HashSet<PathBuf> = self
                 .workspace
@@ -305,46 +480,63 @@ impl Worker {
         let _ = self.out.send(Message::Notification(note));
     }
 
+    /// The diagnostics of file `id`, with its path, URI and buffer version; `None` for a
+    /// file without a URI.
+    fn file_report(
+        &self,
+        workspace: &Workspace,
+        id: FileId,
+    ) -> Option<(PathBuf, Url, Option<i32>, Vec<Item>)> {
+        let sources = workspace.sources();
+        let path = sources.get(id).path.clone();
+        let uri = self.uri(&path)?;
+        let version = self.docs.get(&path).map(|d| d.version);
+        let (found, text): (Vec<Finding>, &str) = match workspace.report(id) {
+            Report::Findings(found) => (found, &sources.get(id).text),
+            Report::Broken(broken) => (vec![broken.finding.clone()], &broken.text),
+        };
+        if found.is_empty() {
+            return Some((path, uri, version, Vec::new()));
+        }
+        let index = LineIndex::new(text);
+        let mut indexes: HashMap<FileId, LineIndex> = HashMap::new();
+        let mut locate = |span: crate::source::Span| -> Option<Location> {
+            let file = sources.get(span.file);
+            let uri = self.uri(&file.path)?;
+            let index = indexes
+                .entry(span.file)
+                .or_insert_with(|| LineIndex::new(&file.text));
+            Some(Location::new(uri, convert::range(&file.text, index, span)))
+        };
+        let items: Vec<Item> = found
+            .iter()
+            .map(|f| Item {
+                diagnostic: convert::diagnostic(f, text, &index, &mut locate),
+                code: f.code(),
+                severity: f.severity,
+                message: f.message.clone(),
+                help: f.help.clone(),
+                fix: actions::quick_fix(f, sources).and_then(|q| Some((self.uri(&q.path)?, q))),
+            })
+            .collect();
+        Some((path, uri, version, items))
+    }
+
     /// Publishes the diagnostics of these files.
     fn publish(&mut self, files: &[FileId]) {
         let Some(workspace) = self.workspace.as_ref() else {
             return;
         };
-        let sources = workspace.sources();
-        let mut indexes: HashMap<FileId, LineIndex> = HashMap::new();
-        let mut reports = Vec::with_capacity(files.len());
-        for &id in files {
-            let path = sources.get(id).path.clone();
-            let Some(uri) = self.uri(&path) else {
-                continue;
-            };
-            let version = self.docs.get(&path).map(|d| d.version);
-            let (found, text): (Vec<Finding>, &str) = match workspace.report(id) {
-                Report::Findings(found) => (found, &sources.get(id).text),
-                Report::Broken(broken) => (vec![broken.finding.clone()], &broken.text),
-            };
-            let index = LineIndex::new(if found.is_empty() { "" } else { text });
-            let mut locate = |span: crate::source::Span| -> Option<Location> {
-                let file = sources.get(span.file);
-                let uri = self.uri(&file.path)?;
-                let index = indexes
-                    .entry(span.file)
-                    .or_insert_with(|| LineIndex::new(&file.text));
-                Some(Location::new(uri, convert::range(&file.text, index, span)))
-            };
-            let items: Vec<Item> = found
-                .iter()
-                .map(|f| Item {
-                    diagnostic: convert::diagnostic(f, text, &index, &mut locate),
-                    code: f.code(),
-                    severity: f.severity,
-                    message: f.message.clone(),
-                    help: f.help.clone(),
-                    fix: f.fix.as_ref().map(|x| x.text.clone()),
-                })
-                .collect();
-            reports.push((path, uri, version, items));
-        }
+        // The reports are worked out on the pool, a file per task (most have no finding).
+        let this = &*self;
+        let reports: Vec<(PathBuf, Url, Option<i32>, Vec<Item>)> = self.pool.install(|| {
+            use rayon::prelude::*;
+            files
+                .par_iter()
+                .with_min_len(64)
+                .filter_map(|&id| this.file_report(workspace, id))
+                .collect()
+        });
         for (path, uri, version, items) in reports {
             let diagnostics: Vec<Diagnostic> = items.iter().map(|i| i.diagnostic.clone()).collect();
             if diagnostics.is_empty() {

@@ -2,8 +2,10 @@
 //! module directory parsed, and the findings of each root, so that an edit re-checks only the
 //! roots it can change.
 //!
-//! - **Loading** is a normal discovery of the workspace folders (without early checks, so that
-//!   every directory's syntax is kept), then every root is checked.
+//! - **Loading** is the command line's discovery of the workspace folders: a directory that
+//!   can be checked as soon as it is parsed is, and its syntax (and the texts no finding points
+//!   into) let go; the other roots are checked once everything is parsed. A directory let go is
+//!   read and parsed again when a later check needs it.
 //! - **Text** of a file is the editor's buffer when the file is open ([`Buffers`]), else the
 //!   file on disk. When a directory changes, its file list is read again from disk (plus the
 //!   open buffers in it) and every file in it is parsed again from that text.
@@ -24,12 +26,15 @@ use crate::diagnostic::Finding;
 use crate::eval::Inputs;
 use crate::frontend::{self, Limits, Project};
 use crate::run::{self, Stage};
-use crate::source::{FileId, SourceFile, SourceTable};
+use crate::source::{FileId, Snippets, SourceFile, SourceTable};
 use crate::suppress;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// The result of parsing a file.
+type Parse = Result<crate::syntax::Body, Finding>;
 
 /// The editor's open buffers, which win over the files on disk.
 pub trait Buffers: Sync {
@@ -98,6 +103,9 @@ pub struct Workspace {
     /// Read, parse and merge errors, by the file they point into.
     load_findings: HashMap<FileId, Vec<Finding>>,
     broken: HashMap<FileId, Broken>,
+    /// Buffers parsed ahead, off the checking thread, by path: the id their spans name, the
+    /// text and the result.
+    parsed_ahead: HashMap<PathBuf, (FileId, Arc<str>, Parse)>,
     /// The findings of each root, before suppressions and configuration.
     results: HashMap<PathBuf, Vec<Finding>>,
     /// The directories each root uses, and the roots that use each directory.
@@ -114,15 +122,44 @@ impl Workspace {
     /// Reads and parses the folders (open buffers win over the disk) and marks every root to be
     /// checked and every file to be reported. Runs on the current rayon pool.
     pub fn load(folders: &[PathBuf], settings: &Settings, buffers: &dyn Buffers) -> Workspace {
+        Workspace::load_with(folders, settings, buffers, None)
+    }
+
+    /// [`Workspace::load`], with `fallback` as the configuration when the configuration file
+    /// has a mistake (the defaults when there is none). An open buffer of the configuration
+    /// file counts instead of the file on disk.
+    pub fn load_with(
+        folders: &[PathBuf],
+        settings: &Settings,
+        buffers: &dyn Buffers,
+        fallback: Option<&Config>,
+    ) -> Workspace {
         let mut sources = SourceTable::new();
+        let text = |p: &Path| buffers.text(p).map(|t| t.to_string());
         let (config, config_findings) =
-            match Config::load_for(folders, settings.config.as_deref(), &mut sources) {
+            match Config::load_for_with(folders, settings.config.as_deref(), &mut sources, &text) {
                 Ok(config) => (config, Vec::new()),
-                Err(finding) => (Config::default(), vec![finding]),
+                Err(finding) => (fallback.cloned().unwrap_or_default(), vec![finding]),
             };
-        let mut project = frontend::discover(folders, &mut sources, &Limits::default(), &|p| {
-            config.is_excluded(p)
-        });
+        let inputs = Inputs {
+            var_files: Vec::new(),
+            vars: Vec::new(),
+            env_vars: settings.env_vars.clone(),
+            ..Inputs::default()
+        };
+        // Each directory that can be is checked as soon as it is parsed, as on the command
+        // line; its syntax is then let go, and so are the texts no finding needs
+        // ([`frontend::discover_with`]). Such a directory is read and parsed again before a
+        // later check needs it ([`Workspace::check`]).
+        let early = |p: &Project, texts: &dyn Snippets| check_one(p, &p.roots[0], &inputs, texts);
+        let mut project = frontend::discover_with(
+            folders,
+            &mut sources,
+            &Limits::default(),
+            &|p| config.is_excluded(p),
+            Some(&early),
+        );
+        let early = std::mem::take(&mut project.early);
         let mut load_findings: HashMap<FileId, Vec<Finding>> = HashMap::new();
         for f in std::mem::take(&mut project.findings) {
             load_findings.entry(f.span.file).or_default().push(f);
@@ -148,16 +185,12 @@ impl Workspace {
             config_findings,
             sources,
             project,
-            inputs: Inputs {
-                var_files: Vec::new(),
-                vars: Vec::new(),
-                env_vars: settings.env_vars.clone(),
-                ..Inputs::default()
-            },
+            inputs,
             dirs,
             ids,
             load_findings,
             broken: HashMap::new(),
+            parsed_ahead: HashMap::new(),
             results: HashMap::new(),
             uses: HashMap::new(),
             users: HashMap::new(),
@@ -166,7 +199,15 @@ impl Workspace {
             today: suppress::today_utc(),
         };
         ws.index_uses();
-        ws.dirty = ws.project.roots.iter().cloned().collect();
+        for root in &ws.project.roots {
+            if !early.contains_key(root) {
+                ws.dirty.insert(root.clone());
+            }
+        }
+        ws.results = early
+            .into_iter()
+            .filter(|(root, _)| ws.users.contains_key(root))
+            .collect();
         ws.changed = ws.sources.files().map(|(id, _)| id).collect();
         // Buffers opened before the workspace was loaded, in new directories too.
         ws.update(&buffers.paths(), buffers);
@@ -180,6 +221,11 @@ impl Workspace {
 
     pub fn sources(&self) -> &SourceTable {
         &self.sources
+    }
+
+    /// The configuration in use, when the configuration file has no mistake.
+    pub fn good_config(&self) -> Option<&Config> {
+        self.config_findings.is_empty().then_some(&self.config)
     }
 
     /// The configuration files in use.
@@ -199,6 +245,30 @@ impl Workspace {
     /// The id of a file read, by path.
     pub fn file_id(&self, path: &Path) -> Option<FileId> {
         self.ids.get(path).copied()
+    }
+
+    /// The id of the file at `path`, given one (with no text yet) when it has none.
+    pub fn id_for(&mut self, path: &Path) -> FileId {
+        if let Some(&id) = self.ids.get(path) {
+            return id;
+        }
+        let id = self.sources.add(path.to_path_buf(), String::new());
+        self.ids.insert(path.to_path_buf(), id);
+        id
+    }
+
+    /// The result of parsing `text`, the buffer of `path`, with spans into file `id`
+    /// ([`Workspace::id_for`]), worked out elsewhere: the next update that reads that text
+    /// for the file takes it instead of parsing the text again.
+    pub fn parsed_buffer(
+        &mut self,
+        path: &Path,
+        id: FileId,
+        text: Arc<str>,
+        result: Result<crate::syntax::Body, Finding>,
+    ) {
+        self.parsed_ahead
+            .insert(path.to_path_buf(), (id, text, result));
     }
 
     /// True when a file at `path` would be checked: a Terraform file inside the folders, not
@@ -235,13 +305,52 @@ impl Workspace {
             }
         }
         self.today = suppress::today_utc();
+        let mut ahead = self.read_ahead(&dirs, buffers);
         for dir in dirs {
-            self.reload_dir(&dir, buffers);
+            self.reload_dir(&dir, buffers, &mut ahead);
         }
     }
 
     /// Reads the files of `dir` again (buffers first) and rebuilds its module.
-    fn reload_dir(&mut self, dir: &Path, buffers: &dyn Buffers) {
+    /// Reads and parses, in parallel on the current rayon pool, the files on disk of these
+    /// directories that have no open buffer and already have an id (a new file is read with
+    /// its directory): what [`Workspace::reload_dir`] would read one after the other.
+    fn read_ahead<'a>(
+        &self,
+        dirs: impl IntoIterator<Item = &'a PathBuf>,
+        buffers: &dyn Buffers,
+    ) -> HashMap<PathBuf, (SourceFile, Parse)> {
+        let files: Vec<(PathBuf, FileId)> = dirs
+            .into_iter()
+            .flat_map(|d| list_terraform_files(d))
+            .filter(|p| buffers.text(p).is_none() && self.wants(p))
+            .filter_map(|p| {
+                let id = *self.ids.get(&p)?;
+                Some((p, id))
+            })
+            .collect();
+        let limits = Limits::default();
+        files
+            .into_par_iter()
+            .map(|(path, id)| {
+                let (file, failure) = frontend::read_file(&path, id, &limits);
+                let result = match failure {
+                    Some(f) => Err(f),
+                    None => frontend::parse_text(&path, id, &file.text),
+                };
+                (path, (file, result))
+            })
+            .collect()
+    }
+
+    /// Reads the files of `dir` again (buffers first, then what [`Workspace::read_ahead`]
+    /// read) and rebuilds its module.
+    fn reload_dir(
+        &mut self,
+        dir: &Path,
+        buffers: &dyn Buffers,
+        ahead: &mut HashMap<PathBuf, (SourceFile, Parse)>,
+    ) {
         let mut paths: BTreeSet<PathBuf> = list_terraform_files(dir)
             .into_iter()
             .filter(|p| self.wants(p))
@@ -265,11 +374,15 @@ impl Workspace {
                 Some(text) => self.take_buffer(id, &path, &text, &limits),
                 None => {
                     self.broken.remove(&id);
-                    let (file, failure) = frontend::read_file(&path, id, &limits);
-                    let result = match failure {
-                        Some(f) => Err(f),
-                        None => frontend::parse_text(&path, id, &file.text),
-                    };
+                    self.parsed_ahead.remove(&path);
+                    let (file, result) = ahead.remove(&path).unwrap_or_else(|| {
+                        let (file, failure) = frontend::read_file(&path, id, &limits);
+                        let result = match failure {
+                            Some(f) => Err(f),
+                            None => frontend::parse_text(&path, id, &file.text),
+                        };
+                        (file, result)
+                    });
                     self.set_text(id, file);
                     result
                 }
@@ -369,7 +482,14 @@ impl Workspace {
             self.set_text(id, SourceFile::new(path.to_path_buf(), String::new()));
             return Err(error.finding(id, 0));
         }
-        let parsed = frontend::parse_text(path, id, text);
+        let ahead = self
+            .parsed_ahead
+            .remove(path)
+            .filter(|(ahead_id, ahead_text, _)| *ahead_id == id && **ahead_text == *text);
+        let parsed = match ahead {
+            Some((_, _, result)) => result,
+            None => frontend::parse_text(path, id, text),
+        };
         let error = match parsed {
             Ok(body) => {
                 self.broken.remove(&id);
@@ -378,6 +498,12 @@ impl Workspace {
             }
             Err(error) => error,
         };
+        // The last text kept may have been let go after an early check: it was the disk's,
+        // and the spans of the syntax kept for it point into it.
+        if self.sources.get(id).unloaded {
+            let (file, _) = frontend::read_file(path, id, limits);
+            self.set_text(id, file);
+        }
         let kept = &self.sources.get(id).text;
         if kept != text && !kept.is_empty() {
             if let Ok(body) = frontend::parse_text(path, id, kept) {
@@ -438,6 +564,25 @@ impl Workspace {
     /// new roots once `cancelled` holds; returns whether every root was checked (the others
     /// stay marked).
     pub fn check(&mut self, cancelled: &(dyn Fn() -> bool + Sync)) -> bool {
+        // A directory checked early while loading has no syntax left: it is read and parsed
+        // again first (in parallel). None has an open buffer (a buffer's directory is read again when it is
+        // opened), so the disk is its text.
+        let evicted: BTreeSet<PathBuf> = self
+            .dirty
+            .iter()
+            .flat_map(|root| self.uses.get(root).into_iter().flatten())
+            .filter(|d| {
+                self.project
+                    .modules
+                    .get(*d)
+                    .is_some_and(|m| m.evicted.is_some())
+            })
+            .cloned()
+            .collect();
+        let mut ahead = self.read_ahead(&evicted, &NoBuffers);
+        for dir in evicted {
+            self.reload_dir(&dir, &NoBuffers, &mut ahead);
+        }
         let roots: Vec<PathBuf> = self.dirty.iter().cloned().collect();
         let project = &self.project;
         let inputs = &self.inputs;
@@ -448,27 +593,7 @@ impl Workspace {
                 if cancelled() {
                     return (root, None);
                 }
-                let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    run::check_root(
-                        project,
-                        &root,
-                        inputs,
-                        Stage::Check,
-                        None,
-                        sources,
-                        &std::sync::atomic::AtomicUsize::new(0),
-                    )
-                }));
-                let found = match found {
-                    Ok(found) => found,
-                    Err(_) => {
-                        eprintln!(
-                            "tf-elbcheck lsp: internal error while checking {}",
-                            root.display()
-                        );
-                        Vec::new()
-                    }
-                };
+                let found = check_one(project, &root, inputs, sources);
                 (root, Some(found))
             })
             .collect();
@@ -533,6 +658,34 @@ impl Workspace {
         }
         out
     }
+}
+
+/// The findings of one root, before suppressions and configuration; none (and a line on
+/// stderr) when the check panics.
+fn check_one(
+    project: &Project,
+    root: &Path,
+    inputs: &Inputs,
+    texts: &dyn Snippets,
+) -> Vec<Finding> {
+    let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        run::check_root(
+            project,
+            root,
+            inputs,
+            Stage::Check,
+            None,
+            texts,
+            &std::sync::atomic::AtomicUsize::new(0),
+        )
+    }));
+    found.unwrap_or_else(|_| {
+        eprintln!(
+            "tf-elbcheck lsp: internal error while checking {}",
+            root.display()
+        );
+        Vec::new()
+    })
 }
 
 /// `.tf`, `.tf.json` and the variable files Terraform reads for a root: the files the server
