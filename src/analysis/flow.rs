@@ -136,6 +136,7 @@ fn peer_match(owner: GroupId, peer: &Peer, flow: &FlowPeer, rule_span: Span) -> 
                             reason: format!("this rule's {c} covers only part of the peer's subnets, and the address the peer gets there is known only after apply").into(),
                             origin: Some(rule_span),
                             pieces: None,
+                            derived: None,
                         })
                     }
                 }

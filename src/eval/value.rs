@@ -15,6 +15,10 @@ pub struct Unknown {
     /// each a known string, a resource [`Reference`] or a bare unknown. `split` takes ids back
     /// out of it, and a health-check target keeps its port symbol.
     pub pieces: Option<Arc<[Value]>>,
+    /// For a value computed from an unknown one (`var.port + 1`, `var.ports.http`,
+    /// `upper(var.name)`): the computation, so that it equals only the same computation of
+    /// the same value, never the value it was computed from. `None` for the value itself.
+    pub derived: Option<u64>,
 }
 
 impl Unknown {
@@ -45,6 +49,26 @@ impl Unknown {
             reason: first.reason.clone(),
             origin: first.origin,
             pieces: Some(pieces.into()),
+            derived: None,
+        }
+    }
+
+    /// The unknown result of computing `step` from this value: the same reason and origin
+    /// (what makes it unknown, for messages), but another value. Two results are equal only
+    /// when they are the same steps from the same value (SPEC §9.2: equal symbols compare equal,
+    /// and nothing else does).
+    pub fn derived(&self, step: impl fmt::Display) -> Unknown {
+        use std::hash::{Hash, Hasher};
+        // A digest of the whole derivation, so that a long chain of computations stays one
+        // number (the steps name their operands, whose own derivations are digests too).
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.derived.hash(&mut h);
+        step.to_string().hash(&mut h);
+        Unknown {
+            reason: self.reason.clone(),
+            origin: self.origin,
+            pieces: None,
+            derived: Some(h.finish()),
         }
     }
 }
@@ -80,6 +104,7 @@ impl Value {
             reason: Arc::from(reason.into()),
             origin,
             pieces: None,
+            derived: None,
         })
     }
 

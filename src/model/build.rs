@@ -23,6 +23,7 @@ pub(super) fn unknown_at(reason: impl Into<String>, span: Span) -> Unknown {
         reason: reason.into().into(),
         origin: Some(span),
         pieces: None,
+        derived: None,
     }
 }
 
@@ -39,9 +40,8 @@ pub(super) fn elements(v: &Value) -> Vec<&Value> {
 pub(super) fn as_unknown(v: &Value, span: Span) -> Option<Unknown> {
     match v {
         Value::Unknown(u) => Some(Unknown {
-            reason: u.reason.clone(),
             origin: u.origin.or(Some(span)),
-            pieces: None,
+            ..u.clone()
         }),
         _ => None,
     }

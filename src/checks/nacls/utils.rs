@@ -125,6 +125,7 @@ pub(super) fn evaluate(
                 .into(),
                 origin: Some(tag.0),
                 pieces: None,
+                derived: None,
             });
             return AclAnswer::Undecided(undecided_one(&requirement(), &u, fallback));
         }

@@ -93,6 +93,7 @@ impl<'p> Evaluator<'p> {
                             reason: format!("how many \"{kind}\" blocks there are is known only after apply ({})", x.reason).into(),
                             origin: x.origin.or(Some(a.expr.span)),
                             pieces: None,
+                            derived: None,
                         });
                     }
                     vec![(u.clone(), u)]

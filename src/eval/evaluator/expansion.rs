@@ -135,6 +135,7 @@ impl<'p> Evaluator<'p> {
                             reason: "count exceeds the instance limit".into(),
                             origin: Some(a.expr.span),
                             pieces: None,
+                            derived: None,
                         })
                     }
                     _ => {
@@ -147,6 +148,7 @@ impl<'p> Evaluator<'p> {
                             reason: "invalid count".into(),
                             origin: Some(a.expr.span),
                             pieces: None,
+                            derived: None,
                         })
                     }
                 },
@@ -183,6 +185,7 @@ impl<'p> Evaluator<'p> {
                                         .into(),
                                         origin: Some(a.expr.span),
                                         pieces: None,
+                                        derived: None,
                                     });
                                     break;
                                 }
@@ -206,6 +209,7 @@ impl<'p> Evaluator<'p> {
                         reason: "for_each exceeds the instance limit".into(),
                         origin: Some(a.expr.span),
                         pieces: None,
+                        derived: None,
                     })
                 }
                 Value::Null => Expansion::ForEach(Arc::default()),
@@ -236,6 +240,7 @@ impl<'p> Evaluator<'p> {
                 reason: "the root has too many instances".into(),
                 origin: Some(at),
                 pieces: None,
+                derived: None,
             });
         }
         self.expansions
@@ -249,6 +254,7 @@ impl<'p> Evaluator<'p> {
             reason: "invalid for_each".into(),
             origin: Some(span),
             pieces: None,
+            derived: None,
         });
         self.expansions.insert((inst, block_id(block)), e.clone());
         e

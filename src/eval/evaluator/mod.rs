@@ -340,6 +340,7 @@ impl<'p> Evaluator<'p> {
                         .into(),
                         origin: u.origin,
                         pieces: None,
+                        derived: None,
                     }),
                     _ => self.insts[inst].uncertain.clone(),
                 };

@@ -67,6 +67,7 @@ impl<'p> Evaluator<'p> {
                         reason: format!("how many instances of module.{name} exist is known only after apply ({})", u.reason).into(),
                         origin: u.origin,
                         pieces: None,
+                        derived: None,
                     }),
                     _ => self.insts[inst].uncertain.clone(),
                 },

@@ -36,7 +36,9 @@ impl<'p> Evaluator<'p> {
                     };
                     let rest = &ops[i + 1..end];
                     let items = match v {
-                        Value::Unknown(u) => return Ok(Value::Unknown(u)),
+                        Value::Unknown(u) => {
+                            return Ok(Value::Unknown(u.derived(format_args!("[*]{rest:?}"))))
+                        }
                         Value::Null => vec![],
                         Value::List(items) => items,
                         other => vec![other],
@@ -57,7 +59,7 @@ impl<'p> Evaluator<'p> {
 
     fn get_attr(&mut self, v: Value, name: &str, span: Span) -> EvalResult {
         match v {
-            Value::Unknown(u) => Ok(Value::Unknown(u)),
+            Value::Unknown(u) => Ok(Value::Unknown(u.derived(format_args!(".{name}")))),
             Value::Object(mut map) => map
                 .remove(name)
                 .ok_or_else(|| err(span, format!("no attribute named \"{name}\""))),
@@ -81,7 +83,8 @@ impl<'p> Evaluator<'p> {
 
     pub(super) fn index(&mut self, v: Value, k: Value, span: Span) -> EvalResult {
         match (v, k) {
-            (Value::Unknown(u), _) | (_, Value::Unknown(u)) => Ok(Value::Unknown(u)),
+            (Value::Unknown(u), k) => Ok(Value::Unknown(u.derived(format_args!("[{k:?}]")))),
+            (v, Value::Unknown(u)) => Ok(Value::Unknown(u.derived(format_args!("{v:?}[_]")))),
             (Value::List(items), k) => {
                 let i = k.as_i64().ok_or_else(|| {
                     err(

@@ -37,7 +37,7 @@ impl<'p> Evaluator<'p> {
                     .first()
                     .ok_or_else(|| err(span, "can needs one argument"))?;
                 return Ok(match self.eval(a, scope) {
-                    Ok(Value::Unknown(u)) => Value::Unknown(u),
+                    Ok(Value::Unknown(u)) => Value::Unknown(u.derived("can")),
                     Ok(_) => Value::Bool(true),
                     Err(_) => Value::Bool(false),
                 });
@@ -65,7 +65,9 @@ impl<'p> Evaluator<'p> {
         if expand_final {
             match values.pop() {
                 Some(Value::List(items)) => values.extend(items),
-                Some(Value::Unknown(u)) => return Ok(Value::Unknown(u)),
+                Some(Value::Unknown(u)) => {
+                    return Ok(Value::Unknown(u.derived(format_args!("{name}(…)"))))
+                }
                 Some(other) => {
                     return Err(err(
                         span,
@@ -94,7 +96,7 @@ impl<'p> Evaluator<'p> {
             .ok_or_else(|| err(span, format!("{name} needs a path")))?;
         let path = match self.eval(arg, scope)? {
             Value::String(s) => s,
-            Value::Unknown(u) => return Ok(Value::Unknown(u)),
+            Value::Unknown(u) => return Ok(Value::Unknown(u.derived(name))),
             other => {
                 return Err(err(
                     arg.span,

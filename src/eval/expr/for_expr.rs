@@ -33,7 +33,7 @@ impl<'p> Evaluator<'p> {
             inner.bound.push((f.value_var.clone(), Arc::new(v)));
             if let Some(c) = &f.cond {
                 match self.eval(c, &inner)? {
-                    Value::Unknown(u) => return Ok(Value::Unknown(u)),
+                    Value::Unknown(u) => return Ok(Value::Unknown(u.derived("for"))),
                     other => {
                         if !other
                             .as_bool()
@@ -52,7 +52,7 @@ impl<'p> Evaluator<'p> {
                 None => list.push(value),
                 Some(ke) => {
                     let key = match self.eval(ke, &inner)? {
-                        Value::Unknown(u) => return Ok(Value::Unknown(u)),
+                        Value::Unknown(u) => return Ok(Value::Unknown(u.derived("for"))),
                         other => other
                             .to_template_string()
                             .ok_or_else(|| err(ke.span, "a for key must be a string"))?,

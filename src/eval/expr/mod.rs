@@ -101,7 +101,9 @@ impl<'p> Evaluator<'p> {
                     let key = match k {
                         ObjectKey::Ident(s) => s.clone(),
                         ObjectKey::Expr(e) => match self.eval(e, scope)? {
-                            Value::Unknown(u) => return Ok(Value::Unknown(u)),
+                            Value::Unknown(u) => {
+                                return Ok(Value::Unknown(u.derived("an object with this key")))
+                            }
                             other => other.to_template_string().ok_or_else(|| {
                                 err(
                                     e.span,
@@ -137,7 +139,12 @@ impl<'p> Evaluator<'p> {
                         let b = self.eval(f, scope);
                         match (a, b) {
                             (Ok(a), Ok(b)) if a == b => Ok(a),
-                            _ => Ok(Value::Unknown(u)),
+                            // One of two values, chosen by an unknown condition.
+                            (a, b) => Ok(Value::Unknown(u.derived(format_args!(
+                                "? {:?} : {:?}",
+                                a.ok(),
+                                b.ok()
+                            )))),
                         }
                     }
                     other => match other.as_bool() {
@@ -164,8 +171,8 @@ impl<'p> Evaluator<'p> {
             }
             ExprKind::Unary(op, e) => {
                 let v = self.eval(e, scope)?;
-                if let Value::Unknown(_) = v {
-                    return Ok(v);
+                if let Value::Unknown(u) = v {
+                    return Ok(Value::Unknown(u.derived(format_args!("{op:?}"))));
                 }
                 match op {
                     UnaryOp::Neg => v

@@ -19,19 +19,20 @@ pub(super) fn binary(op: BinaryOp, x: Value, y: Value, span: Span) -> EvalResult
                 (Or, Some(true), _) | (Or, _, Some(true)) => Ok(Value::Bool(true)),
                 (_, Some(a), Some(b)) => Ok(Value::Bool(if op == And { a && b } else { a || b })),
                 _ => match (&x, &y) {
-                    (Value::Unknown(u), _) | (_, Value::Unknown(u)) => {
-                        Ok(Value::Unknown(u.clone()))
+                    (Value::Unknown(u), other) | (other, Value::Unknown(u)) => {
+                        Ok(Value::Unknown(u.derived(format_args!("{op:?} {other:?}"))))
                     }
                     _ => Err(err(span, "logical operators need bools")),
                 },
             }
         }
         _ => {
+            // `var.port + 1` is not `var.port`: the result is another value.
             if let Value::Unknown(u) = &x {
-                return Ok(Value::Unknown(u.clone()));
+                return Ok(Value::Unknown(u.derived(format_args!("_ {op:?} {y:?}"))));
             }
             if let Value::Unknown(u) = &y {
-                return Ok(Value::Unknown(u.clone()));
+                return Ok(Value::Unknown(u.derived(format_args!("{x:?} {op:?} _"))));
             }
             match op {
                 Eq | NotEq => {

@@ -39,6 +39,7 @@ impl<'p> Evaluator<'p> {
                                 .into(),
                                 origin: Some(e.span),
                                 pieces: None,
+                                derived: None,
                             };
                             add_opaque(&mut opaque, &mut out, u, Value::Reference(r));
                         }

@@ -124,6 +124,9 @@ static FUNCTIONS: &[(&str, Impl)] = &[
     ("zipmap", collection::zipmap),
 ];
 
+/// Functions whose result is their argument's value itself.
+const IDENTITY: &[&str] = &["nonsensitive", "sensitive", "tonumber", "tostring"];
+
 /// True when [`call`] implements `name`.
 pub(super) fn is_known_function(name: &str) -> bool {
     implementation(name).is_some()
@@ -141,6 +144,15 @@ pub(super) fn call(name: &str, args: Vec<Value>) -> Result<Value, FnError> {
         ));
     };
     match f(&args) {
+        // A result the function could not compute because of an unknown argument is another
+        // value than that argument, unless the function gives back its argument's value (a
+        // conversion). An unknown the function returns as it is (an element it selected, a
+        // concatenation that keeps its pieces) is that value itself.
+        Err(Stop::Unknown(Value::Unknown(u)))
+            if u.pieces.is_none() && !IDENTITY.contains(&name) =>
+        {
+            Ok(Value::Unknown(u.derived(format_args!("{name}{args:?}"))))
+        }
         Ok(v) | Err(Stop::Unknown(v)) => Ok(v),
         Err(Stop::Error(msg)) => Err(FnError(format!("{name}: {msg}"), Limit::Within)),
         Err(Stop::Limit(msg)) => Err(FnError(format!("{name}: {msg}"), Limit::Exceeded)),
@@ -158,6 +170,48 @@ fn implementation(name: &str) -> Option<Impl> {
 #[cfg(test)]
 mod tests {
     use super::test_support::{err, l, n, ok, s, strs, unk};
+
+    #[test]
+    fn a_value_computed_from_an_unknown_is_another_value() {
+        use super::test_support::{exact, rf};
+        let u = unk("var.port has no value");
+        // Computed from it: another value, with its reason and origin, equal only to the same
+        // computation.
+        let up = exact("upper", vec![u.clone()]);
+        assert_ne!(up, u);
+        assert_eq!(up, exact("upper", vec![u.clone()]));
+        assert_ne!(up, exact("lower", vec![u.clone()]));
+        match (&up, &u) {
+            (Value::Unknown(a), Value::Unknown(b)) => {
+                assert_eq!((&a.reason, a.origin), (&b.reason, b.origin));
+                assert!(a.derived.is_some() && b.derived.is_none());
+            }
+            _ => panic!("expected unknowns"),
+        }
+        assert_ne!(exact("element", vec![u.clone(), n(0.0)]), u);
+        // Conversions and selections give the value itself.
+        assert_eq!(exact("tonumber", vec![u.clone()]), u);
+        assert_eq!(
+            exact("element", vec![l(vec![s("a"), u.clone()]), n(1.0)]),
+            u
+        );
+        assert_eq!(
+            exact(
+                "lookup",
+                vec![
+                    super::test_support::obj(vec![("http", u.clone())]),
+                    s("http")
+                ]
+            ),
+            u
+        );
+        // A concatenation keeps its pieces (split reads them).
+        let joined = exact(
+            "join",
+            vec![s(","), l(vec![rf("aws_subnet.a", "id"), u.clone()])],
+        );
+        assert!(matches!(&joined, Value::Unknown(j) if j.pieces.is_some() && j.derived.is_none()));
+    }
     use super::*;
 
     #[test]
