@@ -246,18 +246,6 @@ fn respond(connection: &Connection, response: Response) {
 }
 
 impl Server<'_> {
-    /// True for a configuration file: `.tf-elbcheck.toml`, or the file named by the
-    /// `config` option.
-    fn is_config(&self, path: &Path) -> bool {
-        path.file_name()
-            .is_some_and(|n| n == crate::config::FILE_NAME)
-            || self
-                .settings
-                .config
-                .as_ref()
-                .is_some_and(|c| convert::canonical_path(c) == path)
-    }
-
     fn main_loop(&mut self) -> u8 {
         while let Ok(message) = self.connection.receiver.recv() {
             match message {
@@ -419,7 +407,7 @@ impl Server<'_> {
         let Some(path) = convert::uri_path(&uri) else {
             return;
         };
-        if self.is_config(&path) {
+        if self.settings.is_config(&path) {
             // Unsaved edits of the configuration apply too.
             self.docs.insert(path.clone(), Arc::clone(&text));
             return self.job(Job::Buffer {
@@ -455,12 +443,12 @@ impl Server<'_> {
 
     /// Files saved or changed on disk: the configuration reloads everything.
     fn disk_changed(&mut self, paths: Vec<PathBuf>) {
-        if paths.iter().any(|p| self.is_config(p)) {
+        if paths.iter().any(|p| self.settings.is_config(p)) {
             self.job(Job::Reload);
         }
         let paths: Vec<PathBuf> = paths
             .into_iter()
-            .filter(|p| !self.is_config(p) && !self.docs.contains_key(p))
+            .filter(|p| !self.settings.is_config(p) && !self.docs.contains_key(p))
             .collect();
         if !paths.is_empty() {
             self.job(Job::Disk { paths });

@@ -249,7 +249,7 @@ impl Worker {
                 version,
                 text,
             } => {
-                let config = self.is_config(&path);
+                let config = self.settings.is_config(&path);
                 let large = !config && text.len() >= LARGE_BUFFER && self.workspace.is_some();
                 let before = self.docs.remove(&path).and_then(|d| d.accepted);
                 let accepted = if large {
@@ -276,7 +276,7 @@ impl Worker {
             }
             Job::Close { path } => {
                 self.docs.remove(&path);
-                if self.is_config(&path) {
+                if self.settings.is_config(&path) {
                     self.reload = true;
                 } else {
                     self.pending.insert(path);
@@ -353,17 +353,6 @@ impl Worker {
             workspace.parsed_buffer(&parsed.path, parsed.id, parsed.text, parsed.result);
         }
         self.pending.insert(parsed.path);
-    }
-
-    /// True for a configuration file: `.tf-elbcheck.toml`, or the file the client named.
-    fn is_config(&self, path: &Path) -> bool {
-        path.file_name()
-            .is_some_and(|n| n == crate::config::FILE_NAME)
-            || self
-                .settings
-                .config
-                .as_ref()
-                .is_some_and(|c| convert::canonical_path(c) == path)
     }
 
     /// Applies the changes taken, checks, and publishes when the check completes.

@@ -71,6 +71,18 @@ pub struct Settings {
     pub env_vars: Vec<(String, String)>,
 }
 
+impl Settings {
+    /// True for a configuration file: `.tf-elbcheck.toml`, or the file the client named.
+    pub fn is_config(&self, path: &Path) -> bool {
+        path.file_name()
+            .is_some_and(|n| n == crate::config::FILE_NAME)
+            || self
+                .config
+                .as_ref()
+                .is_some_and(|c| super::convert::canonical_path(c) == path)
+    }
+}
+
 /// An open buffer that does not parse, and the TF001 saying why (its span is an offset into
 /// this text, not into the source table's).
 #[derive(Debug, Clone)]
