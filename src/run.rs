@@ -435,6 +435,21 @@ pub fn check_root(
     findings
 }
 
+/// Evaluates, models and checks one root, and returns what the checks proved passes (for the
+/// editor's hover), instead of its findings.
+pub fn explain_root(
+    project: &Project,
+    root: &Path,
+    inputs: &Inputs,
+    sources: &dyn Snippets,
+) -> Vec<crate::diagnostic::Proof> {
+    let root = evaluate_root_with(project, root, inputs, false);
+    let (net, _) = crate::model::build(&root);
+    let cx = crate::checks::Context::with_proofs(&net, sources);
+    let _ = crate::checks::run(&cx, None);
+    cx.take_proofs()
+}
+
 /// Loads the paths and renders the resolved reference graph as DOT.
 pub fn graph(options: &Options) -> (String, Outcome) {
     let mut outcome = Outcome::default();

@@ -472,6 +472,34 @@ fn diagnostics_follow_incremental_edits_and_quick_fixes_remove_them() {
         json!({"line": 59, "character": 24})
     );
 
+    // Hover where nothing is wrong: what the analysis proves passes there. Clients reach the
+    // listener port (the LB's group admits them), and the LB's egress rule lets it send to
+    // the instances, though the instances' group then refuses them (the finding above).
+    let id = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": main_uri}, "position": {"line": 57, "character": 26}}),
+    );
+    let hover = client.response(&id).response_result.unwrap();
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        text.starts_with("**What passes here**")
+            && text.contains(
+                "clients reach TCP 80 of aws\\_elb.web: admitted by aws\\_security\\_group.lb"
+            ),
+        "{text}"
+    );
+    assert_eq!(hover["range"]["start"]["line"], json!(57));
+    let id = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": main_uri}, "position": {"line": 28, "character": 4}}),
+    );
+    let hover = client.response(&id).response_result.unwrap();
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        text.contains("lets aws\\_elb.web send TCP 8080 to aws\\_instance.web"),
+        "{text}"
+    );
+
     // Open, then an incremental edit that adds a half-typed block: TF001 on the file.
     let text = std::fs::read_to_string(&main).unwrap();
     client.notify(
@@ -1291,4 +1319,36 @@ fn random_edits_keep_the_workspace_equal_to_the_command_line() {
             );
         }
     }
+}
+
+#[test]
+fn hover_says_what_passes_through_network_acls() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/rules");
+    copy_dir(
+        &rules.join("ELB014/pass_full_nacls"),
+        &tmp.path().join("root"),
+    );
+    let main_uri = uri(&tmp.path().join("root/main.tf"));
+    let mut client = Client::start();
+    client.initialize(tmp.path());
+    assert_eq!(codes(&client.diagnostics(&main_uri)), ["ELB023"]);
+    // The instances' network ACL (line 121): every flow through it is proven to pass.
+    let id = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": main_uri}, "position": {"line": 120, "character": 10}}),
+    );
+    let hover = client.response(&id).response_result.unwrap();
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(text.starts_with("**What passes here**"), "{text}");
+    assert!(
+        text.contains("aws\\_network\\_acl.app admits aws\\_elb.web from aws\\_subnet.public\\_a"),
+        "{text}"
+    );
+    // A line where the analysis concluded nothing: no hover at all.
+    let id = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": main_uri}, "position": {"line": 0, "character": 0}}),
+    );
+    assert!(client.response(&id).response_result.unwrap().is_null());
 }

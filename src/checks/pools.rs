@@ -44,6 +44,17 @@ impl NeededPort {
         }
     }
 
+    /// What uses the port, in a few words: "listener and health check", "listener",
+    /// "health check".
+    pub(crate) fn role(&self) -> &'static str {
+        let health = self.health.is_some() || self.default_health;
+        match (self.is_instance_port(), health) {
+            (true, true) => "listener and health check",
+            (true, false) => "listener",
+            (false, _) => "health check",
+        }
+    }
+
     /// "instance port 8000 (also the health-check port)" and similar.
     pub(crate) fn describe(&self) -> String {
         let health = self.health.is_some() || self.default_health;

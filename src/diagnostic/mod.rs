@@ -7,10 +7,12 @@
 pub mod codes;
 mod hop;
 mod outcome;
+mod proof;
 mod rule;
 
 pub use hop::{Hop, HopKind};
 pub use outcome::{FailOn, Outcome};
+pub use proof::Proof;
 pub use rule::Rule;
 
 use crate::source::{FileId, Span};

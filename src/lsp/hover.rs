@@ -1,5 +1,6 @@
-//! The hover text of a line with findings: each finding's message and help, then its rule's
-//! summary and documentation (the text of `tf-elbcheck explain CODE`).
+//! The hover text of a line: each finding's message and help, then its rule's summary and
+//! documentation (the text of `tf-elbcheck explain CODE`), then what the analysis proves passes
+//! there (a listener's port that clients reach, a rule that lets the load balancer through).
 
 use crate::checks;
 use crate::report::doc_text;
@@ -102,6 +103,42 @@ fn escape(text: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// `found` (the findings and labels of the line) followed by `proofs`, what the analysis
+/// proves passes on that line; `None` when there is neither.
+pub fn with_proofs(
+    found: Option<lsp_types::Hover>,
+    proofs: &[(lsp_types::Range, String)],
+) -> Option<lsp_types::Hover> {
+    use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind};
+    if proofs.is_empty() {
+        return found;
+    }
+    let mut text = String::from("**What passes here**");
+    for (_, p) in proofs {
+        text.push_str(&format!("\n\n- {}", escape(p)));
+    }
+    Some(match found {
+        Some(Hover {
+            contents: HoverContents::Markup(mut m),
+            range,
+        }) => {
+            m.value.push_str("\n\n");
+            m.value.push_str(&text);
+            Hover {
+                contents: HoverContents::Markup(m),
+                range,
+            }
+        }
+        _ => Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: text,
+            }),
+            range: Some(proofs[0].0),
+        },
+    })
 }
 
 #[cfg(test)]

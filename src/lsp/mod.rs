@@ -303,8 +303,22 @@ impl Server<'_> {
             }
             "textDocument/hover" => {
                 if let Some(params) = params::<HoverParams>(self.connection, &req) {
-                    let result = self.hover(&params);
-                    respond(self.connection, Response::new_ok(req.id, result));
+                    let found = self.hover(&params);
+                    let at = &params.text_document_position_params;
+                    // The worker adds what the analysis proves on the line, and answers.
+                    let job = convert::uri_path(&at.text_document.uri).map(|path| Job::Hover {
+                        id: req.id.clone(),
+                        path,
+                        line: at.position.line,
+                        found: found.clone(),
+                    });
+                    let sent = match (&self.jobs, job) {
+                        (Some(jobs), Some(job)) => jobs.send(job).is_ok(),
+                        _ => false,
+                    };
+                    if !sent {
+                        respond(self.connection, Response::new_ok(req.id, found));
+                    }
                 }
             }
             "textDocument/codeAction" => {

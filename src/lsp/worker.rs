@@ -47,6 +47,14 @@ pub enum Job {
     Disk { paths: Vec<PathBuf> },
     /// The configuration changed: load everything again.
     Reload,
+    /// A hover request, with what the main loop found for the line (the findings and labels
+    /// there): the worker adds what the analysis proves passes on that line, and answers.
+    Hover {
+        id: lsp_server::RequestId,
+        path: PathBuf,
+        line: u32,
+        found: Option<lsp_types::Hover>,
+    },
 }
 
 /// One diagnostic published, with what the code actions and the hover need of its finding.
@@ -284,6 +292,22 @@ impl Worker {
             }
             Job::Disk { paths } => self.pending.extend(paths),
             Job::Reload => self.reload = true,
+            Job::Hover {
+                id,
+                path,
+                line,
+                found,
+            } => {
+                let proofs = self
+                    .workspace
+                    .as_mut()
+                    .map(|w| self.pool.install(|| w.explain(&path, line)))
+                    .unwrap_or_default();
+                let result = super::hover::with_proofs(found, &proofs);
+                let _ = self
+                    .out
+                    .send(Message::Response(lsp_server::Response::new_ok(id, result)));
+            }
         }
     }
 

@@ -618,6 +618,65 @@ impl Workspace {
         self.dirty.is_empty()
     }
 
+    /// What the checks prove passes on line `line` (0-based) of the file at `path`, for the
+    /// hover: the roots that use its directory (at most four) are checked again
+    /// with proofs recorded. Each proof comes with its range in the file.
+    pub fn explain(&mut self, path: &Path, line: u32) -> Vec<(lsp_types::Range, String)> {
+        let Some(id) = self.file_id(path) else {
+            return Vec::new();
+        };
+        let Some(dir) = self.dir_of(id).map(Path::to_path_buf) else {
+            return Vec::new();
+        };
+        let roots: Vec<PathBuf> = self
+            .users
+            .get(&dir)
+            .into_iter()
+            .flatten()
+            .take(EXPLAINED_ROOTS)
+            .cloned()
+            .collect();
+        // Directories let go after their early check are read again, as for a check.
+        let evicted: BTreeSet<PathBuf> = roots
+            .iter()
+            .flat_map(|root| self.uses.get(root).into_iter().flatten())
+            .filter(|d| {
+                self.project
+                    .modules
+                    .get(*d)
+                    .is_some_and(|m| m.evicted.is_some())
+            })
+            .cloned()
+            .collect();
+        let mut ahead = self.read_ahead(&evicted, &NoBuffers);
+        for d in evicted {
+            self.reload_dir(&d, &NoBuffers, &mut ahead);
+        }
+        let (project, inputs, sources) = (&self.project, &self.inputs, &self.sources);
+        let proofs: Vec<crate::diagnostic::Proof> = roots
+            .par_iter()
+            .flat_map_iter(|root| {
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    run::explain_root(project, root, inputs, sources)
+                }))
+                .unwrap_or_default()
+            })
+            .filter(|p| p.span.file == id)
+            .collect();
+        let text = &self.sources.get(id).text;
+        let index = super::text::LineIndex::new(text);
+        let mut out: Vec<(lsp_types::Range, String)> = proofs
+            .into_iter()
+            .map(|p| (super::convert::range(text, &index, p.span), p.text))
+            .filter(|(r, _)| r.start.line <= line && line <= r.end.line)
+            .collect();
+        // The tightest places first (a port before the block around it), each text once.
+        out.sort_by_key(|(r, t)| (r.end.line - r.start.line, t.clone()));
+        let mut seen = std::collections::HashSet::new();
+        out.retain(|(_, t)| seen.insert(t.clone()));
+        out
+    }
+
     /// The files whose findings may have changed since this was last called.
     pub fn take_changed(&mut self) -> Vec<FileId> {
         std::mem::take(&mut self.changed).into_iter().collect()
@@ -671,6 +730,10 @@ impl Workspace {
         out
     }
 }
+
+/// How many roots a hover checks again: a module used by many roots is explained from the
+/// first few.
+const EXPLAINED_ROOTS: usize = 4;
 
 /// The findings of one root, before suppressions and configuration; none (and a line on
 /// stderr) when the check panics.

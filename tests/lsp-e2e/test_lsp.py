@@ -258,6 +258,18 @@ async def test_hover_shows_the_finding_and_its_rule(client: LanguageClient, work
     assert label.contents.value.startswith(
         "the listener sends to instance port 8080: part of **error[ELB004]** at main.tf:38"
     )
+    # On the listener's port, where nothing is wrong: what the analysis proves passes there.
+    passing = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=main.as_uri()),
+            position=types.Position(line=57, character=26),
+        )
+    )
+    assert passing.contents.value.startswith("**What passes here**")
+    assert (
+        "clients reach TCP 80 of aws\\_elb.web: admitted by aws\\_security\\_group.lb"
+        in passing.contents.value
+    )
     nothing = await client.text_document_hover_async(
         types.HoverParams(
             text_document=types.TextDocumentIdentifier(uri=main.as_uri()),

@@ -129,6 +129,7 @@ pub(super) fn evaluate(
             });
             return AclAnswer::Undecided(undecided_one(&requirement(), &u, fallback));
         }
+        cx.prove(net.nacls[nacl].span, requirement);
         return AclAnswer::Passes;
     }
     if let Some(u) = &net.nacls[nacl].uncertain {

@@ -127,6 +127,23 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                 (Protocol::Tcp, "TCP")
             };
             let ans = sg_query_proto(net, &ids, Direction::Ingress, &flow, &required, proto);
+            if cx.proving() && ans.allowed.contains_set(&required) {
+                let groups = group_names(net, &ids);
+                cx.prove(l.lb_port_span, || {
+                    format!(
+                        "clients reach {transport} {port} of {}: admitted by {groups}",
+                        lb.address
+                    )
+                });
+                for r in &ans.allowing {
+                    cx.prove(*r, || {
+                        format!(
+                            "admits the clients of {} on listener port {port}",
+                            lb.address
+                        )
+                    });
+                }
+            }
             let requirement = format!("{} admits clients on listener port {port}", lb.address);
             if !ans.blocked(&required).is_empty() {
                 let g = primary_group(net, &ids);

@@ -63,6 +63,29 @@ pub(super) fn lb_egress(
                         &required,
                         proto(needed),
                     );
+                    if cx.proving() && ans.allowed.contains_set(&required) {
+                        prove_hop(
+                            cx,
+                            needed,
+                            &ans.allowing,
+                            &format!(
+                                "{} sends {} {} to {} ({}): allowed by the egress of {}",
+                                lb.address,
+                                needed.transport(),
+                                needed.ports,
+                                t.address,
+                                needed.role(),
+                                group_names(net, ids)
+                            ),
+                            &format!(
+                                "lets {} send {} {} to {}",
+                                lb.address,
+                                needed.transport(),
+                                needed.ports,
+                                t.address
+                            ),
+                        );
+                    }
                     let requirement = format!(
                         "{} may send to {} on port {}",
                         lb.address, t.address, needed.ports
@@ -272,6 +295,32 @@ pub(super) fn instance_ingress(
                                     proto(needed),
                                 )
                             });
+                        if cx.proving() && ans.allowed.contains_set(&required) {
+                            let from = if from_clients {
+                                format!("the clients of {}", lb.address)
+                            } else {
+                                lb.address.to_string()
+                            };
+                            prove_hop(
+                                cx,
+                                needed,
+                                &ans.allowing,
+                                &format!(
+                                    "{} admits {from} on {} {} ({}): allowed by the ingress of {}",
+                                    t.address,
+                                    needed.transport(),
+                                    needed.ports,
+                                    needed.role(),
+                                    group_names(net, ids)
+                                ),
+                                &format!(
+                                    "admits {from} on {} {} to {}",
+                                    needed.transport(),
+                                    needed.ports,
+                                    t.address
+                                ),
+                            );
+                        }
                         let requirement = format!(
                             "{} admits {} on port {}",
                             t.address, lb.address, needed.ports
@@ -361,6 +410,23 @@ pub(super) fn instance_ingress(
                 }
             }
         }
+    }
+}
+
+/// Records a hop that passes: `at_ports` where the ports are written (the listeners, the
+/// health check), `at_rules` at each rule that allows it.
+fn prove_hop(
+    cx: &Context,
+    needed: &NeededPort,
+    allowing: &[crate::source::Span],
+    at_ports: &str,
+    at_rules: &str,
+) {
+    for s in needed.listeners.iter().chain(&needed.health) {
+        cx.prove(*s, || at_ports.to_string());
+    }
+    for r in allowing {
+        cx.prove(*r, || at_rules.to_string());
     }
 }
 
