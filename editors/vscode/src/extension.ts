@@ -2,19 +2,16 @@
 // workspace's Terraform files. Nothing is downloaded: install tf-elbcheck first.
 
 import * as vscode from "vscode";
-import {
-  LanguageClient,
-  LanguageClientOptions,
-  ServerOptions,
-  TransportKind,
-} from "vscode-languageclient/node";
+import { LanguageClient, LanguageClientOptions, ServerOptions } from "vscode-languageclient/node";
 
 let client: LanguageClient | undefined;
 
 function serverOptions(): ServerOptions {
   const settings = vscode.workspace.getConfiguration("tfElbcheck");
   const command = settings.get<string>("path")?.trim() || "tf-elbcheck";
-  return { command, args: ["lsp"], transport: TransportKind.stdio };
+  // No `transport`: the client then talks over stdio without adding `--stdio` to the
+  // arguments (it does with TransportKind.stdio), which `tf-elbcheck lsp` would reject.
+  return { command, args: ["lsp"] };
 }
 
 function clientOptions(): LanguageClientOptions {
