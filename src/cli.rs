@@ -44,7 +44,12 @@ pub enum Command {
     },
     /// Run as a language server on stdin and stdout, for editors: diagnostics as you type,
     /// quick fixes and hovers. The client's workspace folders are checked.
-    Lsp,
+    Lsp {
+        /// Accepted and ignored: stdin and stdout are the only transport. Clients such as
+        /// vscode-languageclient pass it when told the transport is stdio.
+        #[arg(long)]
+        stdio: bool,
+    },
 }
 
 /// What loading Terraform needs.

@@ -66,7 +66,7 @@ fn run_cli() -> ExitCode {
             note_shadowed_directory("graph");
             graph(&load)
         }
-        Some(Command::Lsp) => ExitCode::from(tf_elbcheck::lsp::serve_stdio()),
+        Some(Command::Lsp { .. }) => ExitCode::from(tf_elbcheck::lsp::serve_stdio()),
         None => check(&cli.check),
     }
 }

@@ -1352,3 +1352,40 @@ fn hover_says_what_passes_through_network_acls() {
     );
     assert!(client.response(&id).response_result.unwrap().is_null());
 }
+
+/// Clients that were told the transport is stdio (vscode-languageclient's
+/// `TransportKind.stdio`) start the server with `--stdio`: it is accepted.
+#[test]
+fn the_stdio_flag_of_editor_clients_is_accepted() {
+    use std::io::Write;
+    let frame = |body: &str| format!("Content-Length: {}\r\n\r\n{body}", body.len());
+    let input = [
+        frame(r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#),
+        frame(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#),
+        frame(r#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#),
+        frame(r#"{"jsonrpc":"2.0","method":"exit"}"#),
+    ]
+    .concat();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tf-elbcheck"))
+        .args(["lsp", "--stdio"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("\"capabilities\""), "{stdout}");
+}
