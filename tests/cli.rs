@@ -462,9 +462,13 @@ fn integration_files_agree_with_the_binary() {
         let hits = file_matchers.iter().filter(|m| m.is_match(line)).count();
         assert_eq!(hits, 1, "{line}");
     }
-    // Every flag of every `tf-elbcheck …` command line in the docs exists.
-    let help = bare().arg("--help").output().unwrap();
-    let help = String::from_utf8(help.stdout).unwrap();
+    // Every flag of every `tf-elbcheck …` command line in the docs exists (in the main help
+    // or a subcommand's).
+    let mut help = String::new();
+    for args in [&["--help"][..], &["lsp", "--help"]] {
+        let out = bare().args(args).output().unwrap();
+        help.push_str(&String::from_utf8(out.stdout).unwrap());
+    }
     let flag = regex::Regex::new(r"--[a-z][a-z-]*").unwrap();
     let mut seen = 0;
     for line in docs.lines().map(str::trim) {
