@@ -40,6 +40,9 @@ pub struct Network {
     /// known: the configuration manages the default VPC's default ACL, or associates an ACL
     /// with subnets that may be the default VPC's. `None`: AWS's allow-all default ACL.
     pub default_vpc_nacl: Option<Unknown>,
+    /// Auto Scaling groups that register with a Classic LB named by a value known only after
+    /// apply (`load_balancers = [var.elb_name]`): the group, why the LB is unknown, and where.
+    pub unknown_registrations: Vec<(Arc<str>, Unknown, Span)>,
 }
 
 #[derive(Debug)]

@@ -403,6 +403,10 @@ impl<'a> Builder<'a> {
                     if let Some(lb) = self.lb_ref(v) {
                         let t = self.asg_target(r, a.span);
                         self.add_target(lb, t);
+                    } else if let Some(u) = as_unknown(v, a.span) {
+                        self.net
+                            .unknown_registrations
+                            .push((r.address.clone(), u, a.span));
                     }
                 }
             }

@@ -158,6 +158,17 @@ pub(super) fn instance_ingress(
     let net = cx.net;
     let instance = ports == PortKind::Instance;
     let mut seen: Vec<(Vec<GroupId>, LbId, PortSet, bool, bool)> = Vec::new();
+    // An Auto Scaling group registered with an LB whose name is unknown may be the targets of
+    // a Classic LB of this configuration, unchecked.
+    if instance && net.lbs.iter().any(|lb| !lb.is_v2()) {
+        for (asg, u, span) in &net.unknown_registrations {
+            out.push(undecided_one(
+                &format!("{asg} registers with a load balancer of this configuration (its name is unknown; if it does, its instances are not checked)"),
+                u,
+                *span,
+            ));
+        }
+    }
     for (li, lb) in net.lbs.enumerate() {
         if !instance {
             if let HealthCheck::Symbol { port, span } = &lb.health {
