@@ -137,6 +137,7 @@ fn peer_match(owner: GroupId, peer: &Peer, flow: &FlowPeer, rule_span: Span) -> 
                             origin: Some(rule_span),
                             pieces: None,
                             derived: None,
+                            members: None,
                         })
                     }
                 }

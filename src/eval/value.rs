@@ -19,6 +19,9 @@ pub struct Unknown {
     /// `upper(var.name)`): the computation, so that it equals only the same computation of
     /// the same value, never the value it was computed from. `None` for the value itself.
     pub derived: Option<u64>,
+    /// For a list whose length is unknown (`concat` of a known list and an unknown one): the
+    /// elements it is known to contain, whatever else it holds.
+    pub members: Option<Arc<[Value]>>,
 }
 
 impl Unknown {
@@ -50,6 +53,7 @@ impl Unknown {
             origin: first.origin,
             pieces: Some(pieces.into()),
             derived: None,
+            members: None,
         }
     }
 
@@ -69,6 +73,7 @@ impl Unknown {
             origin: self.origin,
             pieces: None,
             derived: Some(h.finish()),
+            members: None,
         }
     }
 }
@@ -105,6 +110,7 @@ impl Value {
             origin,
             pieces: None,
             derived: None,
+            members: None,
         })
     }
 

@@ -24,6 +24,7 @@ pub(super) fn unknown_at(reason: impl Into<String>, span: Span) -> Unknown {
         origin: Some(span),
         pieces: None,
         derived: None,
+        members: None,
     }
 }
 

@@ -280,22 +280,24 @@ impl<'a> Builder<'a> {
         let mut peers = Vec::new();
         let mut group_refs = Vec::new();
         if let Some(a) = attr(body, "cidr_blocks") {
-            match as_unknown(&a.value, a.span) {
-                Some(u) => peers.push(Peer::Unknown(u)),
-                None => {
-                    for c in elements(&a.value) {
-                        peers.push(match as_unknown(c, a.span) {
-                            Some(u) => Peer::Unknown(u),
-                            None => match c.as_str().and_then(AddrSet::parse_cidr) {
-                                Some(set) => Peer::Cidr(set),
-                                None => Peer::Unknown(unknown_at(
-                                    format!("{c} is not an IPv4 CIDR block"),
-                                    a.span,
-                                )),
-                            },
-                        });
+            let cidr_peer = |c: &Value| match as_unknown(c, a.span) {
+                Some(u) => Peer::Unknown(u),
+                None => match c.as_str().and_then(AddrSet::parse_cidr) {
+                    Some(set) => Peer::Cidr(set),
+                    None => {
+                        Peer::Unknown(unknown_at(format!("{c} is not an IPv4 CIDR block"), a.span))
                     }
+                },
+            };
+            match as_unknown(&a.value, a.span) {
+                Some(u) => {
+                    // A list of unknown length still holds the CIDRs it is known to contain.
+                    for m in u.members.iter().flat_map(|m| m.iter()) {
+                        peers.push(cidr_peer(m));
+                    }
+                    peers.push(Peer::Unknown(u));
                 }
+                None => peers.extend(elements(&a.value).into_iter().map(cidr_peer)),
             }
         }
         if attr(body, "ipv6_cidr_blocks").is_some_and(|a| !elements(&a.value).is_empty()) {

@@ -126,6 +126,7 @@ pub(super) fn evaluate(
                 origin: Some(tag.0),
                 pieces: None,
                 derived: None,
+                members: None,
             });
             return AclAnswer::Undecided(undecided_one(&requirement(), &u, fallback));
         }

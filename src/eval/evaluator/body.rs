@@ -94,6 +94,7 @@ impl<'p> Evaluator<'p> {
                             origin: x.origin.or(Some(a.expr.span)),
                             pieces: None,
                             derived: None,
+                            members: None,
                         });
                     }
                     vec![(u.clone(), u)]

@@ -136,6 +136,7 @@ impl<'p> Evaluator<'p> {
                             origin: Some(a.expr.span),
                             pieces: None,
                             derived: None,
+                            members: None,
                         })
                     }
                     _ => {
@@ -149,6 +150,7 @@ impl<'p> Evaluator<'p> {
                             origin: Some(a.expr.span),
                             pieces: None,
                             derived: None,
+                            members: None,
                         })
                     }
                 },
@@ -186,6 +188,7 @@ impl<'p> Evaluator<'p> {
                                         origin: Some(a.expr.span),
                                         pieces: None,
                                         derived: None,
+                                        members: None,
                                     });
                                     break;
                                 }
@@ -210,6 +213,7 @@ impl<'p> Evaluator<'p> {
                         origin: Some(a.expr.span),
                         pieces: None,
                         derived: None,
+                        members: None,
                     })
                 }
                 Value::Null => Expansion::ForEach(Arc::default()),
@@ -241,6 +245,7 @@ impl<'p> Evaluator<'p> {
                 origin: Some(at),
                 pieces: None,
                 derived: None,
+                members: None,
             });
         }
         self.expansions
@@ -255,6 +260,7 @@ impl<'p> Evaluator<'p> {
             origin: Some(span),
             pieces: None,
             derived: None,
+            members: None,
         });
         self.expansions.insert((inst, block_id(block)), e.clone());
         e

@@ -341,6 +341,7 @@ impl<'p> Evaluator<'p> {
                         origin: u.origin,
                         pieces: None,
                         derived: None,
+                        members: None,
                     }),
                     _ => self.insts[inst].uncertain.clone(),
                 };

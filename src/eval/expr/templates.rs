@@ -40,6 +40,7 @@ impl<'p> Evaluator<'p> {
                                 origin: Some(e.span),
                                 pieces: None,
                                 derived: None,
+                                members: None,
                             };
                             add_opaque(&mut opaque, &mut out, u, Value::Reference(r));
                         }

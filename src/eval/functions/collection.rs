@@ -9,7 +9,7 @@ use super::args::{
 };
 use super::set::{contains3, dedupe, eq3};
 use super::string::graphemes;
-use crate::eval::value::Value;
+use crate::eval::value::{Unknown, Value};
 use std::collections::BTreeMap;
 
 pub(super) fn concat(args: &[Value]) -> Res<Value> {
@@ -17,10 +17,25 @@ pub(super) fn concat(args: &[Value]) -> Res<Value> {
         return fail("at least one argument is required");
     }
     let mut out = Vec::new();
+    // A list of unknown length leaves the result's length unknown, but the elements of the
+    // known lists are still in it.
+    let mut unknown: Option<Unknown> = None;
     for a in args {
-        out.extend_from_slice(to_list(a, "seqs")?);
+        match a {
+            Value::Unknown(u) => {
+                out.extend(u.members.iter().flat_map(|m| m.iter().cloned()));
+                unknown.get_or_insert_with(|| u.clone());
+            }
+            _ => out.extend_from_slice(to_list(a, "seqs")?),
+        }
     }
-    Ok(Value::List(out))
+    Ok(match unknown {
+        None => Value::List(out),
+        Some(u) => Value::Unknown(Unknown {
+            members: Some(out.into()),
+            ..u.derived("concat")
+        }),
+    })
 }
 
 pub(super) fn flatten(args: &[Value]) -> Res<Value> {
@@ -418,7 +433,26 @@ mod tests {
             ok("concat", vec![l(vec![lb()]), l(vec![u.clone()])]),
             l(vec![lb(), u.clone()])
         );
-        assert_eq!(ok("concat", vec![u.clone(), nums(&[1.0])]), u);
+        // A list of unknown length: the result's length is unknown, with the known elements
+        // kept as members, whichever side they are on.
+        for args in [vec![u.clone(), nums(&[1.0])], vec![nums(&[1.0]), u.clone()]] {
+            match ok("concat", args) {
+                Value::Unknown(r) => {
+                    assert_eq!(r.reason.as_ref(), "data.aws_subnets.x.ids is unknown");
+                    assert_eq!(r.members.as_deref(), Some(&[n(1.0)][..]));
+                }
+                other => panic!("expected an unknown, got {other}"),
+            }
+        }
+        // Nested: the members of the inner one are members of the outer one.
+        let inner = ok("concat", vec![strs(&["a"]), u.clone()]);
+        match ok("concat", vec![inner, strs(&["b"])]) {
+            Value::Unknown(r) => assert_eq!(
+                r.members.as_deref(),
+                Some(&strs(&["a", "b"]).as_list().unwrap().to_vec()[..])
+            ),
+            other => panic!("expected an unknown, got {other}"),
+        }
         assert_eq!(reason(&ok("concat", vec![nums(&[1.0]), lb()])), LB_REASON);
         assert_eq!(
             err("concat", vec![]),
