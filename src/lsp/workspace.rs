@@ -577,24 +577,9 @@ impl Workspace {
     /// stay marked).
     pub fn check(&mut self, cancelled: &(dyn Fn() -> bool + Sync)) -> bool {
         // A directory checked early while loading has no syntax left: it is read and parsed
-        // again first (in parallel). None has an open buffer (a buffer's directory is read again when it is
-        // opened), so the disk is its text.
-        let evicted: BTreeSet<PathBuf> = self
-            .dirty
-            .iter()
-            .flat_map(|root| self.uses.get(root).into_iter().flatten())
-            .filter(|d| {
-                self.project
-                    .modules
-                    .get(*d)
-                    .is_some_and(|m| m.evicted.is_some())
-            })
-            .cloned()
-            .collect();
-        let mut ahead = self.read_ahead(&evicted, &NoBuffers);
-        for dir in evicted {
-            self.reload_dir(&dir, &NoBuffers, &mut ahead);
-        }
+        // again first.
+        let dirty: Vec<PathBuf> = self.dirty.iter().cloned().collect();
+        self.restore_evicted(&dirty);
         let roots: Vec<PathBuf> = self.dirty.iter().cloned().collect();
         let project = &self.project;
         let inputs = &self.inputs;
@@ -636,22 +621,7 @@ impl Workspace {
             .take(EXPLAINED_ROOTS)
             .cloned()
             .collect();
-        // Directories let go after their early check are read again, as for a check.
-        let evicted: BTreeSet<PathBuf> = roots
-            .iter()
-            .flat_map(|root| self.uses.get(root).into_iter().flatten())
-            .filter(|d| {
-                self.project
-                    .modules
-                    .get(*d)
-                    .is_some_and(|m| m.evicted.is_some())
-            })
-            .cloned()
-            .collect();
-        let mut ahead = self.read_ahead(&evicted, &NoBuffers);
-        for d in evicted {
-            self.reload_dir(&d, &NoBuffers, &mut ahead);
-        }
+        self.restore_evicted(&roots);
         let (project, inputs, sources) = (&self.project, &self.inputs, &self.sources);
         let proofs: Vec<crate::diagnostic::Proof> = roots
             .par_iter()
@@ -675,6 +645,27 @@ impl Workspace {
         let mut seen = std::collections::HashSet::new();
         out.retain(|(_, t)| seen.insert(t.clone()));
         out
+    }
+
+    /// Reads and parses again (in parallel) the directories that `roots` use and that were let
+    /// go after their early check while loading. None has an open buffer (a buffer's
+    /// directory is read again when it is opened), so the disk is its text.
+    fn restore_evicted(&mut self, roots: &[PathBuf]) {
+        let evicted: BTreeSet<PathBuf> = roots
+            .iter()
+            .flat_map(|root| self.uses.get(root).into_iter().flatten())
+            .filter(|d| {
+                self.project
+                    .modules
+                    .get(*d)
+                    .is_some_and(|m| m.evicted.is_some())
+            })
+            .cloned()
+            .collect();
+        let mut ahead = self.read_ahead(&evicted, &NoBuffers);
+        for dir in evicted {
+            self.reload_dir(&dir, &NoBuffers, &mut ahead);
+        }
     }
 
     /// The files whose findings may have changed since this was last called.
