@@ -499,6 +499,18 @@ fn diagnostics_follow_incremental_edits_and_quick_fixes_remove_them() {
         text.contains("lets aws\\_elb.web send TCP 8080 to aws\\_instance.web"),
         "{text}"
     );
+    // Anywhere inside the rule's block (its `security_groups` line), shown at its header.
+    let id = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": main_uri}, "position": {"line": 33, "character": 6}}),
+    );
+    let hover = client.response(&id).response_result.unwrap();
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        text.contains("lets aws\\_elb.web send TCP 8080 to aws\\_instance.web"),
+        "{text}"
+    );
+    assert_eq!(hover["range"]["start"]["line"], json!(28));
 
     // Open, then an incremental edit that adds a half-typed block: TF001 on the file.
     let text = std::fs::read_to_string(&main).unwrap();

@@ -8,6 +8,46 @@
 
 use lsp_types::{Position, Range, TextDocumentContentChangeEvent};
 
+/// The end of the block whose header starts at byte `start`: just past the `}` that closes
+/// the first `{` on the header's line, with strings and comments skipped. `None` when that line
+/// opens no block (an argument, `port = 80`) or the block does not close. For the hover, which
+/// shows what is proven about a rule anywhere inside its block; a brace inside a heredoc can
+/// make the extent wrong, never more than that.
+pub fn block_end(text: &str, start: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let rest = b.get(start..)?;
+    let line_end = start + memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+    let mut i = start + memchr::memchr(b'{', &b[start..line_end])?;
+    let mut depth = 0usize;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' && b[i] != b'\n' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'#' => i += memchr::memchr(b'\n', &b[i..]).unwrap_or(b.len() - i),
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                i += memchr::memchr(b'\n', &b[i..]).unwrap_or(b.len() - i);
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += memchr::memmem::find(&b[i + 2..], b"*/").map_or(b.len() - i, |k| k + 3);
+            }
+            b'{' => depth += 1,
+            b'}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// Where each line of a text starts, to turn byte offsets into LSP positions and back.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
@@ -137,6 +177,18 @@ pub fn apply_changes(text: &str, changes: &[TextDocumentContentChangeEvent]) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_block_ends_at_its_closing_brace() {
+        let text = "ingress { # a { in a comment\n  description = \"a } in a string\"\n  /* } */ x = { a = 1 }\n}\nport = 80\n";
+        let end = block_end(text, 0).unwrap();
+        assert_eq!(&text[..end], &text[..text.find("}\nport").unwrap() + 1]);
+        // An argument opens no block; an unclosed block has no end; past the text is none.
+        assert_eq!(block_end(text, text.find("port").unwrap()), None);
+        assert_eq!(block_end("ingress {\n  a = 1\n", 0), None);
+        assert_eq!(block_end("x", 5), None);
+        assert_eq!(block_end("a { \"\\", 0), None);
+    }
 
     fn pos(line: u32, character: u32) -> Position {
         Position::new(line, character)

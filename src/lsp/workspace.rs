@@ -635,13 +635,24 @@ impl Workspace {
             .collect();
         let text = &self.sources.get(id).text;
         let index = super::text::LineIndex::new(text);
-        let mut out: Vec<(lsp_types::Range, String)> = proofs
+        // A proof about a block (a rule, an ACL) holds on every line of it; it is shown at
+        // its header.
+        let mut out: Vec<(u32, lsp_types::Range, String)> = proofs
             .into_iter()
-            .map(|p| (super::convert::range(text, &index, p.span), p.text))
-            .filter(|(r, _)| r.start.line <= line && line <= r.end.line)
+            .map(|p| {
+                let start = p.span.start as usize;
+                let end = super::text::block_end(text, start).unwrap_or(p.span.end as usize);
+                let lines = index.lsp_range(text, start, end);
+                let shown = super::convert::range(text, &index, p.span);
+                (lines, shown, p.text)
+            })
+            .filter(|(lines, _, _)| lines.start.line <= line && line <= lines.end.line)
+            .map(|(lines, shown, text)| (lines.end.line - lines.start.line, shown, text))
             .collect();
         // The tightest places first (a port before the block around it), each text once.
-        out.sort_by_key(|(r, t)| (r.end.line - r.start.line, t.clone()));
+        out.sort_by(|a, b| (a.0, &a.2).cmp(&(b.0, &b.2)));
+        let mut out: Vec<(lsp_types::Range, String)> =
+            out.into_iter().map(|(_, r, t)| (r, t)).collect();
         let mut seen = std::collections::HashSet::new();
         out.retain(|(_, t)| seen.insert(t.clone()));
         out
