@@ -132,13 +132,7 @@ fn peer_match(owner: GroupId, peer: &Peer, flow: &FlowPeer, rule_span: Span) -> 
                     } else if ranges.iter().all(|r| !r.intersects(c)) {
                         Match::No
                     } else {
-                        Match::Maybe(Unknown {
-                            reason: format!("this rule's {c} covers only part of the peer's subnets, and the address the peer gets there is known only after apply").into(),
-                            origin: Some(rule_span),
-                            pieces: None,
-                            derived: None,
-                            members: None,
-                        })
+                        Match::Maybe(Unknown::new(format!("this rule's {c} covers only part of the peer's subnets, and the address the peer gets there is known only after apply"), Some(rule_span)))
                     }
                 }
             },

@@ -274,7 +274,6 @@ pub(crate) fn pools<'n>(net: &'n Network, id: LbId) -> Vec<Pool<'n>> {
                     continue;
                 }
             };
-            let health_span = tg.health_span.or(tg.health_block.map(|b| b.0));
             let mut needed = vec![NeededPort {
                 ports: ports.clone(),
                 listeners: listeners.clone(),
@@ -299,12 +298,12 @@ pub(crate) fn pools<'n>(net: &'n Network, id: LbId) -> Vec<Pool<'n>> {
                 match hp {
                     // Health checks are TCP (HTTP, HTTPS or TCP) even for UDP groups.
                     Some(hp) if hp == ports && merge => {
-                        needed[0].health = Some(health_span.unwrap_or(tg.span));
+                        needed[0].health = Some(health_location(tg));
                     }
                     Some(hp) => needed.push(NeededPort {
                         ports: hp,
                         listeners: vec![],
-                        health: Some(health_span.unwrap_or(tg.span)),
+                        health: Some(health_location(tg)),
                         default_health: false,
                         group: Some(tg.address.clone()),
                         udp: false,
@@ -363,15 +362,18 @@ fn own_health_port(tg: &TargetGroup) -> Option<NeededPort> {
     tg.health_enabled.then(|| NeededPort {
         ports: PortSet::single(p),
         listeners: vec![],
-        health: Some(
-            tg.health_span
-                .or(tg.health_block.map(|b| b.0))
-                .unwrap_or(tg.span),
-        ),
+        health: Some(health_location(tg)),
         default_health: false,
         group: Some(tg.address.clone()),
         udp: false,
     })
+}
+
+/// Where a target group's health check is written: its `port`, else its block, else the group.
+fn health_location(tg: &TargetGroup) -> Span {
+    tg.health_span
+        .or(tg.health_block.map(|b| b.0))
+        .unwrap_or(tg.span)
 }
 
 fn same(a: &Known<PortSet>, b: &Known<PortSet>) -> bool {

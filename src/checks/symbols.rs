@@ -26,12 +26,7 @@ pub(crate) fn reaches_targets(net: &Network, li: LbId, targets: &[&Target], u: &
     if targets.is_empty() {
         return false;
     }
-    let acl_free = |p: &Placement, unknown_ok: bool| match p {
-        Placement::Subnets(ids) => ids.iter().all(|s| net.subnets[*s].nacl.is_none()),
-        Placement::DefaultVpc => net.default_vpc_nacl.is_none(),
-        Placement::Unknown(_) => unknown_ok,
-    };
-    if !acl_free(&lb.placement, true) {
+    if !acl_free(net, &lb.placement, true) {
         return false;
     }
     let lb_flow = lb_peer(net, li);
@@ -54,6 +49,16 @@ pub(crate) fn reaches_targets(net: &Network, li: LbId, targets: &[&Target], u: &
             }
             _ => false,
         };
-        egress && ingress && acl_free(&t.placement, false)
+        egress && ingress && acl_free(net, &t.placement, false)
     })
+}
+
+/// True when no custom network ACL stands at interfaces placed at `p` (a symbolic port is not
+/// compared with ACL rules); `unknown_ok` answers for placements that are not known.
+pub(crate) fn acl_free(net: &Network, p: &Placement, unknown_ok: bool) -> bool {
+    match p {
+        Placement::Subnets(ids) => ids.iter().all(|s| net.subnets[*s].nacl.is_none()),
+        Placement::DefaultVpc => net.default_vpc_nacl.is_none(),
+        Placement::Unknown(_) => unknown_ok,
+    }
 }

@@ -466,8 +466,9 @@ impl Plan {
 
     /// A `dynamic` block of unknown length that is the only block of its kind becomes the
     /// blocks the plan lists for that kind (the plan knows how many there are): each a copy of
-    /// the dynamic block's content, filled from its planned block. Arguments the content
-    /// gives without the iterator (a reference to a group) stay as written.
+    /// the dynamic block's content, which the caller then fills from its planned block.
+    /// Arguments the content gives without the iterator (a reference to a group) stay as
+    /// written.
     fn expand_dynamic(&self, body: &mut EvalBody, values: &Json, unknown: &Json) {
         let mut i = 0;
         while i < body.blocks.len() {
@@ -482,21 +483,13 @@ impl Plan {
                 i += 1;
                 continue;
             };
-            let template = body.blocks.remove(i);
-            for (k, item) in items.iter().enumerate() {
-                let mut one = EvalBlock {
-                    kind: template.kind.clone(),
-                    body: template.body.clone(),
-                    span: template.span,
-                    uncertain: None,
-                };
-                let u = unknown
-                    .get(kind.as_str())
-                    .and_then(|u| u.get(k))
-                    .unwrap_or(&Json::Null);
-                self.fill_body(&mut one.body, Some((item, u)));
-                body.blocks.insert(i + k, one);
-            }
+            // Copies of the content; the planned blocks fill them by position ([`Plan::fill_body`]).
+            let template = EvalBlock {
+                uncertain: None,
+                ..body.blocks[i].clone()
+            };
+            body.blocks
+                .splice(i..=i, std::iter::repeat_n(template, items.len()));
             i += items.len();
         }
     }

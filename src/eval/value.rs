@@ -25,6 +25,17 @@ pub struct Unknown {
 }
 
 impl Unknown {
+    /// An unknown value: why, and where it came from.
+    pub fn new(reason: impl Into<Arc<str>>, origin: Option<Span>) -> Unknown {
+        Unknown {
+            reason: reason.into(),
+            origin,
+            pieces: None,
+            derived: None,
+            members: None,
+        }
+    }
+
     /// The pieces of a string made of text and opaque values, with `reason` and `origin` those
     /// of its first opaque piece. Adjacent text is merged and nested pieces are spliced in, so
     /// pieces never nest.
@@ -105,13 +116,7 @@ pub enum Value {
 
 impl Value {
     pub fn unknown(reason: impl Into<String>, origin: Option<Span>) -> Value {
-        Value::Unknown(Unknown {
-            reason: Arc::from(reason.into()),
-            origin,
-            pieces: None,
-            derived: None,
-            members: None,
-        })
+        Value::Unknown(Unknown::new(reason.into(), origin))
     }
 
     pub fn string(s: impl Into<String>) -> Value {

@@ -345,12 +345,8 @@ impl Workspace {
         files
             .into_par_iter()
             .map(|(path, id)| {
-                let (file, failure) = frontend::read_file(&path, id, &limits);
-                let result = match failure {
-                    Some(f) => Err(f),
-                    None => frontend::parse_text(&path, id, &file.text),
-                };
-                (path, (file, result))
+                let read = read_and_parse(&path, id, &limits);
+                (path, read)
             })
             .collect()
     }
@@ -387,14 +383,9 @@ impl Workspace {
                 None => {
                     self.broken.remove(&id);
                     self.parsed_ahead.remove(&path);
-                    let (file, result) = ahead.remove(&path).unwrap_or_else(|| {
-                        let (file, failure) = frontend::read_file(&path, id, &limits);
-                        let result = match failure {
-                            Some(f) => Err(f),
-                            None => frontend::parse_text(&path, id, &file.text),
-                        };
-                        (file, result)
-                    });
+                    let (file, result) = ahead
+                        .remove(&path)
+                        .unwrap_or_else(|| read_and_parse(&path, id, &limits));
                     self.set_text(id, file);
                     result
                 }
@@ -626,36 +617,34 @@ impl Workspace {
         let proofs: Vec<crate::diagnostic::Proof> = roots
             .par_iter()
             .flat_map_iter(|root| {
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    run::explain_root(project, root, inputs, sources)
-                }))
-                .unwrap_or_default()
+                guarded(root, || run::explain_root(project, root, inputs, sources))
             })
             .filter(|p| p.span.file == id)
             .collect();
         let text = &self.sources.get(id).text;
         let index = super::text::LineIndex::new(text);
         // A proof about a block (a rule, an ACL) holds on every line of it; it is shown at
-        // its header.
-        let mut out: Vec<(u32, lsp_types::Range, String)> = proofs
+        // its header. Each is kept with the number of lines it covers.
+        let mut found: Vec<(u32, lsp_types::Range, String)> = proofs
             .into_iter()
-            .map(|p| {
+            .filter_map(|p| {
                 let start = p.span.start as usize;
                 let end = super::text::block_end(text, start).unwrap_or(p.span.end as usize);
                 let lines = index.lsp_range(text, start, end);
-                let shown = super::convert::range(text, &index, p.span);
-                (lines, shown, p.text)
+                (lines.start.line <= line && line <= lines.end.line).then(|| {
+                    let shown = super::convert::range(text, &index, p.span);
+                    (lines.end.line - lines.start.line, shown, p.text)
+                })
             })
-            .filter(|(lines, _, _)| lines.start.line <= line && line <= lines.end.line)
-            .map(|(lines, shown, text)| (lines.end.line - lines.start.line, shown, text))
             .collect();
         // The tightest places first (a port before the block around it), each text once.
-        out.sort_by(|a, b| (a.0, &a.2).cmp(&(b.0, &b.2)));
-        let mut out: Vec<(lsp_types::Range, String)> =
-            out.into_iter().map(|(_, r, t)| (r, t)).collect();
+        found.sort_by(|a, b| (a.0, &a.2).cmp(&(b.0, &b.2)));
         let mut seen = std::collections::HashSet::new();
-        out.retain(|(_, t)| seen.insert(t.clone()));
-        out
+        found
+            .into_iter()
+            .filter(|(_, _, t)| seen.insert(t.clone()))
+            .map(|(_, r, t)| (r, t))
+            .collect()
     }
 
     /// Reads and parses again (in parallel) the directories that `roots` use and that were let
@@ -745,7 +734,7 @@ fn check_one(
     inputs: &Inputs,
     texts: &dyn Snippets,
 ) -> Vec<Finding> {
-    let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    guarded(root, || {
         run::check_root(
             project,
             root,
@@ -755,14 +744,28 @@ fn check_one(
             texts,
             &std::sync::atomic::AtomicUsize::new(0),
         )
-    }));
-    found.unwrap_or_else(|_| {
+    })
+}
+
+/// The result of `work` on `root`, or nothing (and a line on stderr) when it panics.
+fn guarded<T: Default>(root: &Path, work: impl FnOnce() -> T) -> T {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|_| {
         eprintln!(
             "tf-elbcheck lsp: internal error while checking {}",
             root.display()
         );
-        Vec::new()
+        T::default()
     })
+}
+
+/// A file read from disk and parsed, or why it could not be.
+fn read_and_parse(path: &Path, id: FileId, limits: &Limits) -> (SourceFile, Parse) {
+    let (file, failure) = frontend::read_file(path, id, limits);
+    let result = match failure {
+        Some(f) => Err(f),
+        None => frontend::parse_text(path, id, &file.text),
+    };
+    (file, result)
 }
 
 /// `.tf`, `.tf.json` and the variable files Terraform reads for a root: the files the server

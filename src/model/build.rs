@@ -19,13 +19,7 @@ pub(super) fn attr<'a>(body: &'a EvalBody, name: &str) -> Option<&'a EvalAttr> {
 }
 
 pub(super) fn unknown_at(reason: impl Into<String>, span: Span) -> Unknown {
-    Unknown {
-        reason: reason.into().into(),
-        origin: Some(span),
-        pieces: None,
-        derived: None,
-        members: None,
-    }
+    Unknown::new(reason.into(), Some(span))
 }
 
 /// The elements of a list value (a single value counts as one element).

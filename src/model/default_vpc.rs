@@ -126,6 +126,7 @@ impl<'a> Builder<'a> {
                 let zone_is_known = ["availability_zone", "availability_zone_id"]
                     .iter()
                     .all(|n| attr(&r.body, n).is_none_or(|a| a.value.as_str().is_some()));
+                let filters = self.plain_filters(r);
                 Self::only_arguments(
                     r,
                     &[
@@ -136,8 +137,8 @@ impl<'a> Builder<'a> {
                         "state",
                     ],
                 ) && zone_is_known
-                    && (pinned || self.plain_filters(r) == Some(true))
-                    && self.plain_filters(r).is_some()
+                    && filters.is_some()
+                    && (pinned || filters == Some(true))
             }
             _ => false,
         }
@@ -162,10 +163,9 @@ impl<'a> Builder<'a> {
                 .is_some_and(|vpc| !self.net.vpcs[vpc].is_default)
         };
         for r in self.of_type("aws_default_network_acl") {
-            let of_other =
-                attr(&r.body, "default_network_acl_id").is_some_and(|a| other_vpc(&a.value));
-            if !of_other {
-                let managed = attr(&r.body, "default_network_acl_id")
+            let acl_id = attr(&r.body, "default_network_acl_id");
+            if !acl_id.is_some_and(|a| other_vpc(&a.value)) {
+                let managed = acl_id
                     .and_then(|a| self.reference(&a.value))
                     .is_some_and(|(v, _)| v.rtype == "aws_default_vpc");
                 let why = if managed {

@@ -117,16 +117,14 @@ pub(super) fn evaluate(
                     .or(r.protocol.as_ref().err())
                     .cloned()
             });
-            let u = own.unwrap_or_else(|| crate::eval::Unknown {
-                reason: format!(
-                    "network ACL rule {} has a value known only after apply",
-                    tag.1
+            let u = own.unwrap_or_else(|| {
+                crate::eval::Unknown::new(
+                    format!(
+                        "network ACL rule {} has a value known only after apply",
+                        tag.1
+                    ),
+                    Some(tag.0),
                 )
-                .into(),
-                origin: Some(tag.0),
-                pieces: None,
-                derived: None,
-                members: None,
             });
             return AclAnswer::Undecided(undecided_one(&requirement(), &u, fallback));
         }

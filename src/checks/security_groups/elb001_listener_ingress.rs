@@ -9,6 +9,7 @@ use crate::checks::evidence::{
     with_call_sites,
 };
 use crate::checks::fixes::{edit_span, sg_rule_fix, vpc_cidr_expr, PeerFix};
+use crate::checks::symbols;
 use crate::diagnostic::{Finding, HopKind};
 use crate::model::{Direction, GroupId, Groups};
 
@@ -74,13 +75,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
             let Groups::Known(ids) = &lb.groups else {
                 return matches!(lb.groups, Groups::Unfiltered);
             };
-            let acl_free = match &lb.placement {
-                crate::model::Placement::Subnets(s) => {
-                    s.iter().all(|s| net.subnets[*s].nacl.is_none())
-                }
-                crate::model::Placement::DefaultVpc => net.default_vpc_nacl.is_none(),
-                crate::model::Placement::Unknown(_) => true,
-            };
+            let acl_free = symbols::acl_free(net, &lb.placement, true);
             let Ok(clients) = clients(net, lb) else {
                 return false;
             };

@@ -89,13 +89,7 @@ impl<'p> Evaluator<'p> {
                         ),
                     };
                     if let Value::Unknown(x) = &u {
-                        uncertain = Some(Unknown {
-                            reason: format!("how many \"{kind}\" blocks there are is known only after apply ({})", x.reason).into(),
-                            origin: x.origin.or(Some(a.expr.span)),
-                            pieces: None,
-                            derived: None,
-                            members: None,
-                        });
+                        uncertain = Some(Unknown::new(format!("how many \"{kind}\" blocks there are is known only after apply ({})", x.reason), x.origin.or(Some(a.expr.span))));
                     }
                     vec![(u.clone(), u)]
                 }

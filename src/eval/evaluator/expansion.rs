@@ -131,13 +131,10 @@ impl<'p> Evaluator<'p> {
                             a.expr.span,
                             format!("count is {}, more than the limit of {MAX_INSTANCES} instances; this resource was not expanded", format_number(n)),
                         ));
-                        Expansion::Unknown(Unknown {
-                            reason: "count exceeds the instance limit".into(),
-                            origin: Some(a.expr.span),
-                            pieces: None,
-                            derived: None,
-                            members: None,
-                        })
+                        Expansion::Unknown(Unknown::new(
+                            "count exceeds the instance limit",
+                            Some(a.expr.span),
+                        ))
                     }
                     _ => {
                         self.report(Finding::new(
@@ -145,13 +142,7 @@ impl<'p> Evaluator<'p> {
                             a.expr.span,
                             format!("count must be a whole number of zero or more, but it is {v}"),
                         ));
-                        Expansion::Unknown(Unknown {
-                            reason: "invalid count".into(),
-                            origin: Some(a.expr.span),
-                            pieces: None,
-                            derived: None,
-                            members: None,
-                        })
+                        Expansion::Unknown(Unknown::new("invalid count", Some(a.expr.span)))
                     }
                 },
             };
@@ -179,17 +170,11 @@ impl<'p> Evaluator<'p> {
                                 // A resource's id or ARN is a string known only after apply:
                                 // the instance keys are unknown, not wrong (SPEC §4).
                                 Value::Reference(r) => {
-                                    unknown_key = Some(Unknown {
-                                        reason: format!(
+                                    unknown_key = Some(Unknown::new(format!(
                                             "the for_each keys come from {}.{}, known only after apply",
                                             r.address, r.attribute
                                         )
-                                        .into(),
-                                        origin: Some(a.expr.span),
-                                        pieces: None,
-                                        derived: None,
-                                        members: None,
-                                    });
+                                        , Some(a.expr.span)));
                                     break;
                                 }
                                 other => {
@@ -208,13 +193,10 @@ impl<'p> Evaluator<'p> {
                         a.expr.span,
                         format!("for_each creates more than the limit of {MAX_INSTANCES} instances; this resource was not expanded"),
                     ));
-                    Expansion::Unknown(Unknown {
-                        reason: "for_each exceeds the instance limit".into(),
-                        origin: Some(a.expr.span),
-                        pieces: None,
-                        derived: None,
-                        members: None,
-                    })
+                    Expansion::Unknown(Unknown::new(
+                        "for_each exceeds the instance limit",
+                        Some(a.expr.span),
+                    ))
                 }
                 Value::Null => Expansion::ForEach(Arc::default()),
                 other => {
@@ -240,13 +222,7 @@ impl<'p> Evaluator<'p> {
                     limits::MAX_ROOT_INSTANCES
                 ),
             ));
-            result = Expansion::Unknown(Unknown {
-                reason: "the root has too many instances".into(),
-                origin: Some(at),
-                pieces: None,
-                derived: None,
-                members: None,
-            });
+            result = Expansion::Unknown(Unknown::new("the root has too many instances", Some(at)));
         }
         self.expansions
             .insert((inst, block_id(block)), result.clone());
@@ -255,13 +231,7 @@ impl<'p> Evaluator<'p> {
 
     fn bad_for_each(&mut self, span: Span, inst: usize, block: &Block, msg: String) -> Expansion {
         self.report(Finding::new(&TF004, span, msg));
-        let e = Expansion::Unknown(Unknown {
-            reason: "invalid for_each".into(),
-            origin: Some(span),
-            pieces: None,
-            derived: None,
-            members: None,
-        });
+        let e = Expansion::Unknown(Unknown::new("invalid for_each", Some(span)));
         self.expansions.insert((inst, block_id(block)), e.clone());
         e
     }

@@ -332,17 +332,13 @@ impl<'p> Evaluator<'p> {
                 let addrs = self.instance_addrs(inst, mode, rtype, name, block, &expansion);
                 let base = &addrs.base;
                 let uncertain = match &expansion {
-                    Expansion::Unknown(u) => Some(Unknown {
-                        reason: format!(
+                    Expansion::Unknown(u) => Some(Unknown::new(
+                        format!(
                             "how many instances of {base} exist is known only after apply ({})",
                             u.reason
-                        )
-                        .into(),
-                        origin: u.origin,
-                        pieces: None,
-                        derived: None,
-                        members: None,
-                    }),
+                        ),
+                        u.origin,
+                    )),
                     _ => self.insts[inst].uncertain.clone(),
                 };
                 for (i, (suffix, count, each)) in expansion.keys().into_iter().enumerate() {

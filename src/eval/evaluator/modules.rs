@@ -63,13 +63,7 @@ impl<'p> Evaluator<'p> {
                 key_path: key_path.clone(),
                 missing: missing.clone(),
                 uncertain: match &expansion {
-                    Expansion::Unknown(u) => Some(Unknown {
-                        reason: format!("how many instances of module.{name} exist is known only after apply ({})", u.reason).into(),
-                        origin: u.origin,
-                        pieces: None,
-                        derived: None,
-                        members: None,
-                    }),
+                    Expansion::Unknown(u) => Some(Unknown::new(format!("how many instances of module.{name} exist is known only after apply ({})", u.reason), u.origin)),
                     _ => self.insts[inst].uncertain.clone(),
                 },
             });

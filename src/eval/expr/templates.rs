@@ -31,17 +31,10 @@ impl<'p> Evaluator<'p> {
                             add_opaque(&mut opaque, &mut out, u.clone(), Value::Unknown(u))
                         }
                         Value::Reference(r) => {
-                            let u = Unknown {
-                                reason: format!(
-                                    "the value of {} is known only after apply",
-                                    ref_name(&r)
-                                )
-                                .into(),
-                                origin: Some(e.span),
-                                pieces: None,
-                                derived: None,
-                                members: None,
-                            };
+                            let u = Unknown::new(
+                                format!("the value of {} is known only after apply", ref_name(&r)),
+                                Some(e.span),
+                            );
                             add_opaque(&mut opaque, &mut out, u, Value::Reference(r));
                         }
                         Value::Null => return Err(err(e.span, "a template cannot include null")),
